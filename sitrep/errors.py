@@ -1,0 +1,42 @@
+"""Errors a user can cause, each carrying a message a non-programmer understands.
+
+The GUI shows ``str(error)`` in a dialog; the command line prints it on one line and
+exits with status 1. Anything that is *not* a :class:`SitrepError` is a bug.
+"""
+
+from __future__ import annotations
+
+
+class SitrepError(Exception):
+    """Base of every error the user can cause and fix."""
+
+
+class ValidationError(SitrepError):
+    """A value entered or imported is not acceptable.
+
+    ``field`` names the offending field (as the user sees it) so forms can mark it.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class ProjectError(SitrepError):
+    """A project file cannot be opened, created or upgraded."""
+
+
+class NotAProjectError(ProjectError):
+    """The file exists but is not a Sitrep project."""
+
+
+class NewerSchemaError(ProjectError):
+    """The project was written by a newer version of Sitrep."""
+
+
+class RegionError(SitrepError):
+    """A region name is unknown or ambiguous."""
+
+
+class ConflictError(SitrepError):
+    """Someone else changed the record since it was read (optimistic locking)."""

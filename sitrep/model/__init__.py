@@ -1,0 +1,48 @@
+"""The data model: typed SQLAlchemy entities, coded values, taxonomy and validation."""
+
+from sitrep.model.base import Base, new_uuid
+from sitrep.model.entities import (
+    Actor,
+    AdminArea,
+    Attachment,
+    AuditEntry,
+    Blob,
+    Casualty,
+    CustomRegion,
+    EventType,
+    ExternalId,
+    Incident,
+    IncidentActor,
+    IncidentLink,
+    LocalType,
+    Place,
+    ProjectSetting,
+    Report,
+    ReportFile,
+    Source,
+    SubEventType,
+)
+
+__all__ = [
+    "Actor",
+    "AdminArea",
+    "Attachment",
+    "AuditEntry",
+    "Base",
+    "Blob",
+    "Casualty",
+    "CustomRegion",
+    "EventType",
+    "ExternalId",
+    "Incident",
+    "IncidentActor",
+    "IncidentLink",
+    "LocalType",
+    "Place",
+    "ProjectSetting",
+    "Report",
+    "ReportFile",
+    "Source",
+    "SubEventType",
+    "new_uuid",
+]

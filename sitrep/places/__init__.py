@@ -1,0 +1,1 @@
+"""Place names, gazetteers and admin areas."""

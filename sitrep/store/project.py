@@ -1,0 +1,249 @@
+"""Opening and creating projects.
+
+A project is one SQLite file (SQLite as an application file format) or, for a team, a
+PostgreSQL database. Opening a file first inspects it *read-only*: a file that is not a
+Sitrep project, or was written by a newer Sitrep, is refused and left byte-for-byte
+unchanged. An older schema is upgraded only after a backup copy has been written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from sitrep.errors import (
+    ConflictError,
+    NewerSchemaError,
+    NotAProjectError,
+    ProjectError,
+)
+from sitrep.model import ProjectSetting
+from sitrep.store import schema
+from sitrep.store.audit import install_audit
+from sitrep.store.engine import (
+    APPLICATION_ID,
+    SQLITE_HEADER,
+    is_database_url,
+    make_engine,
+    project_url,
+)
+from sitrep.store.seed import seed_taxonomy
+
+
+@dataclass
+class Project:
+    """An open project: where it is, its engine, and short sessions on demand."""
+
+    location: str
+    engine: Engine
+    user: str = field(default_factory=lambda: _default_user())
+    backup_path: Path | None = None
+
+    def __post_init__(self) -> None:
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_file(self) -> bool:
+        return not is_database_url(self.location)
+
+    @property
+    def name(self) -> str:
+        return Path(self.location).stem if self.is_file else self.location.rsplit("/", 1)[-1]
+
+    def new_session(self) -> Session:
+        session = self._sessions()
+        session.info["user"] = self.user
+        return session
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One short unit of work: committed on success, rolled back on any error."""
+        session = self.new_session()
+        try:
+            yield session
+            session.commit()
+        except StaleDataError as exc:
+            session.rollback()
+            raise ConflictError(
+                "Someone else changed this record after you opened it. "
+                "Reload it to see their version, then make your change again."
+            ) from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def setting(self, key: str, default: str = "") -> str:
+        with self.session() as s:
+            row = s.get(ProjectSetting, key)
+            return row.value if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.session() as s:
+            s.merge(ProjectSetting(key=key, value=value))
+
+    def schema_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return schema.current_revision(conn)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name on some Windows set-ups
+        return "unknown"
+
+
+# --------------------------------------------------------------------------- inspection
+
+
+def _inspect_file(path: Path) -> str | None:
+    """Return the file's schema revision, refusing anything that is not ours.
+
+    Uses a read-only connection and changes nothing (no WAL switch, no journal).
+    """
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise ProjectError(f"Cannot read {path}: {exc.strerror}.") from exc
+    if header != SQLITE_HEADER:
+        raise NotAProjectError(f"{path} is not a Sitrep project (it is not a SQLite database).")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise NotAProjectError(f"{path} cannot be opened as a project: {exc}.") from exc
+    try:
+        (app_id,) = conn.execute("PRAGMA application_id").fetchone()
+        if app_id != APPLICATION_ID:
+            raise NotAProjectError(
+                f"{path} is a database, but not a Sitrep project (application id {app_id})."
+            )
+        try:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise NotAProjectError(f"{path} is damaged or incomplete: {exc}.") from exc
+        return row[0] if row else None
+    except sqlite3.DatabaseError as exc:
+        raise NotAProjectError(f"{path} is damaged or not a project: {exc}.") from exc
+    finally:
+        conn.close()
+
+
+def _check_revision(location: str, revision: str | None) -> None:
+    if revision is not None and revision not in schema.known_revisions():
+        raise NewerSchemaError(
+            f"{location} was saved by a newer version of Sitrep (schema {revision}). "
+            "Update Sitrep to open it; the file has not been changed."
+        )
+
+
+def backup_file(path: Path, revision: str | None) -> Path:
+    """Copy a project with SQLite's online backup (consistent even mid-WAL)."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.backup-{revision or 'none'}-{stamp}{path.suffix}")
+    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+# --------------------------------------------------------------------------- open/create
+
+
+def create_project(target: str | Path, *, name: str = "", user: str | None = None) -> Project:
+    """Create an empty project file (or initialise an empty database)."""
+    location = str(target)
+    if not is_database_url(location):
+        path = Path(location)
+        if path.exists() and path.stat().st_size > 0:
+            raise ProjectError(f"{path} already exists; choose another name or open it.")
+        if not path.parent.exists():
+            raise ProjectError(f"The folder {path.parent} does not exist.")
+        sqlite3.connect(path).close()
+    engine = make_engine(project_url(location))
+    try:
+        with engine.begin() as conn:
+            if engine.dialect.name == "sqlite":
+                conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.exec_driver_sql("PRAGMA journal_mode = WAL")
+            elif schema.current_revision(conn) is not None:
+                raise ProjectError(f"{location} already holds a project.")
+        with engine.begin() as conn:
+            schema.upgrade(conn)
+    except OperationalError as exc:
+        engine.dispose()
+        raise ProjectError(f"Cannot create a project at {location}: {exc.orig}.") from exc
+    project = Project(location, engine, **({"user": user} if user else {}))
+    install_audit(project)
+    with project.session() as s:
+        seed_taxonomy(s)
+        s.merge(ProjectSetting(key="name", value=name or project.name))
+        s.merge(ProjectSetting(key="created", value=dt.date.today().isoformat()))
+    return project
+
+
+def open_project(target: str | Path, *, user: str | None = None) -> Project:
+    """Open an existing project, upgrading its schema (after a backup) if it is older."""
+    location = str(target)
+    backup: Path | None = None
+    if not is_database_url(location):
+        path = Path(location)
+        if not path.exists():
+            raise ProjectError(f"There is no project at {path}.")
+        if path.is_dir():
+            raise NotAProjectError(f"{path} is a folder, not a project file.")
+        revision = _inspect_file(path)
+        _check_revision(location, revision)
+        if revision is None:
+            raise NotAProjectError(f"{path} is an unfinished project file (no schema).")
+        if revision != schema.head_revision():
+            backup = backup_file(path, revision)
+    engine = make_engine(project_url(location))
+    try:
+        with engine.begin() as conn:
+            revision = schema.current_revision(conn)
+            _check_revision(location, revision)
+            if revision is None:
+                raise NotAProjectError(f"{location} holds no Sitrep project.")
+            if engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA journal_mode = WAL")
+            if revision != schema.head_revision():
+                schema.upgrade(conn)
+    except OperationalError as exc:
+        engine.dispose()
+        raise ProjectError(f"Cannot open {location}: {exc.orig}.") from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    project = Project(location, engine, backup_path=backup, **({"user": user} if user else {}))
+    install_audit(project)
+    with project.session() as s:
+        seed_taxonomy(s)  # new taxonomy entries of this version reach old projects
+    return project
+
+
+def project_summary_counts(project: Project) -> dict[str, int]:
+    from sitrep.model import Incident
+
+    with project.session() as s:
+        n = s.scalar(select(text("count(*)")).select_from(Incident))
+    return {"incidents": int(n or 0)}

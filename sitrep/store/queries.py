@@ -1,0 +1,366 @@
+"""The one query layer: an :class:`IncidentFilter` becomes one SQL query.
+
+The incident table, the map, the timeline and the reports all call these functions,
+so what a user sees in one view is exactly what is counted in another. Aggregates run
+in SQL over the covering indexes declared on :class:`~sitrep.model.Incident`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, Date, Select, and_, func, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
+
+from sitrep.model import AdminArea, Casualty, Incident
+from sitrep.model.enums import Sensitivity, Verification
+from sitrep.places.regions import Region
+
+Bucket = Literal["day", "week", "month"]
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    """What the user has chosen to look at. Empty fields mean "no restriction"."""
+
+    region: Region | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    event_types: tuple[str, ...] = ()
+    sub_event_types: tuple[str, ...] = ()
+    verification: tuple[Verification, ...] = ()
+    max_sensitivity: Sensitivity | None = None
+    text: str = ""
+    include_synthetic: bool = True
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
+    ids: tuple[uuid.UUID, ...] = field(default=())
+
+    def with_period(self, date_from: dt.date | None, date_to: dt.date | None) -> IncidentFilter:
+        return replace(self, date_from=date_from, date_to=date_to)
+
+    def previous_period(self) -> IncidentFilter:
+        """The period of equal length just before this one (for "change since")."""
+        if self.date_from is None or self.date_to is None:
+            raise ValueError("previous_period needs both dates")
+        length = self.date_to - self.date_from + dt.timedelta(days=1)
+        return self.with_period(self.date_from - length, self.date_from - dt.timedelta(days=1))
+
+    def describe(self) -> dict[str, Any]:
+        """A JSON-able record of the filter (stored with generated reports)."""
+        return {
+            "region": self.region.name if self.region else None,
+            "region_areas": [str(a.id) for a in self.region.areas] if self.region else [],
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+            "event_types": list(self.event_types),
+            "sub_event_types": list(self.sub_event_types),
+            "verification": [v.value for v in self.verification],
+            "max_sensitivity": self.max_sensitivity.value if self.max_sensitivity else None,
+            "text": self.text,
+            "include_synthetic": self.include_synthetic,
+        }
+
+
+_ADMIN_COLUMNS = {
+    1: Incident.admin1_id,
+    2: Incident.admin2_id,
+    3: Incident.admin3_id,
+    4: Incident.admin4_id,
+}
+
+
+def conditions(flt: IncidentFilter) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if flt.region is not None:
+        by_level: dict[int, list[uuid.UUID]] = {}
+        for area in flt.region.areas:
+            by_level.setdefault(area.level, []).append(area.id)
+        parts: list[ColumnElement[bool]] = []
+        for level, ids in sorted(by_level.items()):
+            if level == 0:
+                codes = [a.pcode or "" for a in flt.region.areas if a.level == 0]
+                parts.append(Incident.country_iso.in_(codes))
+            else:
+                parts.append(_ADMIN_COLUMNS[level].in_(ids))
+        conds.append(or_(*parts) if len(parts) > 1 else parts[0])
+    if flt.date_from is not None:
+        conds.append(Incident.date_start >= flt.date_from)
+    if flt.date_to is not None:
+        conds.append(Incident.date_start <= flt.date_to)
+    if flt.event_types:
+        conds.append(Incident.event_type.in_(flt.event_types))
+    if flt.sub_event_types:
+        conds.append(Incident.sub_event_type.in_(flt.sub_event_types))
+    if flt.verification:
+        conds.append(Incident.verification.in_(flt.verification))
+    if flt.max_sensitivity is not None:
+        conds.append(Incident.sensitivity.in_(flt.max_sensitivity.levels_up_to()))
+    if flt.text.strip():
+        pattern = f"%{flt.text.strip().lower()}%"
+        conds.append(
+            or_(
+                func.lower(Incident.title).like(pattern),
+                func.lower(Incident.narrative).like(pattern),
+                func.lower(Incident.place_name).like(pattern),
+                func.lower(Incident.reference).like(pattern),
+            )
+        )
+    if not flt.include_synthetic:
+        conds.append(Incident.is_synthetic.is_(False))
+    if flt.bbox is not None:
+        west, south, east, north = flt.bbox
+        conds.append(and_(Incident.lat.between(south, north), Incident.lon.between(west, east)))
+    if flt.ids:
+        conds.append(Incident.id.in_(flt.ids))
+    return conds
+
+
+def select_incidents(flt: IncidentFilter, *columns: Any) -> Select[Any]:
+    """SELECT the filtered incidents (entities, or the given columns)."""
+    stmt = select(*columns) if columns else select(Incident)
+    conds = conditions(flt)
+    return stmt.where(*conds) if conds else stmt
+
+
+def list_incidents(
+    session: Session,
+    flt: IncidentFilter,
+    *,
+    order: Sequence[Any] = (Incident.date_start.desc(), Incident.reference.desc()),
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[Incident]:
+    stmt = select_incidents(flt).order_by(*order).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+def count_incidents(session: Session, flt: IncidentFilter) -> int:
+    return int(session.scalar(select_incidents(flt, func.count())) or 0)
+
+
+# --------------------------------------------------------------------------- time buckets
+
+
+class period_start(FunctionElement[dt.date]):
+    """First day of the day/week(Monday)/month bucket of a date, per dialect."""
+
+    type = Date()
+    inherit_cache = True
+
+    def __init__(self, column: Any, bucket: Bucket) -> None:
+        self.bucket = bucket
+        super().__init__(column)
+
+
+@compiles(period_start, "sqlite")
+def _period_start_sqlite(element: period_start, compiler: Any, **kw: Any) -> str:
+    col = compiler.process(next(iter(element.clauses)), **kw)
+    if element.bucket == "day":
+        return f"date({col})"
+    if element.bucket == "month":
+        return f"date({col}, 'start of month')"
+    return f"date({col}, '-' || ((CAST(strftime('%w', {col}) AS INTEGER) + 6) % 7) || ' days')"
+
+
+@compiles(period_start, "postgresql")
+def _period_start_pg(element: period_start, compiler: Any, **kw: Any) -> str:
+    col = compiler.process(next(iter(element.clauses)), **kw)
+    if element.bucket == "day":
+        return f"CAST({col} AS DATE)"
+    return f"CAST(date_trunc('{element.bucket}', {col}) AS DATE)"
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+# --------------------------------------------------------------------------- aggregates
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    """The headline numbers of a period (DESIGN.md, situation report §3)."""
+
+    incidents: int = 0
+    killed: int = 0
+    civilians_killed: int = 0
+    injured: int = 0
+    abducted_detained: int = 0
+    areas_affected: int = 0
+    killed_claimed: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "incidents": self.incidents,
+            "killed": self.killed,
+            "civilians_killed": self.civilians_killed,
+            "injured": self.injured,
+            "abducted_detained": self.abducted_detained,
+            "areas_affected": self.areas_affected,
+        }
+
+
+def key_figures(session: Session, flt: IncidentFilter) -> KeyFigures:
+    area = func.coalesce(Incident.admin3_id, Incident.admin2_id, Incident.admin1_id)
+    row = session.execute(
+        select_incidents(
+            flt,
+            func.count(),
+            func.coalesce(func.sum(Incident.killed), 0),
+            func.coalesce(func.sum(Incident.civilians_killed), 0),
+            func.coalesce(func.sum(Incident.injured), 0),
+            func.coalesce(func.sum(Incident.abducted_detained), 0),
+            func.count(func.distinct(area)),
+            func.coalesce(func.sum(Incident.killed_claimed), 0),
+        )
+    ).one()
+    return KeyFigures(*(int(v) for v in row))
+
+
+@dataclass(frozen=True)
+class TypeCount:
+    event_type: str
+    incidents: int
+    killed: int
+
+
+def counts_by_type(
+    session: Session, flt: IncidentFilter, *, sub_types: bool = False
+) -> list[TypeCount]:
+    col = Incident.sub_event_type if sub_types else Incident.event_type
+    stmt = (
+        select_incidents(flt, col, func.count(), func.coalesce(func.sum(Incident.killed), 0))
+        .group_by(col)
+        .order_by(func.count().desc(), col)
+    )
+    return [TypeCount(t, int(n), int(k)) for t, n, k in session.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class AreaCount:
+    area_id: uuid.UUID | None
+    name: str
+    pcode: str | None
+    incidents: int
+    killed: int
+    civilians_killed: int
+
+
+def counts_by_area(session: Session, flt: IncidentFilter, level: int) -> list[AreaCount]:
+    """Incidents and deaths per admin area of ``level`` (unknown areas as one row)."""
+    col = _ADMIN_COLUMNS[level]
+    sub = (
+        select_incidents(
+            flt,
+            col.label("area_id"),
+            func.count().label("n"),
+            func.coalesce(func.sum(Incident.killed), 0).label("killed"),
+            func.coalesce(func.sum(Incident.civilians_killed), 0).label("civ"),
+        )
+        .group_by(col)
+        .subquery()
+    )
+    stmt = (
+        select(
+            sub.c.area_id,
+            AdminArea.name,
+            AdminArea.pcode,
+            sub.c.n,
+            sub.c.killed,
+            sub.c.civ,
+        )
+        .outerjoin(AdminArea, AdminArea.id == sub.c.area_id)
+        .order_by(sub.c.n.desc(), AdminArea.name)
+    )
+    return [
+        AreaCount(aid, name or "Unknown area", pcode, int(n), int(k), int(c))
+        for aid, name, pcode, n, k, c in session.execute(stmt)
+    ]
+
+
+@dataclass(frozen=True)
+class PeriodCount:
+    start: dt.date
+    event_type: str
+    incidents: int
+    killed: int
+
+
+def counts_by_period(
+    session: Session, flt: IncidentFilter, bucket: Bucket = "week"
+) -> list[PeriodCount]:
+    bucket_col = period_start(Incident.date_start, bucket).label("bucket")
+    stmt = (
+        select_incidents(
+            flt,
+            bucket_col,
+            Incident.event_type,
+            func.count(),
+            func.coalesce(func.sum(Incident.killed), 0),
+        )
+        .group_by(bucket_col, Incident.event_type)
+        .order_by(bucket_col, Incident.event_type)
+    )
+    return [PeriodCount(_as_date(b), t, int(n), int(k)) for b, t, n, k in session.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class CasualtyCount:
+    outcome: str
+    affiliation: str
+    low: int
+    best: int
+    high: int
+
+
+def casualty_breakdown(
+    session: Session, flt: IncidentFilter, *, include_claims: bool = False
+) -> list[CasualtyCount]:
+    """People harmed by outcome × affiliation (low / best / high), party claims apart."""
+    ids = select_incidents(flt, Incident.id).scalar_subquery()
+    stmt = (
+        select(
+            Casualty.outcome,
+            Casualty.affiliation,
+            func.sum(Casualty.low),
+            func.sum(Casualty.best),
+            func.sum(Casualty.high),
+        )
+        .where(Casualty.incident_id.in_(ids))
+        .group_by(Casualty.outcome, Casualty.affiliation)
+        .order_by(Casualty.outcome, Casualty.affiliation)
+    )
+    if not include_claims:
+        stmt = stmt.where(Casualty.is_party_claim.is_(False))
+    return [
+        CasualtyCount(
+            str(o.value if hasattr(o, "value") else o),
+            str(a.value if hasattr(a, "value") else a),
+            int(lo),
+            int(b),
+            int(hi),
+        )
+        for o, a, lo, b, hi in session.execute(stmt)
+    ]
+
+
+def date_range(
+    session: Session, flt: IncidentFilter | None = None
+) -> tuple[dt.date, dt.date] | None:
+    stmt = select_incidents(
+        flt or IncidentFilter(),
+        func.min(Incident.date_start),
+        func.max(Incident.date_start),
+    )
+    lo, hi = session.execute(stmt).one()
+    if lo is None:
+        return None
+    return _as_date(lo), _as_date(hi)
