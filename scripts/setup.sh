@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Set up a development environment: system packages (only when missing) and .venv.
+# Used by scripts/demo.sh and scripts/test.sh; safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the tests and report rendering need. Installed only when missing.
+APT_PACKAGES=(
+  libreoffice-writer-nogui  # DOCX -> PDF, to check generated sitreps as pages
+  poppler-utils             # pdftotext / pdftoppm
+  fonts-noto-core           # Noto Sans Myanmar and a wide Latin font
+  fonts-sil-padauk          # Padauk, the classic Burmese font
+  libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3  # Qt offscreen
+  libnss3 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libasound2 libxkbfile1  # WebEngine
+)
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  echo "Installing system packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".[test]"

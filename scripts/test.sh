@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Set up everything and run the whole test suite (what CI runs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export QT_QPA_PLATFORM=offscreen
+export QTWEBENGINE_DISABLE_SANDBOX=1   # WebEngine refuses root otherwise; tests/CI only
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+bash scripts/with-postgres.sh .venv/bin/python -m pytest -q "$@"

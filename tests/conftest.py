@@ -1,0 +1,131 @@
+"""Shared fixtures: real project files built through the real creation code.
+
+Qt is *not* imported here: pure-core tests must run without it (STYLE.md). UI tests
+live in tests/ui and get their own conftest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sitrep.model import AdminArea, Casualty, Incident, Source
+from sitrep.model.enums import Affiliation, Outcome
+from sitrep.places.names import area_key
+from sitrep.store import Project, create_project, open_project
+from sitrep.store.incidents import save_incident
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "qtbot" in fixtures or "qapp" in fixtures or "qtmodeltester" in fixtures:
+            item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Project]:
+    """A fresh, empty project file."""
+    proj = create_project(tmp_path / "test.sitrep", name="Test project", user="tester")
+    proj.set_setting("reference_prefix", "TST")
+    yield proj
+    proj.close()
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo project, built once per test run (copy it before changing it)."""
+    from sitrep.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sitrep"
+    build_demo(path, synthetic=300).close()
+    return path
+
+
+@pytest.fixture
+def demo_project(demo_file: Path, tmp_path: Path) -> Iterator[Project]:
+    """A private copy of the demo project, free to modify."""
+    import sqlite3
+
+    target = tmp_path / "demo.sitrep"
+    src = sqlite3.connect(demo_file)
+    dst = sqlite3.connect(target)
+    src.backup(dst)
+    dst.close()
+    src.close()
+    proj = open_project(target, user="tester")
+    yield proj
+    proj.close()
+
+
+def shared_data(*parts: str) -> Path:
+    """A file of ../shared/data, or skip the test when the folder is absent."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"real data not available: {path}")
+    return path
+
+
+# --------------------------------------------------------------------------- factories
+
+
+def make_area(
+    project: Project, name: str, level: int, pcode: str | None = None, parent: Any = None
+) -> AdminArea:
+    with project.session() as s:
+        area = AdminArea(
+            name=name,
+            name_norm=area_key(name),
+            level=level,
+            pcode=pcode,
+            country_iso="MMR",
+            parent_id=parent.id if parent is not None else None,
+        )
+        s.add(area)
+    return area
+
+
+def make_incident(project: Project, **fields: Any) -> Incident:
+    """Save an incident through the real write path; sensible defaults for the rest."""
+    casualties = fields.pop("casualties", [])
+    sources = fields.pop("sources", [])
+    defaults: dict[str, Any] = {
+        "title": "Clash",
+        "date_start": dt.date(2025, 6, 3),
+        "event_type": "Battles",
+        "sub_event_type": "Armed clash",
+        "place_name": "Hpakant",
+        "lat": 25.6128,
+        "lon": 96.3121,
+        "country_iso": "MMR",
+    }
+    defaults.update(fields)
+    with project.session() as s:
+        inc = Incident(**defaults)
+        for c in casualties:
+            c.setdefault("outcome", Outcome.KILLED)
+            c.setdefault("affiliation", Affiliation.CIVILIAN)
+            best = c.setdefault("best", 0)
+            c.setdefault("low", best)
+            c.setdefault("high", best)
+            inc.casualties.append(Casualty(**c))
+        for src in sources:
+            inc.sources.append(Source(**src))
+        save_incident(s, inc)
+        s.flush()
+        s.refresh(inc)
+        _ = inc.casualties, inc.sources
+    return inc
+
+
+@pytest.fixture(autouse=True)
+def _no_sandbox_leak(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never depend on a user's Sitrep settings or log folder."""
+    monkeypatch.setenv("SITREP_CONFIG_DIR", os.environ.get("SITREP_TEST_CONFIG", ""))
