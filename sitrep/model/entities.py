@@ -194,6 +194,8 @@ class Incident(Record, Base):
         Index("ix_incident_admin2_date", "admin2_id", "date_start", "event_type"),
         Index("ix_incident_admin3_date", "admin3_id", "date_start", "event_type"),
         Index("ix_incident_date", "date_start", "event_type"),
+        # the map: per-viewport grid counts read position and type from the index
+        Index("ix_incident_date_geo", "date_start", "event_type", "lat", "lon"),
     )
 
     reference: Mapped[str] = mapped_column(String(40), unique=True)

@@ -1,0 +1,58 @@
+"""``sitrep map PROJECT --output map.html [FILTERS]``: an offline HTML map to share."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from sitrep.commands.common import add_filter_arguments, add_project_argument, open_for_cli
+from sitrep.commands.common import filter_from_args
+from sitrep.errors import SitrepError
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "map",
+        help="write a self-contained HTML map of incidents",
+        description=(
+            "Write one HTML file with the filtered incidents on a map. Everything the "
+            "map needs is inside the file, so it opens in any browser without a network."
+        ),
+    )
+    add_project_argument(p)
+    p.add_argument("--output", "-o", required=True, metavar="OUT.html", type=Path)
+    p.add_argument("--title", default="", help="title shown on the map")
+    p.add_argument(
+        "--online-tiles",
+        action="store_true",
+        help="show OpenStreetMap tiles under the outlines (needs a network when opened)",
+    )
+    add_filter_arguments(p)
+    p.set_defaults(func=cmd_map)
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    from sitrep.mapping.page import export_page
+    from sitrep.store.queries import count_incidents
+
+    output: Path = args.output
+    if output.suffix.lower() not in {".html", ".htm"}:
+        raise SitrepError(f"The output must be an .html file, not '{output.name}'.")
+    if not output.parent.exists():
+        raise SitrepError(f"The folder '{output.parent}' does not exist.")
+    project = open_for_cli(args.project)
+    try:
+        flt = filter_from_args(project, args)
+        with project.session() as s:
+            page = export_page(
+                s, flt, title=args.title or project.setting("name") or "", online_tiles=args.online_tiles
+            )
+            n = count_incidents(s, flt)
+    finally:
+        project.close()
+    tmp = output.with_name(output.name + ".part")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(output)
+    print(f"Wrote {output} ({n} incidents, {len(page) / 1e6:.1f} MB)")
+    return 0

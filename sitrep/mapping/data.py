@@ -1,0 +1,136 @@
+"""What the map shows, as data: incident points with their popup fields, and grid cells.
+
+Everything here is plain values; the page renders text with ``textContent`` so a title
+holding HTML shows literally.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from sitrep.mapping.palette import type_colour
+from sitrep.model import EventType, Incident, Source
+from sitrep.model.enums import Reliability
+from sitrep.store.queries import IncidentFilter, select_incidents
+
+
+def _value(v: Any) -> str:
+    return str(v.value if hasattr(v, "value") else v)
+
+
+def harm_text(incident: Incident) -> str:
+    parts = []
+    if incident.killed:
+        civ = f" ({incident.civilians_killed} civilians)" if incident.civilians_killed else ""
+        parts.append(f"{incident.killed} killed{civ}")
+    if incident.injured:
+        parts.append(f"{incident.injured} injured")
+    if incident.abducted_detained:
+        parts.append(f"{incident.abducted_detained} abducted/detained")
+    if incident.killed_claimed and incident.killed_claimed != incident.killed:
+        parts.append(f"{incident.killed_claimed} killed claimed by a party")
+    return "; ".join(parts) or "none reported"
+
+
+def grading_text(sources: Sequence[Source]) -> str:
+    if not sources:
+        return "no source recorded"
+    return ", ".join(
+        f"{s.name} ({Reliability(s.reliability).value}{int(s.credibility)})" for s in sources
+    )
+
+
+def popup_properties(incident: Incident) -> dict[str, Any]:
+    """The fields a marker's popup shows (all text; the page never parses them as HTML)."""
+    date = incident.date_start.isoformat()
+    if incident.date_end and incident.date_end != incident.date_start:
+        date += f" to {incident.date_end.isoformat()}"
+    return {
+        "id": str(incident.id),
+        "ref": incident.reference,
+        "title": incident.title,
+        "date": date,
+        "place": incident.place_name,
+        "type": incident.event_type,
+        "subtype": incident.sub_event_type,
+        "harm": harm_text(incident),
+        "verification": _value(incident.verification).replace("_", " "),
+        "sources": grading_text(incident.sources),
+        "colour": type_colour(incident.event_type),
+    }
+
+
+def point_features(incidents: Iterable[Incident]) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [inc.lon, inc.lat]},
+            "properties": popup_properties(inc),
+        }
+        for inc in incidents
+        if inc.lat is not None and inc.lon is not None
+    ]
+
+
+def located(flt: IncidentFilter) -> Any:
+    """The filtered incidents that have coordinates (only those can be drawn)."""
+    return select_incidents(flt).where(Incident.lat.is_not(None), Incident.lon.is_not(None))
+
+
+def incident_points(
+    session: Session, flt: IncidentFilter, limit: int | None = None
+) -> list[dict[str, Any]]:
+    stmt = (
+        located(flt)
+        .options(selectinload(Incident.sources))
+        .order_by(Incident.date_start, Incident.reference)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return point_features(session.scalars(stmt))
+
+
+def incident_popup(session: Session, incident_id: uuid.UUID) -> dict[str, Any] | None:
+    """One incident's point feature (for "show this incident on the map")."""
+    inc = session.get(Incident, incident_id)
+    if inc is None or inc.lat is None or inc.lon is None:
+        return None
+    return point_features([inc])[0]
+
+
+@dataclass(frozen=True)
+class Located:
+    """How many filtered incidents the map can and cannot place."""
+
+    with_coordinates: int
+    without_coordinates: int
+    bounds: tuple[float, float, float, float] | None  # west, south, east, north
+
+
+def located_summary(session: Session, flt: IncidentFilter) -> Located:
+    flt = replace(flt, bbox=None)
+    n, missing, west, south, east, north = session.execute(
+        select_incidents(
+            flt,
+            func.count(Incident.lat),
+            func.count() - func.count(Incident.lat),
+            func.min(Incident.lon),
+            func.min(Incident.lat),
+            func.max(Incident.lon),
+            func.max(Incident.lat),
+        )
+    ).one()
+    bounds = None if west is None else (float(west), float(south), float(east), float(north))
+    return Located(int(n or 0), int(missing or 0), bounds)
+
+
+def legend_types(session: Session) -> list[dict[str, str]]:
+    """Every event type of the project's taxonomy with its colour, in taxonomy order."""
+    names = list(session.scalars(select(EventType.name).order_by(EventType.position)))
+    return [{"type": name, "colour": type_colour(name)} for name in names]

@@ -1,0 +1,184 @@
+"""Per-viewport clustering in SQL: the page only ever receives what the screen shows.
+
+Handing a page every point of a large project cannot stay interactive (DESIGN.md, "Map
+and timeline"). Instead, for each view the page asks for its bounding box and zoom;
+the filtered incidents inside are counted per grid cell (about 64 screen pixels wide)
+by type in one ``GROUP BY``. When few enough are in view, the individual points come
+instead, with their popup fields. The cost follows the screen, not the project.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import Float, Integer, func
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
+
+from sitrep.mapping.data import incident_points, located
+from sitrep.mapping.palette import type_colour
+from sitrep.model import Incident
+from sitrep.store.queries import IncidentFilter
+
+CELL_PIXELS = 64
+POINT_LIMIT = 2000  # at most this many individual markers in view
+
+
+@dataclass(frozen=True)
+class Viewport:
+    west: float
+    south: float
+    east: float
+    north: float
+    zoom: int
+
+    def clamped(self) -> Viewport:
+        """The view inside the world (Leaflet reports longitudes beyond ±180 when panned)."""
+        west, east = max(-180.0, self.west), min(180.0, self.east)
+        if east - west >= 360 or self.east - self.west >= 360:
+            west, east = -180.0, 180.0
+        return Viewport(
+            west,
+            max(-90.0, self.south),
+            east,
+            min(90.0, self.north),
+            max(0, min(22, int(self.zoom))),
+        )
+
+    @property
+    def cell_degrees(self) -> float:
+        return CELL_PIXELS * 360.0 / (256.0 * 2**self.zoom)
+
+
+@dataclass
+class GridCell:
+    lat: float  # mean position of the incidents in the cell
+    lon: float
+    count: int
+    by_type: dict[str, int]
+    bounds: tuple[float, float, float, float]  # west, south, east, north
+
+    def as_json(self) -> dict[str, Any]:
+        main = max(self.by_type.items(), key=lambda kv: (kv[1], kv[0]))[0]
+        return {
+            "lat": self.lat,
+            "lon": self.lon,
+            "count": self.count,
+            "types": [
+                {"type": t, "count": n, "colour": type_colour(t)}
+                for t, n in sorted(self.by_type.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
+            "colour": type_colour(main),
+            "bounds": list(self.bounds),
+        }
+
+
+@dataclass
+class ViewportData:
+    """The answer to one view: grid cells, or individual points when few are in view."""
+
+    total: int
+    cells: list[GridCell] = field(default_factory=list)
+    points: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def mode(self) -> str:
+        return "points" if self.points or not self.cells else "grid"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode,
+            "total": self.total,
+            "cells": [c.as_json() for c in self.cells] if self.mode == "grid" else [],
+            "points": self.points,
+        }
+
+
+class grid_index(FunctionElement[int]):
+    """``floor((column + offset) / size)`` as an integer, per dialect."""
+
+    type = Integer()
+    inherit_cache = True
+
+    def __init__(self, column: Any, offset: float, size: float) -> None:
+        self.offset = float(offset)
+        self.size = float(size)
+        super().__init__(column)
+
+
+@compiles(grid_index, "sqlite")
+def _grid_index_sqlite(element: grid_index, compiler: Any, **kw: Any) -> str:
+    col = compiler.process(next(iter(element.clauses)), **kw)
+    # the shifted value is never negative, so truncation is floor
+    return f"CAST(({col} + {element.offset!r}) / {element.size!r} AS INTEGER)"
+
+
+@compiles(grid_index, "postgresql")
+def _grid_index_pg(element: grid_index, compiler: Any, **kw: Any) -> str:
+    col = compiler.process(next(iter(element.clauses)), **kw)
+    return f"CAST(floor(({col} + {element.offset!r}) / {element.size!r}) AS INTEGER)"
+
+
+def grid_cells(session: Session, flt: IncidentFilter, view: Viewport) -> list[GridCell]:
+    """The filtered incidents in ``view`` counted per grid cell and event type."""
+    view = view.clamped()
+    size = view.cell_degrees
+    gx = grid_index(Incident.lon, 180.0, size).label("gx")
+    gy = grid_index(Incident.lat, 90.0, size).label("gy")
+    in_view = replace(flt, bbox=(view.west, view.south, view.east, view.north))
+    stmt = (
+        located(in_view)
+        .with_only_columns(
+            gx,
+            gy,
+            Incident.event_type,
+            func.count(),
+            func.sum(Incident.lat, type_=Float()),
+            func.sum(Incident.lon, type_=Float()),
+        )
+        .group_by(gx, gy, Incident.event_type)
+    )
+    cells: dict[tuple[int, int], list[Any]] = {}
+    for x, y, event_type, n, sum_lat, sum_lon in session.execute(stmt):
+        cell = cells.setdefault((x, y), [0, 0.0, 0.0, {}])
+        cell[0] += n
+        cell[1] += sum_lat
+        cell[2] += sum_lon
+        cell[3][event_type] = n
+    out = []
+    for (x, y), (n, sum_lat, sum_lon, by_type) in cells.items():
+        west, south = x * size - 180.0, y * size - 90.0
+        out.append(
+            GridCell(
+                lat=sum_lat / n,
+                lon=sum_lon / n,
+                count=n,
+                by_type=by_type,
+                bounds=(west, south, west + size, south + size),
+            )
+        )
+    out.sort(key=lambda c: (-c.count, c.lat, c.lon))
+    return out
+
+
+def viewport_data(
+    session: Session, flt: IncidentFilter, view: Viewport, point_limit: int = POINT_LIMIT
+) -> ViewportData:
+    """Grid cells for ``view``, or the individual points when at most ``point_limit``."""
+    view = view.clamped()
+    cells = grid_cells(session, flt, view)
+    total = sum(c.count for c in cells)
+    if total <= point_limit:
+        in_view = replace(flt, bbox=(view.west, view.south, view.east, view.north))
+        return ViewportData(total=total, points=incident_points(session, in_view))
+    return ViewportData(total=total, cells=cells)
+
+
+def zoom_for_bounds(bounds: tuple[float, float, float, float], pixels: int = 800) -> int:
+    """A zoom level at which ``bounds`` fits in about ``pixels`` (for tests and exports)."""
+    west, south, east, north = bounds
+    span = max(east - west, north - south, 1e-6)
+    return max(0, min(18, int(math.log2(360.0 * pixels / (256.0 * span)))))

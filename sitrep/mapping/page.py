@@ -1,0 +1,198 @@
+"""The map page: a folium map whose assets are local files, driven by ``sitrep_map.js``.
+
+folium builds the HTML skeleton, the Leaflet map object and (when the user allows it)
+the OpenStreetMap tile layer with its attribution. folium's CDN lists are replaced by
+the XStatic files (:mod:`sitrep.mapping.assets`). Our data goes in as JSON escaped for
+``<script>`` (:func:`~sitrep.mapping.safejson.script_json`) and the page script renders
+every text with ``textContent``; folium's own popups (which do not escape) are not used.
+
+Two kinds of page: the app's (data arrives per viewport over QWebChannel) and the
+exported one (every point embedded, assets inlined: one file that opens anywhere).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
+from sqlalchemy.orm import Session
+
+from sitrep.mapping import assets
+from sitrep.mapping.basemap import boundary_layers, countries
+from sitrep.mapping.data import incident_points, legend_types, located_summary
+from sitrep.mapping.safejson import script_json
+from sitrep.store.queries import IncidentFilter
+
+QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
+MAX_ZOOM = 18
+OSM_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+DEFAULT_BOUNDS = (92.0, 9.5, 101.5, 28.6)  # Myanmar, when a project has no located data
+
+
+@dataclass
+class PageContent:
+    """Everything a map page shows besides the incident data itself."""
+
+    legend: list[dict[str, str]]
+    boundaries: list[dict[str, Any]] = field(default_factory=list)
+    bounds: tuple[float, float, float, float] | None = None
+    points: list[dict[str, Any]] | None = None  # embedded data (exported page only)
+    title: str = ""
+    subtitle: str = ""
+    without_coordinates: int = 0
+
+
+class _SitrepMap(folium.Map):
+    """A folium map with our asset lists instead of folium's CDN ones."""
+
+    def __init__(self, scripts: list[tuple[str, str]], styles: list[tuple[str, str]], **kw: Any):
+        super().__init__(**kw)
+        self.default_js = scripts
+        self.default_css = styles
+
+
+class _Setup(MacroElement):
+    """Hands the map and our configuration to ``SitrepMap.init`` once the map exists."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        SitrepMap.init({{ this._parent.get_name() }}, {{ this.config }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "SitrepSetup"
+        self.config = script_json(config)
+
+
+def build_page(
+    content: PageContent,
+    *,
+    bridge: bool = False,
+    inline: bool = False,
+    online_tiles: bool = False,
+) -> str:
+    """The HTML of a map page.
+
+    ``bridge``: the app's page, which asks for its data over QWebChannel.
+    ``inline``: assets embedded (an exported file); otherwise linked as ``file://``.
+    ``online_tiles``: OpenStreetMap tiles (network) under the offline background.
+    """
+    scripts = assets.scripts()
+    styles = assets.stylesheets()
+    if inline:
+        js_links: list[tuple[str, str]] = []
+        css_links: list[tuple[str, str]] = []
+    else:
+        js_links = [(a.name, a.url) for a in scripts]
+        css_links = [(a.name, a.url) for a in styles]
+    if bridge:
+        js_links.insert(0, ("qwebchannel", QWEBCHANNEL_JS))
+    bounds = content.bounds or DEFAULT_BOUNDS
+    west, south, east, north = bounds
+    fmap = _SitrepMap(
+        js_links,
+        css_links,
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=5,
+        tiles=None,
+        max_zoom=MAX_ZOOM,
+        maxZoom=MAX_ZOOM,
+        control_scale=True,
+        prefer_canvas=False,
+    )
+    if online_tiles:
+        folium.TileLayer(
+            "OpenStreetMap", attr=OSM_ATTRIBUTION, max_zoom=MAX_ZOOM, name="OpenStreetMap"
+        ).add_to(fmap)
+    figure = fmap.get_root()
+    title = content.title or "Sitrep map"
+    figure.header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="title")
+    if inline:
+        for i, css in enumerate(styles):
+            figure.header.add_child(
+                Element(f"<style>{assets.inline_css(css)}</style>"), name=f"inline_css_{i}"
+            )
+        for i, js in enumerate(scripts):
+            figure.header.add_child(
+                Element(f"<script>{assets.inline_js(js)}</script>"), name=f"inline_js_{i}"
+            )
+    config = {
+        "mode": "bridge" if bridge else "static",
+        "countries": countries(),
+        "boundaries": content.boundaries,
+        "legend": content.legend,
+        "bounds": [west, south, east, north],
+        "fit": content.bounds is not None,
+        "points": content.points if content.points is not None else [],
+        "onlineTiles": online_tiles,
+        "title": content.title,
+        "subtitle": content.subtitle,
+        "withoutCoordinates": content.without_coordinates,
+    }
+    fmap.add_child(_Setup(config))
+    return str(figure.render())
+
+
+def app_page(session: Session, *, online_tiles: bool = False) -> str:
+    """The in-app page (data per viewport over QWebChannel, assets linked locally)."""
+    summary = located_summary(session, IncidentFilter())
+    content = PageContent(
+        legend=legend_types(session),
+        boundaries=boundary_layers(session),
+        bounds=summary.bounds,
+    )
+    return build_page(content, bridge=True, online_tiles=online_tiles)
+
+
+def describe_filter(flt: IncidentFilter) -> str:
+    parts = []
+    if flt.region is not None:
+        parts.append(flt.region.name)
+    if flt.date_from or flt.date_to:
+        start = flt.date_from.isoformat() if flt.date_from else "start"
+        end = flt.date_to.isoformat() if flt.date_to else "today"
+        parts.append(f"{start} to {end}")
+    if flt.event_types or flt.sub_event_types:
+        parts.append(", ".join((*flt.event_types, *flt.sub_event_types)))
+    if flt.text.strip():
+        parts.append(f"“{flt.text.strip()}”")
+    return " · ".join(parts) or "All incidents"
+
+
+def export_page(
+    session: Session,
+    flt: IncidentFilter,
+    *,
+    title: str = "",
+    online_tiles: bool = False,
+) -> str:
+    """A self-contained HTML map of the filtered incidents (every asset inlined)."""
+    summary = located_summary(session, flt)
+    made = dt.date.today().isoformat()
+    content = PageContent(
+        legend=legend_types(session),
+        boundaries=boundary_layers(session),
+        bounds=summary.bounds,
+        points=incident_points(session, flt),
+        title=title or "Incidents",
+        subtitle=f"{describe_filter(flt)} — {summary.with_coordinates} mapped"
+        + (
+            f", {summary.without_coordinates} without coordinates"
+            if summary.without_coordinates
+            else ""
+        )
+        + f" — made {made}",
+        without_coordinates=summary.without_coordinates,
+    )
+    return build_page(content, inline=True, online_tiles=online_tiles)

@@ -1,0 +1,310 @@
+"""The map pane: the Leaflet page in a QWebEngineView, talking to Python over QWebChannel.
+
+The page asks for its data on every move (bounding box + zoom); Python answers from the
+one query layer with grid cells or individual points (:mod:`sitrep.mapping.grid`), so a
+filter change updates the data in place without rebuilding the page, and the cost
+follows the screen rather than the size of the project.
+
+If Qt WebEngine cannot run (not installed, or the process runs as root where Chromium
+refuses its sandbox), the pane says so in words and the rest of the app goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QUrl, Signal, Slot
+from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
+from sqlalchemy.orm import Session
+
+from sitrep.mapping.data import incident_popup, located_summary
+from sitrep.mapping.grid import Viewport, viewport_data
+from sitrep.mapping.page import app_page
+from sitrep.store.queries import IncidentFilter
+
+try:  # WebEngine is a separate wheel; the app must still start without it
+    from PySide6.QtWebChannel import QWebChannel
+    from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+
+    _IMPORT_ERROR: str | None = None
+except ImportError as exc:  # pragma: no cover - depends on the installation
+    _IMPORT_ERROR = str(exc)
+
+log = logging.getLogger(__name__)
+
+SessionFactory = Callable[[], AbstractContextManager[Session]]
+
+NO_SANDBOX_AS_ROOT = (
+    "The map cannot be shown: Sitrep is running as the administrator (root), and the "
+    "web engine that draws the map refuses to run that way for safety. Start Sitrep as "
+    "an ordinary user to see the map. Everything else works as usual."
+)
+
+
+def webengine_problem() -> str | None:
+    """Why the map page cannot be shown here, in words for the user (None if it can)."""
+    if _IMPORT_ERROR is not None:
+        return (
+            "The map cannot be shown: the Qt WebEngine component is missing "
+            f"({_IMPORT_ERROR}). Everything else works as usual."
+        )
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+        if not os.environ.get("QTWEBENGINE_DISABLE_SANDBOX") and "--no-sandbox" not in flags:
+            return NO_SANDBOX_AS_ROOT
+    return None
+
+
+_PROFILE: Any = None
+
+
+def map_profile() -> Any:
+    """One off-the-record profile for every map page (no cache or cookies on disk)."""
+    global _PROFILE
+    if _PROFILE is None:
+        from PySide6.QtWidgets import QApplication
+
+        _PROFILE = QWebEngineProfile(QApplication.instance())
+    return _PROFILE
+
+
+class MapBridge(QObject):
+    """The object the page sees as ``channel.objects.bridge``."""
+
+    # Python -> page
+    refreshRequested = Signal(int)  # incidents of the filter without coordinates
+    focusRequested = Signal(str)  # GeoJSON feature of the incident to show
+    zoomRequested = Signal(str)  # [west, south, east, north]
+    pickModeRequested = Signal(bool)
+    # page -> Python (re-emitted by MapView)
+    clicked = Signal(str)
+    picked = Signal(float, float)
+    ready = Signal()
+    shown = Signal(int, int)
+
+    def __init__(self, answer: Callable[[str], str], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._answer = answer
+
+    @Slot(str, result=str)
+    def viewport(self, request: str) -> str:
+        return self._answer(request)
+
+    @Slot(str)
+    def incidentClicked(self, incident_id: str) -> None:
+        self.clicked.emit(incident_id)
+
+    @Slot(float, float)
+    def locationPicked(self, lat: float, lon: float) -> None:
+        self.picked.emit(lat, lon)
+
+    @Slot()
+    def pageReady(self) -> None:
+        self.ready.emit()
+
+    @Slot(int, int)
+    def rendered(self, generation: int, count: int) -> None:
+        self.shown.emit(generation, count)
+
+
+if _IMPORT_ERROR is None:
+
+    class MapPage(QWebEnginePage):
+        """Routes the page's console messages into Python logging (errors kept for tests)."""
+
+        def __init__(self, profile: Any, parent: QObject | None = None) -> None:
+            super().__init__(profile, parent)
+            self.console_errors: list[str] = []
+
+        def javaScriptConsoleMessage(
+            self, level: Any, message: str, line: int, source: str
+        ) -> None:
+            text = f"{source}:{line}: {message}"
+            if level == QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel:
+                self.console_errors.append(text)
+                log.warning("map page: %s", text)
+            else:
+                log.debug("map page: %s", text)
+
+
+class MapView(QWidget):
+    """The incident map. Feed it the shared filter; it tells which incident was clicked."""
+
+    incidentClicked = Signal(object)  # uuid.UUID
+    locationPicked = Signal(float, float)
+    pageReady = Signal()
+    dataShown = Signal(int)  # incidents drawn (points + grid counts) after an update
+
+    def __init__(
+        self,
+        session_factory: SessionFactory,
+        *,
+        online_tiles: bool = False,
+        profile: Any = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._sessions = session_factory
+        self._online_tiles = online_tiles
+        self._filter = IncidentFilter()
+        self._ready = False
+        self._pending_focus: str | None = None
+        self.last_query_seconds = 0.0
+        self._layout = QStackedLayout(self)
+        self._message = QLabel(self)
+        self._message.setWordWrap(True)
+        self._message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._message.setMargin(24)
+        self._layout.addWidget(self._message)
+        self.view: Any = None
+        self.page: Any = None
+        self._tmp = tempfile.TemporaryDirectory(prefix="sitrep-map-")
+        problem = webengine_problem()
+        if problem is not None:
+            self._show_message(problem)
+            return
+        self.bridge = MapBridge(self._answer_viewport, self)
+        self.bridge.clicked.connect(self._on_clicked)
+        self.bridge.picked.connect(self.locationPicked)
+        self.bridge.ready.connect(self._on_ready)
+        self.bridge.shown.connect(lambda _gen, n: self.dataShown.emit(n))
+        self.view = QWebEngineView(self)
+        self.page = MapPage(profile or map_profile(), self.view)
+        self.view.setPage(self.page)
+        self.channel = QWebChannel(self.page)
+        self.channel.registerObject("bridge", self.bridge)
+        self.page.setWebChannel(self.channel)
+        self.page.renderProcessTerminated.connect(self._on_crash)
+        self._layout.addWidget(self.view)
+        self._layout.setCurrentWidget(self.view)
+        self.reload()
+
+    # ------------------------------------------------------------------ public API
+
+    @property
+    def available(self) -> bool:
+        return self.view is not None
+
+    @property
+    def message(self) -> str:
+        """The explanation shown instead of the map ("" while the map is shown)."""
+        return "" if self._layout.currentWidget() is self.view else self._message.text()
+
+    def reload(self) -> None:
+        """Rebuild the page (after importing boundaries, or switching online tiles)."""
+        if self.view is None:
+            return
+        self._ready = False
+        with self._sessions() as s:
+            html = app_page(s, online_tiles=self._online_tiles)
+        path = Path(self._tmp.name) / "map.html"
+        path.write_text(html, encoding="utf-8")
+        self.view.load(QUrl.fromLocalFile(str(path)))
+
+    def set_online_tiles(self, on: bool) -> None:
+        if on != self._online_tiles:
+            self._online_tiles = on
+            self.reload()
+
+    def set_filter(self, flt: IncidentFilter) -> None:
+        """Show the incidents of ``flt``; the view stays where the user left it."""
+        self._filter = flt
+        if self._ready:
+            self._refresh()
+
+    def current_filter(self) -> IncidentFilter:
+        return self._filter
+
+    def zoom_to_data(self) -> None:
+        """Fit the view to the filtered incidents."""
+        if not self._ready:
+            return
+        with self._sessions() as s:
+            bounds = located_summary(s, self._filter).bounds
+        if bounds is not None:
+            self.bridge.zoomRequested.emit(json.dumps(list(bounds)))
+
+    @Slot(object)
+    def select_incident(self, incident_id: uuid.UUID | str | None) -> None:
+        """Pan to the incident and open its popup (a row chosen in the table)."""
+        feature = None
+        if incident_id is not None:
+            with self._sessions() as s:
+                feature = incident_popup(s, uuid.UUID(str(incident_id)))
+        payload = json.dumps(feature)
+        if self._ready:
+            self.bridge.focusRequested.emit(payload)
+        else:
+            self._pending_focus = payload
+
+    def start_pick(self) -> None:
+        """Let the user click a location; it arrives as ``locationPicked(lat, lon)``."""
+        if self._ready:
+            self.bridge.pickModeRequested.emit(True)
+
+    def cancel_pick(self) -> None:
+        if self._ready:
+            self.bridge.pickModeRequested.emit(False)
+
+    # ------------------------------------------------------------------ internals
+
+    def _refresh(self) -> None:
+        with self._sessions() as s:
+            without = located_summary(s, self._filter).without_coordinates
+        self.bridge.refreshRequested.emit(without)
+
+    def _answer_viewport(self, request: str) -> str:
+        started = time.perf_counter()
+        try:
+            r = json.loads(request)
+            view = Viewport(
+                float(r["west"]), float(r["south"]), float(r["east"]), float(r["north"]), int(r["zoom"])
+            )
+        except (ValueError, KeyError, TypeError):
+            log.warning("map page sent a malformed view request: %r", request[:200])
+            return json.dumps({"mode": "points", "total": 0, "points": [], "cells": []})
+        with self._sessions() as s:
+            answer = viewport_data(s, self._filter, view).as_json()
+        text = json.dumps(answer, ensure_ascii=False)
+        self.last_query_seconds = time.perf_counter() - started
+        return text
+
+    def _on_ready(self) -> None:
+        self._ready = True
+        self._refresh()
+        if self._pending_focus is not None:
+            self.bridge.focusRequested.emit(self._pending_focus)
+            self._pending_focus = None
+        self.pageReady.emit()
+
+    def _on_clicked(self, incident_id: str) -> None:
+        try:
+            self.incidentClicked.emit(uuid.UUID(incident_id))
+        except ValueError:
+            log.warning("map page reported an unknown incident id %r", incident_id)
+
+    def _on_crash(self, status: Any, code: int) -> None:
+        log.error("map page renderer stopped (%s, exit code %s)", status, code)
+        self._show_message(
+            "The map stopped working (its web engine closed unexpectedly). "
+            "Everything else works as usual; reopen the project to try the map again."
+        )
+
+    def _show_message(self, text: str) -> None:
+        self._ready = False
+        self._message.setText(text)
+        self._layout.setCurrentWidget(self._message)
+
+    def closeEvent(self, event: Any) -> None:
+        self._tmp.cleanup()
+        super().closeEvent(event)
