@@ -256,7 +256,7 @@
     S.selected = L.circleMarker(ll, {
       radius: 13, color: "#111", weight: 3, fill: false, interactive: false
     }).addTo(S.map);
-    S.map.setView(ll, Math.max(S.map.getZoom(), 10));
+    S.map.setView(ll, Math.max(S.map.getZoom(), 10), { animate: false });
     L.popup({ offset: L.point(0, -6), autoPan: true })
       .setLatLng(ll).setContent(popupContent(feature.properties)).openOn(S.map);
   }

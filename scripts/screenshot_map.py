@@ -1,0 +1,92 @@
+"""Screenshots of the map + timeline pane with the demo project (docs/screenshots/).
+
+    QT_QPA_PLATFORM=offscreen python scripts/screenshot_map.py [OUTDIR]
+
+Builds the demo project in a temporary folder, shows the pane in a small window wired
+the way the main window wires it (timeline period -> shared filter -> map), and saves
+what is on screen. (Running as root needs QTWEBENGINE_DISABLE_SANDBOX=1 in the shell.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401  (before QApplication)
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+
+def wait(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def wait_signal(signal: object, timeout_ms: int = 20000) -> None:
+    loop = QEventLoop()
+    signal.connect(loop.quit)  # type: ignore[attr-defined]
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+
+
+def main() -> int:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    from sitrep.demo import build_demo
+    from sitrep.store.queries import IncidentFilter
+    from sitrep.ui.map_pane import MapTimelinePane
+
+    tmp = tempfile.TemporaryDirectory()
+    project = build_demo(Path(tmp.name) / "demo.sitrep")
+    pane = MapTimelinePane(project.session)
+    pane.setWindowTitle("Sitrep — map and timeline (demo project)")
+    flt = IncidentFilter()
+
+    def on_period(start: dt.date | None, end: dt.date | None) -> None:
+        nonlocal flt
+        flt = flt.with_period(start, end)
+        pane.set_filter(flt)
+
+    pane.periodSelected.connect(on_period)
+    pane.resize(1200, 850)
+    pane.show()
+    pane.set_filter(flt)
+    wait_signal(pane.map.dataShown)
+    wait(1500)
+    pane.grab().save(str(out / "map-timeline-overview.png"))
+
+    # zoomed into Hpakant with the popup of a scenario incident open
+    from sqlalchemy import select
+
+    from sitrep.model import Incident
+
+    with project.session() as s:
+        inc = s.scalars(
+            select(Incident).where(Incident.is_synthetic.is_(False)).order_by(Incident.killed.desc())
+        ).first()
+    assert inc is not None
+    pane.select_incident(inc.id)
+    wait_signal(pane.map.dataShown)
+    wait(1500)
+    pane.grab().save(str(out / "map-timeline-selected.png"))
+
+    # a period chosen on the timeline: the last three months of the data
+    last = max(b.end for b in pane.timeline.bars)
+    on_period(last - dt.timedelta(days=90), last)
+    pane.map.zoom_to_data()
+    wait_signal(pane.map.dataShown)
+    wait(1500)
+    pane.grab().save(str(out / "map-timeline-period.png"))
+    project.close()
+    pane.close()
+    app.processEvents()
+    print(f"screenshots in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
