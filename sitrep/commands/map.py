@@ -33,8 +33,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
+    from sitrep.mapping.data import located_summary
     from sitrep.mapping.page import export_page
-    from sitrep.store.queries import count_incidents
 
     output: Path = args.output
     if output.suffix.lower() not in {".html", ".htm"}:
@@ -45,14 +45,18 @@ def cmd_map(args: argparse.Namespace) -> int:
     try:
         flt = filter_from_args(project, args)
         with project.session() as s:
-            page = export_page(
-                s, flt, title=args.title or project.setting("name") or "", online_tiles=args.online_tiles
-            )
-            n = count_incidents(s, flt)
+            title = args.title or project.setting("name") or ""
+            page = export_page(s, flt, title=title, online_tiles=args.online_tiles)
+            summary = located_summary(s, flt)
     finally:
         project.close()
     tmp = output.with_name(output.name + ".part")
     tmp.write_text(page, encoding="utf-8")
     tmp.replace(output)
-    print(f"Wrote {output} ({n} incidents, {len(page) / 1e6:.1f} MB)")
+    missing = summary.without_coordinates
+    print(
+        f"Wrote {output} ({summary.with_coordinates} incidents mapped"
+        + (f", {missing} without coordinates" if missing else "")
+        + f"; {len(page) / 1e6:.1f} MB)"
+    )
     return 0

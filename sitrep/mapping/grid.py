@@ -17,6 +17,7 @@ from sqlalchemy import Float, Integer, func
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from sitrep.mapping.data import incident_points, located
 from sitrep.mapping.palette import type_colour
@@ -102,6 +103,12 @@ class grid_index(FunctionElement[int]):
 
     type = Integer()
     inherit_cache = True
+    # offset and size are part of the SQL text, so they must be part of the cache key
+    _traverse_internals = [  # noqa: RUF012
+        *FunctionElement._traverse_internals,
+        ("offset", InternalTraversal.dp_plain_obj),
+        ("size", InternalTraversal.dp_plain_obj),
+    ]
 
     def __init__(self, column: Any, offset: float, size: float) -> None:
         self.offset = float(offset)
