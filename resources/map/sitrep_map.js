@@ -78,7 +78,7 @@
     m.on("click", function () {
       if (S.picking) return;
       var b = cell.bounds;
-      S.map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
+      S.map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { animate: false });
     });
     return m;
   }
@@ -216,10 +216,7 @@
     addLegend(cfg);
     addTitle(cfg);
     addStatus();
-    var b = cfg.bounds;
-    if (cfg.fit) {
-      map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [20, 20], maxZoom: 12 });
-    }
+    if (cfg.fit) zoomTo(cfg.bounds);
     map.on("click", onMapClick);
     document.addEventListener("keydown", function (ev) {
       if (ev.key === "Escape" && S.picking) setPickMode(false);
@@ -246,7 +243,11 @@
 
   function zoomTo(b) {
     if (!b) return;
-    S.map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [20, 20], maxZoom: 12 });
+    if (b[2] - b[0] < 1e-4 && b[3] - b[1] < 1e-4) {  // one place: Leaflet cannot fit it
+      S.map.setView([(b[1] + b[3]) / 2, (b[0] + b[2]) / 2], 12, { animate: false });
+      return;
+    }
+    S.map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [20, 20], maxZoom: 12, animate: false });
   }
 
   function focus(feature) {
@@ -265,6 +266,7 @@
     S.picking = !!on;
     var c = S.map.getContainer();
     if (S.picking) {
+      S.map.closePopup();
       L.DomUtil.addClass(c, "sitrep-pick");
       setStatus("Click the map to set the incident's location (Esc to cancel)");
       if (S.status) L.DomUtil.addClass(S.status, "sitrep-banner");
@@ -296,6 +298,7 @@
       return {
         mode: S.lastMode, points: S.pointCount, cellTotal: S.cellTotal,
         shown: S.pointCount + S.cellTotal, generation: S.rendered,
+        pending: S.generation !== S.rendered,
         zoom: S.map.getZoom(), center: [S.map.getCenter().lat, S.map.getCenter().lng],
         picking: S.picking
       };
@@ -303,8 +306,20 @@
     openPopup: function (id) {
       var m = S.markersById[id];
       if (!m) return false;
-      S.points.zoomToShowLayer(m, function () { m.openPopup(); });
+      if (m._map) m.openPopup();  // drawn on its own, not inside a cluster
+      else S.points.zoomToShowLayer(m, function () { m.openPopup(); });
       return true;
+    },
+    ids: function () { return Object.keys(S.markersById); },
+    markerPoint: function (id) {
+      var m = S.markersById[id];
+      if (!m || !m._map) return null;
+      var pt = S.map.latLngToContainerPoint(m.getLatLng());
+      return [pt.x, pt.y];
+    },
+    latLngAt: function (x, y) {
+      var ll = S.map.containerPointToLatLng(L.point(x, y));
+      return [ll.lat, ll.lng];
     },
     popupText: function () {
       var nodes = document.querySelectorAll(".leaflet-popup-content");

@@ -22,12 +22,12 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, QTemporaryDir, Qt, QUrl, Signal, Slot
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 from sqlalchemy.orm import Session
 
 from sitrep.mapping.data import incident_popup, located_summary
-from sitrep.mapping.grid import Viewport, viewport_data
+from sitrep.mapping.grid import POINT_LIMIT, Viewport, viewport_data
 from sitrep.mapping.page import app_page
 from sitrep.store.queries import IncidentFilter
 
@@ -151,10 +151,12 @@ class MapView(QWidget):
         *,
         online_tiles: bool = False,
         profile: Any = None,
+        point_limit: int = POINT_LIMIT,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._sessions = session_factory
+        self._point_limit = point_limit
         self._online_tiles = online_tiles
         self._filter = IncidentFilter()
         self._ready = False
@@ -168,7 +170,6 @@ class MapView(QWidget):
         self._layout.addWidget(self._message)
         self.view: Any = None
         self.page: Any = None
-        self._tmp = tempfile.TemporaryDirectory(prefix="sitrep-map-")
         problem = webengine_problem()
         if problem is not None:
             self._show_message(problem)
@@ -178,6 +179,8 @@ class MapView(QWidget):
         self.bridge.picked.connect(self.locationPicked)
         self.bridge.ready.connect(self._on_ready)
         self.bridge.shown.connect(lambda _gen, n: self.dataShown.emit(n))
+        # the page is a file so that it may load the local asset files; removed with us
+        self._tmp = QTemporaryDir(str(Path(tempfile.gettempdir()) / "sitrep-map-XXXXXX"))
         self.view = QWebEngineView(self)
         self.page = MapPage(profile or map_profile(), self.view)
         self.view.setPage(self.page)
@@ -207,7 +210,7 @@ class MapView(QWidget):
         self._ready = False
         with self._sessions() as s:
             html = app_page(s, online_tiles=self._online_tiles)
-        path = Path(self._tmp.name) / "map.html"
+        path = Path(self._tmp.path()) / "map.html"
         path.write_text(html, encoding="utf-8")
         self.view.load(QUrl.fromLocalFile(str(path)))
 
@@ -274,7 +277,7 @@ class MapView(QWidget):
             log.warning("map page sent a malformed view request: %r", request[:200])
             return json.dumps({"mode": "points", "total": 0, "points": [], "cells": []})
         with self._sessions() as s:
-            answer = viewport_data(s, self._filter, view).as_json()
+            answer = viewport_data(s, self._filter, view, self._point_limit).as_json()
         text = json.dumps(answer, ensure_ascii=False)
         self.last_query_seconds = time.perf_counter() - started
         return text
@@ -305,6 +308,3 @@ class MapView(QWidget):
         self._message.setText(text)
         self._layout.setCurrentWidget(self._message)
 
-    def closeEvent(self, event: Any) -> None:
-        self._tmp.cleanup()
-        super().closeEvent(event)
