@@ -99,10 +99,16 @@
       S.points.addLayers(layers);
       S.pointCount = layers.length;
     }
-    var text = data.total + (data.total === 1 ? " incident" : " incidents") + " in view";
-    if (data.mode === "grid") text += " (zoom in for single incidents)";
+    S.lastTotal = data.total;
+    if (!S.picking) setStatus(statusText());
+  }
+
+  function statusText() {
+    var n = S.lastTotal || 0;
+    var text = n + (n === 1 ? " incident" : " incidents") + " in view";
+    if (S.lastMode === "grid") text += " (zoom in for single incidents)";
     if (S.cfg.withoutCoordinates) text += " · " + S.cfg.withoutCoordinates + " without coordinates";
-    setStatus(text);
+    return text;
   }
 
   function viewRequest() {
@@ -228,9 +234,10 @@
     }
     new QWebChannel(qt.webChannelTransport, function (channel) {
       S.bridge = channel.objects.bridge;
-      S.bridge.refreshRequested.connect(function (without) {
+      S.bridge.refreshRequested.connect(requestData);
+      S.bridge.missingChanged.connect(function (without) {
         S.cfg.withoutCoordinates = without;
-        requestData();
+        setStatus(statusText());
       });
       S.bridge.focusRequested.connect(function (json) { focus(JSON.parse(json)); });
       S.bridge.zoomRequested.connect(function (json) { zoomTo(JSON.parse(json)); });

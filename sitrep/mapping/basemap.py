@@ -26,6 +26,14 @@ def countries() -> dict[str, Any]:
     return data
 
 
+@cache
+def countries_json() -> str:
+    """:func:`countries` as JSON safe inside ``<script>`` (computed once)."""
+    from sitrep.mapping.safejson import script_json
+
+    return script_json(countries())
+
+
 def boundary_layers(session: Session) -> list[dict[str, Any]]:
     """Imported admin boundaries, one GeoJSON FeatureCollection per level (coarse first)."""
     rows = session.execute(

@@ -23,7 +23,7 @@ from jinja2 import Template
 from sqlalchemy.orm import Session
 
 from sitrep.mapping import assets
-from sitrep.mapping.basemap import boundary_layers, countries
+from sitrep.mapping.basemap import boundary_layers, countries_json
 from sitrep.mapping.data import incident_points, legend_types, located_summary
 from sitrep.mapping.safejson import script_json
 from sitrep.store.queries import IncidentFilter
@@ -72,7 +72,9 @@ class _Setup(MacroElement):
     def __init__(self, config: dict[str, Any]) -> None:
         super().__init__()
         self._name = "SitrepSetup"
-        self.config = script_json(config)
+        # the basemap is the same on every page: serialised once per process
+        text = script_json({**config, "countries": None})
+        self.config = text.replace('"countries":null', f'"countries":{countries_json()}', 1)
 
 
 def build_page(
@@ -129,7 +131,7 @@ def build_page(
             )
     config = {
         "mode": "bridge" if bridge else "static",
-        "countries": countries(),
+        "countries": None,  # filled in by _Setup
         "boundaries": content.boundaries,
         "legend": content.legend,
         "bounds": [west, south, east, north],

@@ -22,7 +22,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTemporaryDir, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, QTemporaryDir, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 from sqlalchemy.orm import Session
 
@@ -82,7 +82,8 @@ class MapBridge(QObject):
     """The object the page sees as ``channel.objects.bridge``."""
 
     # Python -> page
-    refreshRequested = Signal(int)  # incidents of the filter without coordinates
+    refreshRequested = Signal()
+    missingChanged = Signal(int)  # incidents of the filter without coordinates
     focusRequested = Signal(str)  # GeoJSON feature of the incident to show
     zoomRequested = Signal(str)  # [west, south, east, north]
     pickModeRequested = Signal(bool)
@@ -262,9 +263,16 @@ class MapView(QWidget):
     # ------------------------------------------------------------------ internals
 
     def _refresh(self) -> None:
+        # data first; how many cannot be placed follows (a second scan the user can wait for)
+        self.bridge.refreshRequested.emit()
+        QTimer.singleShot(0, self._send_missing)
+
+    def _send_missing(self) -> None:
+        if not self._ready:
+            return
         with self._sessions() as s:
             without = located_summary(s, self._filter).without_coordinates
-        self.bridge.refreshRequested.emit(without)
+        self.bridge.missingChanged.emit(without)
 
     def _answer_viewport(self, request: str) -> str:
         started = time.perf_counter()

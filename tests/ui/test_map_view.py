@@ -122,14 +122,15 @@ def stats(view: MapView) -> dict[str, Any]:
     return run_js(view, "SitrepMap.stats()")
 
 
-def test_page_loads_with_every_located_incident(shown_map: MapView, hostile_project):
+def test_page_loads_with_every_located_incident(shown_map: MapView, hostile_project, qtbot):
     project, incidents = hostile_project
     s = stats(shown_map)
     assert s["mode"] == "points"
     assert s["shown"] == 5 == sum(1 for i in incidents if i.lat is not None)
     assert shown_map.page.console_errors == []
-    status = run_js(shown_map, "document.querySelector('.sitrep-status').textContent")
-    assert "5 incidents in view" in status and "1 without coordinates" in status
+    status = "document.querySelector('.sitrep-status').textContent"
+    qtbot.waitUntil(lambda: "1 without coordinates" in run_js(shown_map, status))
+    assert "5 incidents in view" in run_js(shown_map, status)
 
 
 def test_filter_updates_data_in_place_and_keeps_the_view(shown_map: MapView, qtbot):

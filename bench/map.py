@@ -1,0 +1,220 @@
+"""Map benchmark: page ready and a filter update at 100k and 1M incidents.
+
+    QT_QPA_PLATFORM=offscreen python bench/map.py [--sizes 100000 1000000] [--workdir DIR]
+
+(As root, Qt WebEngine also needs QTWEBENGINE_DISABLE_SANDBOX=1 in the shell.)
+
+Ours: the app's map pane (per-viewport grid in SQL over QWebChannel). Baseline, in the
+same run and on the same points: folium's own ``MarkerCluster`` with one ``Marker`` per
+incident, which has to rebuild and reload the page for every filter change.
+Targets (issue 4): ready ≤ 1.5 s and update ≤ 300 ms at both sizes; ≥ 50× faster than
+the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWebEngineWidgets import QWebEngineView  # before QApplication
+from PySide6.QtCore import QEventLoop, QTimer, QUrl
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import func, select
+
+from bench._synth import incident_rows, make_geography
+from sitrep.model import Incident
+from sitrep.places.regions import AreaRef, Region
+from sitrep.store import Project, create_project, open_project
+from sitrep.store.incidents import bulk_insert_incidents
+from sitrep.store.queries import IncidentFilter
+
+LAST = dt.date(2025, 12, 31)
+
+
+def project_of(size: int, workdir: Path) -> Project:
+    path = workdir / f"map-bench-{size}.sitrep"
+    if path.exists():
+        project = open_project(path)
+        with project.session() as s:
+            if s.scalar(select(func.count()).select_from(Incident)) == size:
+                return project
+        project.close()
+        path.unlink()
+    started = time.perf_counter()
+    project = create_project(path, name=f"map bench {size}")
+    geo = make_geography(project)
+    with project.session() as s:
+        bulk_insert_incidents(s, incident_rows(geo, size))
+    print(f"  (built {size:,} incidents in {time.perf_counter() - started:.0f} s)", flush=True)
+    return project
+
+
+def wait_until(check: Callable[[], bool], timeout: float = 600.0) -> None:
+    deadline = time.perf_counter() + timeout
+    loop = QEventLoop()
+    while not check():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("benchmark step did not finish")
+        QTimer.singleShot(2, loop.quit)
+        loop.exec()
+
+
+def js(page: Any, code: str) -> Any:
+    loop = QEventLoop()
+    out: list[Any] = []
+    page.runJavaScript(code, 0, lambda v: (out.append(v), loop.quit()))
+    loop.exec()
+    return out[0]
+
+
+def filters(project: Project) -> dict[str, IncidentFilter]:
+    from sitrep.model import AdminArea
+
+    with project.session() as s:
+        state = s.scalars(select(AdminArea).where(AdminArea.level == 1).order_by(AdminArea.name)).first()
+    assert state is not None
+    region = Region(state.name, (AreaRef(state.id, 1, state.name, state.pcode),))
+    year = IncidentFilter(date_from=dt.date(2025, 1, 1), date_to=LAST)
+    return {
+        "last year": year,
+        "last year, battles": IncidentFilter(
+            date_from=year.date_from, date_to=LAST, event_types=("Battles",)
+        ),
+        "one state, last 3 months": IncidentFilter(
+            region=region, date_from=dt.date(2025, 10, 1), date_to=LAST
+        ),
+        "everything again": IncidentFilter(),
+    }
+
+
+def measure_ours(project: Project) -> tuple[float, dict[str, float]]:
+    from sitrep.ui.map_view import MapView
+
+    shown: list[int] = []
+    started = time.perf_counter()
+    view = MapView(project.session)
+    view.dataShown.connect(shown.append)
+    view.resize(1100, 750)
+    view.show()
+    wait_until(lambda: bool(shown))
+    ready = time.perf_counter() - started
+    updates: dict[str, float] = {}
+    for name, flt in filters(project).items():
+        shown.clear()
+        started = time.perf_counter()
+        view.set_filter(flt)
+        wait_until(lambda: bool(shown))
+        updates[name] = time.perf_counter() - started
+    view.close()
+    view.deleteLater()
+    return ready, updates
+
+
+def measure_folium(project: Project, flt: IncidentFilter, workdir: Path) -> tuple[float, float, int]:
+    """folium's MarkerCluster with one Marker per incident: build + load (seconds)."""
+    import folium
+    from folium.plugins import MarkerCluster
+
+    from sitrep.mapping import assets
+    from sitrep.store.queries import select_incidents
+
+    local_js = {a.name: a.url for a in assets.scripts()}
+    local_css = {a.name: a.url for a in assets.stylesheets()}
+    started = time.perf_counter()
+    with project.session() as s:
+        points = s.execute(
+            select_incidents(flt, Incident.lat, Incident.lon, Incident.title).where(
+                Incident.lat.is_not(None)
+            )
+        ).all()
+    fmap = folium.Map(location=[20, 97], zoom_start=5, tiles=None, max_zoom=18, maxZoom=18)
+    fmap.default_js = [("leaflet", local_js["leaflet"]), ("jquery", local_js["jquery"])]
+    fmap.default_css = [("leaflet_css", local_css["leaflet_css"])]
+    cluster = MarkerCluster()
+    cluster.default_js = [("markerclusterjs", local_js["markercluster"])]
+    cluster.default_css = [
+        ("markerclustercss", local_css["markercluster_css"]),
+        ("markerclusterdefaultcss", local_css["markercluster_default_css"]),
+    ]
+    cluster.add_to(fmap)
+    for lat, lon, title in points:
+        folium.Marker([lat, lon], tooltip=title).add_to(cluster)
+    path = workdir / "folium-baseline.html"
+    fmap.save(str(path))
+    built = time.perf_counter() - started
+    view = QWebEngineView()
+    view.resize(1100, 750)
+    loaded: list[bool] = []
+    view.loadFinished.connect(loaded.append)
+    started = time.perf_counter()
+    view.load(QUrl.fromLocalFile(str(path)))
+    view.show()
+    wait_until(lambda: bool(loaded))
+    wait_until(lambda: bool(js(view.page(), "document.querySelectorAll('.marker-cluster, .leaflet-marker-icon').length")))
+    load = time.perf_counter() - started
+    size_mb = path.stat().st_size / 1e6
+    view.close()
+    view.deleteLater()
+    print(f"    folium: {len(points):,} markers, build {built:.1f} s, {size_mb:.0f} MB, load {load:.1f} s")
+    return built + load, load, len(points)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--baseline-size", type=int, default=100_000)
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()))
+    args = parser.parse_args()
+    from sitrep.ui.map_view import webengine_problem
+
+    problem = webengine_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    app = QApplication(sys.argv[:1])
+    rows = []
+    for size in args.sizes:
+        print(f"{size:,} incidents", flush=True)
+        project = project_of(size, args.workdir)
+        ready, updates = measure_ours(project)
+        update = statistics.median(updates.values())
+        print(f"  ours: page ready {ready * 1000:.0f} ms")
+        for name, seconds in updates.items():
+            print(f"    update '{name}': {seconds * 1000:.0f} ms")
+        base_ready = base_update = None
+        if size == args.baseline_size:
+            print("  baseline (folium MarkerCluster, one Marker per incident):", flush=True)
+            base_ready, _, _ = measure_folium(project, IncidentFilter(), args.workdir)
+            base_update, _, _ = measure_folium(project, filters(project)["last year"], args.workdir)
+            print(
+                f"  baseline: page ready {base_ready:.1f} s, update (rebuild for 'last year') "
+                f"{base_update:.1f} s"
+            )
+            print(
+                f"  ratio: ready {base_ready / ready:.0f}× faster, "
+                f"update {base_update / updates['last year']:.0f}× faster"
+            )
+        rows.append((size, ready, update, max(updates.values()), base_ready, base_update))
+        project.close()
+    print()
+    print(f"{'incidents':>10} {'ready':>8} {'update (median)':>16} {'update (worst)':>15}  target")
+    for size, ready, update, worst, _, _ in rows:
+        ok = "met" if ready <= 1.5 and worst <= 0.3 else "NOT met"
+        print(f"{size:>10,} {ready * 1000:>6.0f}ms {update * 1000:>14.0f}ms {worst * 1000:>13.0f}ms  {ok}")
+    app.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
