@@ -109,6 +109,16 @@ def measure_ours(project: Project) -> tuple[float, dict[str, float]]:
     view.show()
     wait_until(lambda: bool(shown))
     ready = time.perf_counter() - started
+    wait_until(view.index_ready)
+    index_load = time.perf_counter() - started
+    print(f"  ours: in-memory index ready {index_load * 1000:.0f} ms after the start")
+    shown.clear()
+    started = time.perf_counter()
+    view.reload()  # the same page again in a warm WebEngine (e.g. another project opened)
+    wait_until(lambda: bool(shown))
+    warm = time.perf_counter() - started
+    print(f"  ours: page ready again in a warm WebEngine {warm * 1000:.0f} ms")
+    wait_until(view.index_ready)
     updates: dict[str, float] = {}
     for name, flt in filters(project).items():
         shown.clear()
@@ -134,7 +144,7 @@ def measure_folium(project: Project, flt: IncidentFilter, workdir: Path) -> tupl
     started = time.perf_counter()
     with project.session() as s:
         points = s.execute(
-            select_incidents(flt, Incident.lat, Incident.lon, Incident.title).where(
+            select_incidents(flt, Incident.lat, Incident.lon).where(
                 Incident.lat.is_not(None)
             )
         ).all()
@@ -148,8 +158,8 @@ def measure_folium(project: Project, flt: IncidentFilter, workdir: Path) -> tupl
         ("markerclusterdefaultcss", local_css["markercluster_default_css"]),
     ]
     cluster.add_to(fmap)
-    for lat, lon, title in points:
-        folium.Marker([lat, lon], tooltip=title).add_to(cluster)
+    for lat, lon in points:
+        folium.Marker([lat, lon]).add_to(cluster)
     path = workdir / "folium-baseline.html"
     fmap.save(str(path))
     built = time.perf_counter() - started

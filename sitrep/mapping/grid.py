@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Float, Integer, func
 from sqlalchemy.ext.compiler import compiles
@@ -23,6 +23,9 @@ from sitrep.mapping.data import incident_points, located
 from sitrep.mapping.palette import type_colour
 from sitrep.model import Incident
 from sitrep.store.queries import IncidentFilter
+
+if TYPE_CHECKING:
+    from sitrep.mapping.pointindex import PointIndex
 
 CELL_PIXELS = 64
 POINT_LIMIT = 2000  # at most this many individual markers in view
@@ -98,6 +101,17 @@ class ViewportData:
         }
 
 
+def within_view(flt: IncidentFilter, view: Viewport) -> IncidentFilter | None:
+    """``flt`` narrowed to the view (its own box, if any, still applies); None if empty."""
+    west, south, east, north = view.west, view.south, view.east, view.north
+    if flt.bbox is not None:
+        w, s, e, n = flt.bbox
+        west, south, east, north = max(west, w), max(south, s), min(east, e), min(north, n)
+        if west > east or south > north:
+            return None
+    return replace(flt, bbox=(west, south, east, north))
+
+
 class grid_index(FunctionElement[int]):
     """``floor((column + offset) / size)`` as an integer, per dialect."""
 
@@ -139,7 +153,9 @@ def grid_cells(session: Session, flt: IncidentFilter, view: Viewport) -> list[Gr
         grid_index(Incident.lon, 180.0, size) * rows_per_column
         + grid_index(Incident.lat, 90.0, size)
     ).label("cell")
-    in_view = replace(flt, bbox=(view.west, view.south, view.east, view.north))
+    in_view = within_view(flt, view)
+    if in_view is None:
+        return []
     stmt = (
         located(in_view)
         .with_only_columns(
@@ -176,15 +192,27 @@ def grid_cells(session: Session, flt: IncidentFilter, view: Viewport) -> list[Gr
 
 
 def viewport_data(
-    session: Session, flt: IncidentFilter, view: Viewport, point_limit: int = POINT_LIMIT
+    session: Session,
+    flt: IncidentFilter,
+    view: Viewport,
+    point_limit: int = POINT_LIMIT,
+    index: PointIndex | None = None,
 ) -> ViewportData:
-    """Grid cells for ``view``, or the individual points when at most ``point_limit``."""
+    """Grid cells for ``view``, or the individual points when at most ``point_limit``.
+
+    ``index``: an in-memory :class:`~sitrep.mapping.pointindex.PointIndex` of the same
+    project, used for the counts when it can answer the filter.
+    """
     view = view.clamped()
-    cells = grid_cells(session, flt, view)
+    if index is not None and index.answers(flt):
+        cells = index.grid_cells(flt, view)
+    else:
+        cells = grid_cells(session, flt, view)
     total = sum(c.count for c in cells)
     if total <= point_limit:
-        in_view = replace(flt, bbox=(view.west, view.south, view.east, view.north))
-        return ViewportData(total=total, points=incident_points(session, in_view))
+        in_view = within_view(flt, view)
+        points = incident_points(session, in_view) if in_view is not None else []
+        return ViewportData(total=total, points=points)
     return ViewportData(total=total, cells=cells)
 
 

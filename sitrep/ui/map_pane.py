@@ -29,6 +29,7 @@ from sitrep.ui.timeline import TimelineView
 
 class MapTimelinePane(QWidget):
     incidentClicked = Signal(object)  # uuid.UUID
+    incidentSelected = Signal(object)  # the same, under the main window's pane contract
     periodSelected = Signal(object, object)  # date | None, date | None
     locationPicked = Signal(float, float)
 
@@ -47,7 +48,7 @@ class MapTimelinePane(QWidget):
         self.zoom_button.setToolTip("Fit the map to the incidents of the current filter")
         self.zoom_button.clicked.connect(self.map.zoom_to_data)
         self.zoom_button.setEnabled(self.map.available)
-        hint = QLabel("Drag across the timeline to choose a period; double-click to clear it.")
+        hint = QLabel("Drag across the timeline to choose a period; double-click for all dates.")
         hint.setStyleSheet("color: palette(mid);")
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 2)
@@ -68,6 +69,7 @@ class MapTimelinePane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
         self.map.incidentClicked.connect(self.incidentClicked)
+        self.map.incidentClicked.connect(self.incidentSelected)
         self.map.incidentClicked.connect(self.timeline.select_incident)
         self.map.locationPicked.connect(self.locationPicked)
         self.timeline.periodSelected.connect(self.periodSelected)
@@ -80,6 +82,11 @@ class MapTimelinePane(QWidget):
     def select_incident(self, incident_id: uuid.UUID | str | None) -> None:
         self.map.select_incident(incident_id)
         self.timeline.select_incident(incident_id)
+
+    def refresh(self) -> None:
+        """After incidents were saved, deleted or restored."""
+        self.map.refresh()
+        self.timeline.refresh()
 
     def reload(self) -> None:
         """After data changed outside the filter (an edit, an import of boundaries)."""

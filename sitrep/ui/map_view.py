@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 import os
 import tempfile
 import time
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session
 from sitrep.mapping.data import incident_popup, located_summary
 from sitrep.mapping.grid import POINT_LIMIT, Viewport, viewport_data
 from sitrep.mapping.page import app_page
+from sitrep.mapping.pointindex import PointIndex
 from sitrep.store.queries import IncidentFilter
 
 try:  # WebEngine is a separate wheel; the app must still start without it
@@ -142,6 +144,7 @@ class MapView(QWidget):
     """The incident map. Feed it the shared filter; it tells which incident was clicked."""
 
     incidentClicked = Signal(object)  # uuid.UUID
+    incidentSelected = Signal(object)  # the same click, under the main window's pane contract
     locationPicked = Signal(float, float)
     pageReady = Signal()
     dataShown = Signal(int)  # incidents drawn (points + grid counts) after an update
@@ -163,6 +166,12 @@ class MapView(QWidget):
         self._ready = False
         self._pending_focus: str | None = None
         self.last_query_seconds = 0.0
+        # counts for the commonest filters come from an in-memory index read in the
+        # background; until it is there (and for other filters) SQL answers
+        self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitrep-map-index")
+        self._index: Future[PointIndex] | None = None
+        loader = self._loader
+        self.destroyed.connect(lambda *_: loader.shutdown(wait=False, cancel_futures=True))
         self._layout = QStackedLayout(self)
         self._message = QLabel(self)
         self._message.setWordWrap(True)
@@ -209,6 +218,7 @@ class MapView(QWidget):
         if self.view is None:
             return
         self._ready = False
+        self._load_index()
         with self._sessions() as s:
             html = app_page(s, online_tiles=self._online_tiles)
         path = Path(self._tmp.path()) / "map.html"
@@ -225,6 +235,39 @@ class MapView(QWidget):
         self._filter = flt
         if self._ready:
             self._refresh()
+
+    def refresh(self) -> None:
+        """Re-read the data in place (after incidents were saved or deleted)."""
+        if self.view is None:
+            return
+        self._load_index()
+        if self._ready:
+            self._refresh()
+
+    def index_ready(self) -> bool:
+        """Whether the in-memory index is loaded (for tests and benchmarks)."""
+        return self._index is not None and self._index.done()
+
+    def _load_index(self) -> None:
+        def load() -> PointIndex:
+            with self._sessions() as s:
+                return PointIndex.load(s)
+
+        self._index = self._loader.submit(load)
+
+    def _current_index(self) -> PointIndex | None:
+        future = self._index
+        if future is None or not future.done():
+            return None
+        if future.exception() is not None:
+            log.warning("map index could not be loaded: %s", future.exception())
+            return None
+        return future.result()
+
+    @classmethod
+    def for_project(cls, project: Any, *, online_tiles: bool = False) -> MapView:
+        """The factory the main window uses: ``(project) -> QWidget``."""
+        return cls(project.session, online_tiles=online_tiles)
 
     def current_filter(self) -> IncidentFilter:
         return self._filter
@@ -285,7 +328,9 @@ class MapView(QWidget):
             log.warning("map page sent a malformed view request: %r", request[:200])
             return json.dumps({"mode": "points", "total": 0, "points": [], "cells": []})
         with self._sessions() as s:
-            answer = viewport_data(s, self._filter, view, self._point_limit).as_json()
+            answer = viewport_data(
+                s, self._filter, view, self._point_limit, self._current_index()
+            ).as_json()
         text = json.dumps(answer, ensure_ascii=False)
         self.last_query_seconds = time.perf_counter() - started
         return text
@@ -300,9 +345,12 @@ class MapView(QWidget):
 
     def _on_clicked(self, incident_id: str) -> None:
         try:
-            self.incidentClicked.emit(uuid.UUID(incident_id))
+            picked = uuid.UUID(incident_id)
         except ValueError:
             log.warning("map page reported an unknown incident id %r", incident_id)
+            return
+        self.incidentClicked.emit(picked)
+        self.incidentSelected.emit(picked)
 
     def _on_crash(self, status: Any, code: int) -> None:
         log.error("map page renderer stopped (%s, exit code %s)", status, code)

@@ -3,7 +3,7 @@
 It shows the whole span of the shared filter *without* its period, and shades the
 period the filter selects, so the user sees what lies outside it and can move it:
 dragging across the chart selects a period, clicking a bar narrows to that bar, a
-double click clears the period. Painted with QPainter: a few hundred bars need no
+double click selects the whole span again. Painted with QPainter: a few hundred bars need no
 chart library, and hit-testing stays exact.
 """
 
@@ -78,7 +78,7 @@ class Bar:
 class TimelineView(QWidget):
     """Incidents over time; emits the period the user drags or clicks."""
 
-    periodSelected = Signal(object, object)  # date | None, date | None (None: no period)
+    periodSelected = Signal(object, object)  # first day, last day (inclusive)
 
     LEFT, RIGHT, TOP, BOTTOM = 40, 10, 8, 22
 
@@ -104,6 +104,15 @@ class TimelineView(QWidget):
 
     def set_filter(self, flt: IncidentFilter) -> None:
         self._filter = flt
+        self.reload()
+
+    @classmethod
+    def for_project(cls, project: Any) -> TimelineView:
+        """The factory the main window uses: ``(project) -> QWidget``."""
+        return cls(project.session)
+
+    def refresh(self) -> None:
+        """Re-read the counts after incidents were saved or deleted."""
         self.reload()
 
     def reload(self) -> None:
@@ -347,6 +356,7 @@ class TimelineView(QWidget):
         return None
 
     def mouseDoubleClickEvent(self, ev: QMouseEvent) -> None:
-        if ev.button() == Qt.MouseButton.LeftButton:
+        """Back to the whole span of the data (the period no longer hides anything)."""
+        if ev.button() == Qt.MouseButton.LeftButton and self.bars:
             self._drag_from = self._drag_to = None
-            self.periodSelected.emit(None, None)
+            self.periodSelected.emit(self.bars[0].start, self.bars[-1].end)

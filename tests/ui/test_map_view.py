@@ -168,6 +168,8 @@ def test_clicking_a_marker_selects_its_incident(shown_map: MapView, qtbot, hosti
     target = incidents[2]
     point = run_js(shown_map, f"SitrepMap.markerPoint({json.dumps(str(target.id))})")
     assert point is not None, "marker not on the map"
+    selected: list[Any] = []
+    shown_map.incidentSelected.connect(selected.append)
     with qtbot.waitSignal(shown_map.incidentClicked, timeout=10000) as blocker:
         QTest.mouseClick(
             shown_map.view.focusProxy(),
@@ -176,6 +178,8 @@ def test_clicking_a_marker_selects_its_incident(shown_map: MapView, qtbot, hosti
             QPoint(round(point[0]), round(point[1])),
         )
     assert blocker.args == [target.id]
+    assert selected == [target.id]  # the main window's pane contract
+    shown_map.incidentSelected.disconnect(selected.append)
     qtbot.waitUntil(lambda: f"Incident 2 {PAYLOAD}" in run_js(shown_map, "SitrepMap.popupText()"))
 
 
