@@ -170,6 +170,8 @@ class MapView(QWidget):
         # background; until it is there (and for other filters) SQL answers
         self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitrep-map-index")
         self._index: Future[PointIndex] | None = None
+        self._index_wanted = True  # (re)load once the page has shown its first data
+        self._missing_wanted = False
         loader = self._loader
         self.destroyed.connect(lambda *_: loader.shutdown(wait=False, cancel_futures=True))
         self._layout = QStackedLayout(self)
@@ -188,7 +190,7 @@ class MapView(QWidget):
         self.bridge.clicked.connect(self._on_clicked)
         self.bridge.picked.connect(self.locationPicked)
         self.bridge.ready.connect(self._on_ready)
-        self.bridge.shown.connect(lambda _gen, n: self.dataShown.emit(n))
+        self.bridge.shown.connect(self._on_shown)
         # the page is a file so that it may load the local asset files; removed with us
         self._tmp = QTemporaryDir(str(Path(tempfile.gettempdir()) / "sitrep-map-XXXXXX"))
         self.view = QWebEngineView(self)
@@ -218,7 +220,7 @@ class MapView(QWidget):
         if self.view is None:
             return
         self._ready = False
-        self._load_index()
+        self._index_wanted = True
         with self._sessions() as s:
             html = app_page(s, online_tiles=self._online_tiles)
         path = Path(self._tmp.path()) / "map.html"
@@ -240,7 +242,8 @@ class MapView(QWidget):
         """Re-read the data in place (after incidents were saved or deleted)."""
         if self.view is None:
             return
-        self._load_index()
+        self._index = None  # stale: SQL answers until the new one is read
+        self._index_wanted = True
         if self._ready:
             self._refresh()
 
@@ -307,8 +310,18 @@ class MapView(QWidget):
 
     def _refresh(self) -> None:
         # data first; how many cannot be placed follows (a second scan the user can wait for)
+        self._missing_wanted = True
         self.bridge.refreshRequested.emit()
-        QTimer.singleShot(0, self._send_missing)
+
+    def _on_shown(self, _generation: int, count: int) -> None:
+        self.dataShown.emit(count)
+        # work that must not delay what the user is waiting for comes after it
+        if self._missing_wanted:
+            self._missing_wanted = False
+            QTimer.singleShot(0, self._send_missing)
+        if self._index_wanted:
+            self._index_wanted = False
+            self._load_index()
 
     def _send_missing(self) -> None:
         if not self._ready:

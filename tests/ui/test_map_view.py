@@ -241,15 +241,30 @@ def test_payloads_in_every_text_field_stay_text(shown_map: MapView, qtbot, hosti
     assert shown_map.page.console_errors == []
 
 
-def test_grid_mode_counts_every_incident(hostile_project, make_map, qtbot):
-    project, _ = hostile_project
-    view = make_map(project, point_limit=2)
+def test_grid_mode_counts_every_incident_from_sql_and_from_the_index(
+    project: Project, make_map, qtbot
+):
+    fill_hostile_project(project)
+    view = make_map(project, point_limit=1)
     view.resize(600, 500)
     with qtbot.waitSignal(view.dataShown, timeout=20000) as blocker:
         view.show()
     assert blocker.args == [5]
     s = stats(view)
     assert s["mode"] == "grid" and s["cellTotal"] == 5 and s["points"] == 0
+    qtbot.waitUntil(view.index_ready)
+    view.set_filter(IncidentFilter(event_types=("Battles",)))
+    assert settle(view, qtbot, 2)["mode"] == "grid"
+    # an incident saved elsewhere appears after refresh(), with the index read again
+    from tests.conftest import make_incident
+
+    make_incident(project, title="new one", lat=26.0, lon=97.0)
+    view.refresh()
+    assert not view.index_ready()
+    settle(view, qtbot, 3)
+    qtbot.waitUntil(view.index_ready)
+    view.set_filter(IncidentFilter())
+    settle(view, qtbot, 6)
 
 
 def test_online_tiles_are_requested_only_when_switched_on(
