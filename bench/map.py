@@ -27,8 +27,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWebEngineWidgets import QWebEngineView  # before QApplication
 from PySide6.QtCore import QEventLoop, QTimer, QUrl
+from PySide6.QtWebEngineWidgets import QWebEngineView  # before QApplication
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
@@ -82,7 +82,9 @@ def filters(project: Project) -> dict[str, IncidentFilter]:
     from sitrep.model import AdminArea
 
     with project.session() as s:
-        state = s.scalars(select(AdminArea).where(AdminArea.level == 1).order_by(AdminArea.name)).first()
+        state = s.scalars(
+            select(AdminArea).where(AdminArea.level == 1).order_by(AdminArea.name)
+        ).first()
     assert state is not None
     region = Region(state.name, (AreaRef(state.id, 1, state.name, state.pcode),))
     year = IncidentFilter(date_from=dt.date(2025, 1, 1), date_to=LAST)
@@ -131,7 +133,9 @@ def measure_ours(project: Project) -> tuple[float, dict[str, float]]:
     return ready, updates
 
 
-def measure_folium(project: Project, flt: IncidentFilter, workdir: Path) -> tuple[float, float, int]:
+def measure_folium(
+    project: Project, flt: IncidentFilter, workdir: Path
+) -> tuple[float, float, int]:
     """folium's MarkerCluster with one Marker per incident: build + load (seconds)."""
     import folium
     from folium.plugins import MarkerCluster
@@ -144,9 +148,7 @@ def measure_folium(project: Project, flt: IncidentFilter, workdir: Path) -> tupl
     started = time.perf_counter()
     with project.session() as s:
         points = s.execute(
-            select_incidents(flt, Incident.lat, Incident.lon).where(
-                Incident.lat.is_not(None)
-            )
+            select_incidents(flt, Incident.lat, Incident.lon).where(Incident.lat.is_not(None))
         ).all()
     fmap = folium.Map(location=[20, 97], zoom_start=5, tiles=None, max_zoom=18, maxZoom=18)
     fmap.default_js = [("leaflet", local_js["leaflet"]), ("jquery", local_js["jquery"])]
@@ -171,12 +173,22 @@ def measure_folium(project: Project, flt: IncidentFilter, workdir: Path) -> tupl
     view.load(QUrl.fromLocalFile(str(path)))
     view.show()
     wait_until(lambda: bool(loaded))
-    wait_until(lambda: bool(js(view.page(), "document.querySelectorAll('.marker-cluster, .leaflet-marker-icon').length")))
+    wait_until(
+        lambda: bool(
+            js(
+                view.page(),
+                "document.querySelectorAll('.marker-cluster, .leaflet-marker-icon').length",
+            )
+        )
+    )
     load = time.perf_counter() - started
     size_mb = path.stat().st_size / 1e6
     view.close()
     view.deleteLater()
-    print(f"    folium: {len(points):,} markers, build {built:.1f} s, {size_mb:.0f} MB, load {load:.1f} s")
+    print(
+        f"    folium: {len(points):,} markers, build {built:.1f} s, {size_mb:.0f} MB, "
+        f"load {load:.1f} s"
+    )
     return built + load, load, len(points)
 
 
@@ -206,7 +218,9 @@ def main() -> int:
         if size == args.baseline_size:
             print("  baseline (folium MarkerCluster, one Marker per incident):", flush=True)
             base_ready, _, _ = measure_folium(project, IncidentFilter(), args.workdir)
-            base_update, _, _ = measure_folium(project, filters(project)["last year"], args.workdir)
+            base_update, _, _ = measure_folium(
+                project, filters(project)["last year"], args.workdir
+            )
             print(
                 f"  baseline: page ready {base_ready:.1f} s, update (rebuild for 'last year') "
                 f"{base_update:.1f} s"
@@ -221,7 +235,10 @@ def main() -> int:
     print(f"{'incidents':>10} {'ready':>8} {'update (median)':>16} {'update (worst)':>15}  target")
     for size, ready, update, worst, _, _ in rows:
         ok = "met" if ready <= 1.5 and worst <= 0.3 else "NOT met"
-        print(f"{size:>10,} {ready * 1000:>6.0f}ms {update * 1000:>14.0f}ms {worst * 1000:>13.0f}ms  {ok}")
+        print(
+            f"{size:>10,} {ready * 1000:>6.0f}ms {update * 1000:>14.0f}ms "
+            f"{worst * 1000:>13.0f}ms  {ok}"
+        )
     app.processEvents()
     return 0
 

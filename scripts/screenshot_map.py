@@ -14,8 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401  (before QApplication)
 from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401  (before QApplication)
 from PySide6.QtWidgets import QApplication
 
 
@@ -66,7 +66,9 @@ def main() -> int:
 
     with project.session() as s:
         inc = s.scalars(
-            select(Incident).where(Incident.is_synthetic.is_(False)).order_by(Incident.killed.desc())
+            select(Incident)
+            .where(Incident.is_synthetic.is_(False))
+            .order_by(Incident.killed.desc())
         ).first()
     assert inc is not None
     pane.select_incident(inc.id)

@@ -6,8 +6,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from sitrep.commands.common import add_filter_arguments, add_project_argument, open_for_cli
-from sitrep.commands.common import filter_from_args
+from sitrep.commands.common import (
+    add_filter_arguments,
+    add_project_argument,
+    filter_from_args,
+    open_for_cli,
+)
 from sitrep.errors import SitrepError
 
 

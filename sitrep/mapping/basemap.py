@@ -44,7 +44,7 @@ def boundary_layers(session: Session) -> list[dict[str, Any]]:
     by_level: dict[int, list[dict[str, Any]]] = {}
     for level, name, pcode, geometry in rows:
         try:
-            geom = json.loads(geometry)
+            geom = json.loads(geometry or "")
         except ValueError:
             continue  # a broken geometry is skipped rather than breaking the whole map
         if not isinstance(geom, dict) or "type" not in geom:

@@ -148,7 +148,7 @@ def grid_cells(session: Session, flt: IncidentFilter, view: Viewport) -> list[Gr
     view = view.clamped()
     size = view.cell_degrees
     # one integer key per cell: SQLite sorts a single number faster than two columns
-    rows_per_column = int(math.ceil(180.0 / size)) + 1
+    rows_per_column = math.ceil(180.0 / size) + 1
     key = (
         grid_index(Incident.lon, 180.0, size) * rows_per_column
         + grid_index(Incident.lat, 90.0, size)

@@ -117,7 +117,7 @@ def build_page(
         folium.TileLayer(
             "OpenStreetMap", attr=OSM_ATTRIBUTION, max_zoom=MAX_ZOOM, name="OpenStreetMap"
         ).add_to(fmap)
-    figure = fmap.get_root()
+    figure: Any = fmap.get_root()  # a branca Figure (typed as Element)
     title = content.title or "Sitrep map"
     figure.header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="title")
     if inline:

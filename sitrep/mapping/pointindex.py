@@ -48,15 +48,13 @@ class PointIndex:
         ).all()
         types.extend(extra)
         code = {name: i for i, name in enumerate(types)}
-        stmt = select(
-            Incident.lat, Incident.lon, Incident.date_start, Incident.event_type
-        ).where(Incident.lat.is_not(None), Incident.lon.is_not(None))
+        stmt = select(Incident.lat, Incident.lon, Incident.date_start, Incident.event_type).where(
+            Incident.lat.is_not(None), Incident.lon.is_not(None)
+        )
         if session.get_bind().dialect.name == "sqlite":
             # read date text as a day number in SQL: no date objects built in Python
             day_col = func.julianday(Incident.date_start) - 2440587.5
-            stmt = stmt.with_only_columns(
-                Incident.lat, Incident.lon, day_col, Incident.event_type
-            )
+            stmt = stmt.with_only_columns(Incident.lat, Incident.lon, day_col, Incident.event_type)
         rows = session.execute(stmt).all()
         n = len(rows)
         lat = np.fromiter((r[0] for r in rows), np.float64, n)

@@ -32,9 +32,7 @@ def locate_admin_areas(session: Session, lat: float, lon: float) -> dict[int, Ad
     )
     point = Point(lon, lat)
     found: dict[int, tuple[float, AdminArea]] = {}
-    for area in session.scalars(
-        select(AdminArea).where(AdminArea.geometry.is_not(None), in_box)
-    ):
+    for area in session.scalars(select(AdminArea).where(AdminArea.geometry.is_not(None), in_box)):
         try:
             geom = shape(json.loads(area.geometry or ""))
         except (ValueError, TypeError, AttributeError, KeyError):

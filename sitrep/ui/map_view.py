@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import json
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
 import os
 import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTemporaryDir, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTemporaryDir, QTimer, QUrl, Signal, Slot
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 from sqlalchemy.orm import Session
 
@@ -335,7 +335,11 @@ class MapView(QWidget):
         try:
             r = json.loads(request)
             view = Viewport(
-                float(r["west"]), float(r["south"]), float(r["east"]), float(r["north"]), int(r["zoom"])
+                float(r["west"]),
+                float(r["south"]),
+                float(r["east"]),
+                float(r["north"]),
+                int(r["zoom"]),
             )
         except (ValueError, KeyError, TypeError):
             log.warning("map page sent a malformed view request: %r", request[:200])
@@ -376,4 +380,3 @@ class MapView(QWidget):
         self._ready = False
         self._message.setText(text)
         self._layout.setCurrentWidget(self._message)
-

@@ -119,9 +119,7 @@ class TimelineView(QWidget):
         """Re-read the counts (after a filter change or an edit)."""
         overall = self._filter.with_period(None, None)
         with self._sessions() as s:
-            self.type_order = list(
-                s.scalars(select(EventType.name).order_by(EventType.position))
-            )
+            self.type_order = list(s.scalars(select(EventType.name).order_by(EventType.position)))
             span = date_range(s, overall)
             if span is None:
                 self.bars = []
@@ -226,7 +224,9 @@ class TimelineView(QWidget):
                     x0 = r.right()
                 if date_to and bar.start <= date_to:
                     x1 = r.right()
-            p.fillRect(QRectF(x0, plot.top(), max(0.0, x1 - x0), plot.height()), QColor(70, 130, 200, 45))
+            p.fillRect(
+                QRectF(x0, plot.top(), max(0.0, x1 - x0), plot.height()), QColor(70, 130, 200, 45)
+            )
         # grid line and axis label at the peak
         p.setPen(QPen(QColor(200, 200, 200)))
         p.drawLine(QPointF(plot.left(), plot.top()), QPointF(plot.right(), plot.top()))
@@ -268,7 +268,11 @@ class TimelineView(QWidget):
                 p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
                 p.setBrush(QColor(20, 20, 20))
                 p.drawPolygon(
-                    [QPointF(x - 5, plot.top()), QPointF(x + 5, plot.top()), QPointF(x, plot.top() + 7)]
+                    [
+                        QPointF(x - 5, plot.top()),
+                        QPointF(x + 5, plot.top()),
+                        QPointF(x, plot.top() + 7),
+                    ]
                 )
         # brush being dragged
         if self._drag_from is not None and self._drag_to is not None:
@@ -283,13 +287,19 @@ class TimelineView(QWidget):
         last_right = -1e9
         for i, bar in enumerate(self.bars):
             if self.bucket == "month":
-                text = bar.start.strftime("%Y") if bar.start.month == 1 else bar.start.strftime("%b")
+                text = (
+                    bar.start.strftime("%Y") if bar.start.month == 1 else bar.start.strftime("%b")
+                )
                 if i == 0:
                     text = bar.start.strftime("%b %Y")
             elif self.bucket == "week":
                 if not (i == 0 or bar.start.day <= 7):
                     continue
-                text = bar.start.strftime("%b %Y") if bar.start.month == 1 or i == 0 else bar.start.strftime("%b")
+                text = (
+                    bar.start.strftime("%b %Y")
+                    if bar.start.month == 1 or i == 0
+                    else bar.start.strftime("%b")
+                )
             else:
                 text = bar.start.strftime("%d %b")
             x = self.bar_rect(i).left()

@@ -78,7 +78,9 @@ def fill_hostile_project(project: Project) -> list[Any]:
         )
     # one incident the map cannot place
     incidents.append(
-        make_incident(project, title="Somewhere", lat=None, lon=None, date_start=dt.date(2025, 5, 1))
+        make_incident(
+            project, title="Somewhere", lat=None, lon=None, date_start=dt.date(2025, 5, 1)
+        )
     )
     return incidents
 

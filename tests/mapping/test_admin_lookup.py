@@ -15,9 +15,7 @@ def test_areas_containing_the_point_by_level(project: Project):
     with project.session() as s:
         found = locate_admin_areas(s, 25.61, 96.31)
         assert {lvl: a.name for lvl, a in found.items()} == {1: "Kachin", 3: "Hpakant"}
-        assert {lvl: a.name for lvl, a in locate_admin_areas(s, 21.0, 98.0).items()} == {
-            1: "Shan"
-        }
+        assert {lvl: a.name for lvl, a in locate_admin_areas(s, 21.0, 98.0).items()} == {1: "Shan"}
         assert locate_admin_areas(s, 10.0, 80.0) == {}
 
 

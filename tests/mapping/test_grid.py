@@ -33,8 +33,14 @@ def scattered(project: Project) -> list[dict[str, object]]:
                 "lon": rng.uniform(92, 101),
             }
         )
-    rows.append({"title": "no place", "date_start": dt.date(2025, 1, 1),
-                 "event_type": "Battles", "sub_event_type": "Armed clash"})
+    rows.append(
+        {
+            "title": "no place",
+            "date_start": dt.date(2025, 1, 1),
+            "event_type": "Battles",
+            "sub_event_type": "Armed clash",
+        }
+    )
     with project.session() as s:
         bulk_insert_incidents(s, rows)
     return rows
@@ -60,10 +66,13 @@ def test_cells_follow_the_filter_and_the_view(project, scattered):
     )
     view = Viewport(94, 12, 99, 20, 7)
     expected = [
-        r for r in scattered
-        if "lat" in r and r["event_type"] == "Riots"
+        r
+        for r in scattered
+        if "lat" in r
+        and r["event_type"] == "Riots"
         and dt.date(2025, 3, 1) <= r["date_start"] <= dt.date(2025, 4, 30)  # type: ignore[operator]
-        and 12 <= r["lat"] <= 20 and 94 <= r["lon"] <= 99  # type: ignore[operator]
+        and 12 <= r["lat"] <= 20
+        and 94 <= r["lon"] <= 99  # type: ignore[operator]
     ]
     with project.session() as s:
         cells = grid_cells(s, flt, view)

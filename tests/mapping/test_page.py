@@ -70,7 +70,11 @@ def test_payloads_never_appear_as_markup(project: Project, hostile):
     titles = {f["properties"]["title"] for f in config["points"]}
     assert f"Incident 0 {PAYLOAD}" in titles
     assert any(item["type"] == f"Odd type {PAYLOAD}" for item in config["legend"])
-    names = [f["properties"]["name"] for layer in config["boundaries"] for f in layer["data"]["features"]]
+    names = [
+        f["properties"]["name"]
+        for layer in config["boundaries"]
+        for f in layer["data"]["features"]
+    ]
     assert f"Kachin {PAYLOAD}" in names
     assert "&lt;img" in html  # the <title> element is escaped HTML
 
@@ -91,7 +95,7 @@ def test_export_is_self_contained(project: Project, hostile):
     assert len(config["points"]) == 5  # the sixth incident has no coordinates
     assert config["withoutCoordinates"] == 1
     lons = [f["geometry"]["coordinates"][0] for f in config["points"]]
-    west, south, east, north = config["bounds"]
+    west, _south, east, _north = config["bounds"]
     assert west == min(lons) and east == max(lons)
 
 

@@ -40,8 +40,14 @@ def many(project: Project) -> None:
                 "lon": rng.uniform(-170, 170),
             }
         )
-    rows.append({"title": "nowhere", "date_start": dt.date(2024, 5, 5),
-                 "event_type": "Battles", "sub_event_type": "Armed clash"})
+    rows.append(
+        {
+            "title": "nowhere",
+            "date_start": dt.date(2024, 5, 5),
+            "event_type": "Battles",
+            "sub_event_type": "Armed clash",
+        }
+    )
     with project.session() as s:
         bulk_insert_incidents(s, rows)
 

@@ -123,7 +123,7 @@ def stats(view: MapView) -> dict[str, Any]:
 
 
 def test_page_loads_with_every_located_incident(shown_map: MapView, hostile_project, qtbot):
-    project, incidents = hostile_project
+    _, incidents = hostile_project
     s = stats(shown_map)
     assert s["mode"] == "points"
     assert s["shown"] == 5 == sum(1 for i in incidents if i.lat is not None)
@@ -183,7 +183,9 @@ def test_clicking_a_marker_selects_its_incident(shown_map: MapView, qtbot, hosti
     qtbot.waitUntil(lambda: f"Incident 2 {PAYLOAD}" in run_js(shown_map, "SitrepMap.popupText()"))
 
 
-def test_selecting_an_incident_pans_and_opens_its_popup(shown_map: MapView, qtbot, hostile_project):
+def test_selecting_an_incident_pans_and_opens_its_popup(
+    shown_map: MapView, qtbot, hostile_project
+):
     _, incidents = hostile_project
     target = incidents[3]
     shown_map.select_incident(target.id)
@@ -276,8 +278,12 @@ def test_online_tiles_are_requested_only_when_switched_on(
     with qtbot.waitSignal(view.dataShown, timeout=20000):
         view.show()
     qtbot.waitUntil(lambda: bool(foreign_resources(view)))
-    assert all(url.startswith("https://tile.openstreetmap.org/") for url in foreign_resources(view))
-    attribution = run_js(view, "document.querySelector('.leaflet-control-attribution').textContent")
+    assert all(
+        url.startswith("https://tile.openstreetmap.org/") for url in foreign_resources(view)
+    )
+    attribution = run_js(
+        view, "document.querySelector('.leaflet-control-attribution').textContent"
+    )
     assert "OpenStreetMap contributors" in attribution
     request_recorder.foreign.clear()  # blocked, as expected for this test
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent
-from PySide6.QtCore import QEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QToolTip
 
@@ -78,9 +77,13 @@ def test_dragging_selects_the_period_of_the_bars_crossed(timeline: TimelineView,
     start = QPoint(int(first.center().x()), 60)
     end = QPoint(int(last.center().x()), 60)
     with qtbot.waitSignal(timeline.periodSelected) as blocker:
-        QTest.mousePress(timeline, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+        QTest.mousePress(
+            timeline, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start
+        )
         QTest.mouseMove(timeline, end)
-        QTest.mouseRelease(timeline, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+        QTest.mouseRelease(
+            timeline, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end
+        )
     assert blocker.args == [timeline.bars[1].start, timeline.bars[5].end]
 
 

@@ -16,9 +16,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_index(
-        "ix_incident_date_geo", "incident", ["date_start", "event_type", "lat", "lon"]
-    )
+    op.create_index("ix_incident_date_geo", "incident", ["date_start", "event_type", "lat", "lon"])
 
 
 def downgrade() -> None:
