@@ -83,8 +83,20 @@ def main() -> int:
     wait_signal(pane.map.dataShown)
     wait(1500)
     pane.grab().save(str(out / "map-timeline-period.png"))
-    project.close()
     pane.close()
+
+    # many incidents in view: counted per grid cell in SQL, coloured by the main type
+    from sitrep.ui.map_view import MapView
+
+    grid = MapView(project.session, point_limit=50)
+    grid.setWindowTitle("Sitrep — map, grid counts")
+    grid.resize(1000, 700)
+    grid.show()
+    wait_signal(grid.dataShown)
+    wait(1500)
+    grid.grab().save(str(out / "map-grid-counts.png"))
+    grid.close()
+    project.close()
     app.processEvents()
     print(f"screenshots in {out}")
     return 0

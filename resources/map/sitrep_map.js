@@ -250,6 +250,7 @@
 
   function zoomTo(b) {
     if (!b) return;
+    S.map.closePopup();
     if (b[2] - b[0] < 1e-4 && b[3] - b[1] < 1e-4) {  // one place: Leaflet cannot fit it
       S.map.setView([(b[1] + b[3]) / 2, (b[0] + b[2]) / 2], 12, { animate: false });
       return;

@@ -24,7 +24,13 @@ from sqlalchemy.orm import Session
 
 from sitrep.mapping.palette import type_colour
 from sitrep.model import EventType, Incident
-from sitrep.store.queries import Bucket, IncidentFilter, counts_by_period, date_range
+from sitrep.store.queries import (
+    Bucket,
+    IncidentFilter,
+    bucket_start,
+    counts_by_period,
+    date_range,
+)
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 
@@ -39,14 +45,6 @@ def choose_bucket(first: dt.date, last: dt.date) -> Bucket:
     if span <= 731:
         return "week"
     return "month"
-
-
-def bucket_start(day: dt.date, bucket: Bucket) -> dt.date:
-    if bucket == "day":
-        return day
-    if bucket == "week":
-        return day - dt.timedelta(days=day.weekday())
-    return day.replace(day=1)
 
 
 def next_bucket(start: dt.date, bucket: Bucket) -> dt.date:
