@@ -105,7 +105,8 @@
 
   function statusText() {
     var n = S.lastTotal || 0;
-    var text = n + (n === 1 ? " incident" : " incidents") + " in view";
+    var text = n + (n === 1 ? " incident" : " incidents");
+    text += S.cfg.mode === "static" ? " on this map" : " in view";
     if (S.lastMode === "grid") text += " (zoom in for single incidents)";
     if (S.cfg.withoutCoordinates) text += " · " + S.cfg.withoutCoordinates + " without coordinates";
     return text;

@@ -220,7 +220,7 @@ class MapView(QWidget):
         if self.view is None:
             return
         self._ready = False
-        self._index_wanted = True
+        self._index_wanted = self._index is None  # the data did not change: keep it
         with self._sessions() as s:
             html = app_page(s, online_tiles=self._online_tiles)
         path = Path(self._tmp.path()) / "map.html"
