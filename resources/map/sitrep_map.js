@@ -10,7 +10,8 @@
   var S = {
     map: null, cfg: null, bridge: null, generation: 0, rendered: 0,
     points: null, cells: null, selected: null, picking: false, pickMarker: null,
-    status: null, pointCount: 0, cellTotal: 0, lastMode: "", markersById: {}
+    status: null, pointCount: 0, cellTotal: 0, lastMode: "", markersById: {},
+    inFlight: false, dirty: false
   };
 
   function el(tag, cls, text) {
@@ -122,9 +123,17 @@
 
   function requestData() {
     if (!S.bridge) return;
+    // one question at a time: moves made while Python answers are asked for once, after
+    if (S.inFlight) { S.dirty = true; return; }
+    S.inFlight = true;
     var gen = ++S.generation;
     S.bridge.viewport(viewRequest(), function (answer) {
-      if (gen !== S.generation) return;  // a newer view or filter was asked for meanwhile
+      S.inFlight = false;
+      if (S.dirty) {  // the view or filter changed meanwhile: this answer is stale
+        S.dirty = false;
+        requestData();
+        return;
+      }
       render(JSON.parse(answer));
       S.rendered = gen;
       S.bridge.rendered(gen, S.pointCount + S.cellTotal);
@@ -307,7 +316,7 @@
       return {
         mode: S.lastMode, points: S.pointCount, cellTotal: S.cellTotal,
         shown: S.pointCount + S.cellTotal, generation: S.rendered,
-        pending: S.generation !== S.rendered,
+        pending: S.inFlight || S.dirty || S.generation !== S.rendered,
         zoom: S.map.getZoom(), center: [S.map.getCenter().lat, S.map.getCenter().lng],
         picking: S.picking
       };
