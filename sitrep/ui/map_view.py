@@ -31,6 +31,7 @@ from sitrep.mapping.data import incident_popup, located_summary
 from sitrep.mapping.grid import POINT_LIMIT, Viewport, viewport_data
 from sitrep.mapping.page import app_page
 from sitrep.mapping.pointindex import PointIndex
+from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
 
 try:  # WebEngine is a separate wheel; the app must still start without it
@@ -151,7 +152,7 @@ class MapView(QWidget):
 
     def __init__(
         self,
-        session_factory: SessionFactory,
+        session_factory: SessionFactory | Project,
         *,
         online_tiles: bool = False,
         profile: Any = None,
@@ -159,7 +160,10 @@ class MapView(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._sessions = session_factory
+        # a Project (the main window's pane factories pass one) or its session factory
+        self._sessions = (
+            session_factory.session if isinstance(session_factory, Project) else session_factory
+        )
         self._point_limit = point_limit
         self._online_tiles = online_tiles
         self._filter = IncidentFilter()

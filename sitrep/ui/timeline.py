@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from sitrep.mapping.palette import type_colour
 from sitrep.model import EventType, Incident
+from sitrep.store import Project
 from sitrep.store.queries import (
     Bucket,
     IncidentFilter,
@@ -80,9 +81,14 @@ class TimelineView(QWidget):
 
     LEFT, RIGHT, TOP, BOTTOM = 40, 10, 8, 22
 
-    def __init__(self, session_factory: SessionFactory, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session_factory: SessionFactory | Project, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self._sessions = session_factory
+        # a Project (the main window's pane factories pass one) or its session factory
+        self._sessions = (
+            session_factory.session if isinstance(session_factory, Project) else session_factory
+        )
         self._filter = IncidentFilter()
         self.bucket: Bucket = "week"
         self.bars: list[Bar] = []
@@ -368,3 +374,6 @@ class TimelineView(QWidget):
         if ev.button() == Qt.MouseButton.LeftButton and self.bars:
             self._drag_from = self._drag_to = None
             self.periodSelected.emit(self.bars[0].start, self.bars[-1].end)
+
+
+TimelineWidget = TimelineView  # the name the main window's default pane factory imports

@@ -69,7 +69,7 @@ def make_map(web_profile) -> Iterator[Any]:
     made: list[MapView] = []
 
     def make(project: Project, **kw: Any) -> MapView:
-        view = MapView(project.session, profile=web_profile, **kw)
+        view = MapView(project, profile=web_profile, **kw)  # as the main window makes it
         made.append(view)
         return view
 

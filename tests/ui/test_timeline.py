@@ -134,3 +134,14 @@ def test_empty_project_says_so(project: Project, qtbot):
     view.set_filter(IncidentFilter())
     assert view.bars == []
     view.grab()  # paints the message without failing
+
+
+def test_made_from_a_project_as_the_main_window_does(project: Project, spread, qtbot):
+    from sitrep.ui.timeline import TimelineWidget
+
+    view = TimelineWidget(project)
+    qtbot.addWidget(view)
+    view.set_filter(IncidentFilter())
+    assert sum(b.total for b in view.bars) == 6
+    view.refresh()
+    assert sum(b.total for b in view.bars) == 6
