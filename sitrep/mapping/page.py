@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from sitrep.mapping import assets
 from sitrep.mapping.basemap import boundary_layers, countries_json
-from sitrep.mapping.data import incident_points, legend_types, located_summary
+from sitrep.mapping.data import incident_points, initial_bounds, legend_types, located_summary
 from sitrep.mapping.safejson import script_json
 from sitrep.store.queries import IncidentFilter
 
@@ -148,11 +148,10 @@ def build_page(
 
 def app_page(session: Session, *, online_tiles: bool = False) -> str:
     """The in-app page (data per viewport over QWebChannel, assets linked locally)."""
-    summary = located_summary(session, IncidentFilter())
     content = PageContent(
         legend=legend_types(session),
         boundaries=boundary_layers(session),
-        bounds=summary.bounds,
+        bounds=initial_bounds(session),
     )
     return build_page(content, bridge=True, online_tiles=online_tiles)
 

@@ -11,6 +11,7 @@ refuses its sandbox), the pane says so in words and the rest of the app goes on.
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import logging
 import os
@@ -174,8 +175,9 @@ class MapView(QWidget):
         # background; until it is there (and for other filters) SQL answers
         self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitrep-map-index")
         self._index: Future[PointIndex] | None = None
-        self._index_wanted = True  # (re)load once the page has shown its first data
+        self._index_wanted = False  # reload once the page has shown its data (refresh)
         self._missing_wanted = False
+        self._first_wait = 30.0  # seconds the first view may wait for the index
         loader = self._loader
         self.destroyed.connect(lambda *_: loader.shutdown(wait=False, cancel_futures=True))
         self._layout = QStackedLayout(self)
@@ -224,7 +226,10 @@ class MapView(QWidget):
         if self.view is None:
             return
         self._ready = False
-        self._index_wanted = self._index is None  # the data did not change: keep it
+        if self._index is None:
+            # read it while the page loads; the page's first question waits for it,
+            # which is quicker than counting everything in SQL for a large project
+            self._load_index()
         with self._sessions() as s:
             html = app_page(s, online_tiles=self._online_tiles)
         path = Path(self._tmp.path()) / "map.html"
@@ -262,8 +267,10 @@ class MapView(QWidget):
 
         self._index = self._loader.submit(load)
 
-    def _current_index(self) -> PointIndex | None:
+    def _current_index(self, wait: float = 0.0) -> PointIndex | None:
         future = self._index
+        if future is not None and not future.done() and wait > 0:
+            concurrent.futures.wait([future], timeout=wait)
         if future is None or not future.done():
             return None
         if future.exception() is not None:
@@ -348,10 +355,10 @@ class MapView(QWidget):
         except (ValueError, KeyError, TypeError):
             log.warning("map page sent a malformed view request: %r", request[:200])
             return json.dumps({"mode": "points", "total": 0, "points": [], "cells": []})
+        index = self._current_index(wait=self._first_wait)
+        self._first_wait = 0.0  # only the page's first question waits for the index
         with self._sessions() as s:
-            answer = viewport_data(
-                s, self._filter, view, self._point_limit, self._current_index()
-            ).as_json()
+            answer = viewport_data(s, self._filter, view, self._point_limit, index).as_json()
         text = json.dumps(answer, ensure_ascii=False)
         self.last_query_seconds = time.perf_counter() - started
         return text

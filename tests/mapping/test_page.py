@@ -158,3 +158,19 @@ def test_cli_map_unknown_type_is_an_error(project: Project, tmp_path: Path, caps
     project.close()
     assert main(["map", location, "--output", str(tmp_path / "m.html"), "--type", "Nope"]) == 1
     assert "Unknown type 'Nope'" in capsys.readouterr().err
+
+
+def test_initial_bounds_exact_when_small_and_from_both_ends_when_large(project: Project, hostile):
+    from sitrep.mapping.data import initial_bounds, located_summary
+
+    with project.session() as s:
+        exact = located_summary(s, IncidentFilter()).bounds
+        assert initial_bounds(s) == exact
+        # with a sample of one, the oldest and the newest incident only
+        oldest, newest = hostile[0], hostile[4]
+        assert initial_bounds(s, sample=1) == (
+            min(oldest.lon, newest.lon),
+            min(oldest.lat, newest.lat),
+            max(oldest.lon, newest.lon),
+            max(oldest.lat, newest.lat),
+        )

@@ -10,6 +10,7 @@ import pytest
 
 from sitrep.mapping.grid import Viewport, grid_cells, viewport_data
 from sitrep.mapping.pointindex import PointIndex
+from sitrep.model import EventType
 from sitrep.model.enums import Verification
 from sitrep.places.regions import Region
 from sitrep.store import Project
@@ -49,6 +50,7 @@ def many(project: Project) -> None:
         }
     )
     with project.session() as s:
+        s.add(EventType(name="Women's \"protest\" ' OR 1=1 --", position=50))
         bulk_insert_incidents(s, rows)
 
 
