@@ -24,6 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import shiboken6
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -100,7 +102,7 @@ def filters(project: Project) -> dict[str, IncidentFilter]:
     }
 
 
-def measure_ours(project: Project) -> tuple[float, dict[str, float]]:
+def measure_ours(project: Project) -> tuple[float, float, dict[str, float]]:
     from sitrep.ui.map_view import MapView
 
     shown: list[int] = []
@@ -130,8 +132,8 @@ def measure_ours(project: Project) -> tuple[float, dict[str, float]]:
         wait_until(lambda: bool(shown))
         updates[name] = time.perf_counter() - started
     view.close()
-    view.deleteLater()
-    return ready, updates
+    shiboken6.delete(view)  # pages go before the profile does
+    return ready, warm, updates
 
 
 def measure_folium(
@@ -185,7 +187,7 @@ def measure_folium(
     load = time.perf_counter() - started
     size_mb = path.stat().st_size / 1e6
     view.close()
-    view.deleteLater()
+    shiboken6.delete(view)
     print(
         f"    folium: {len(points):,} markers, build {built:.1f} s, {size_mb:.0f} MB, "
         f"load {load:.1f} s"
@@ -210,7 +212,7 @@ def main() -> int:
     for size in args.sizes:
         print(f"{size:,} incidents", flush=True)
         project = project_of(size, args.workdir)
-        ready, updates = measure_ours(project)
+        ready, warm, updates = measure_ours(project)
         update = statistics.median(updates.values())
         for name, seconds in updates.items():
             print(f"    update '{name}': {seconds * 1000:.0f} ms")
@@ -229,15 +231,22 @@ def main() -> int:
                 f"  ratio: ready {base_ready / ready:.0f}× faster, "
                 f"update {base_update / updates['last year']:.0f}× faster"
             )
-        rows.append((size, ready, update, max(updates.values()), base_ready, base_update))
+        rows.append((size, ready, warm, update, max(updates.values())))
         project.close()
     print()
-    print(f"{'incidents':>10} {'ready':>8} {'update (median)':>16} {'update (worst)':>15}  target")
-    for size, ready, update, worst, _, _ in rows:
-        ok = "met" if ready <= 1.5 and worst <= 0.3 else "NOT met"
+    print(
+        f"{'incidents':>10} {'ready, cold':>12} {'ready, warm':>12} {'update median':>14} "
+        f"{'update worst':>13}  targets (ready <= 1.5 s, update <= 300 ms)"
+    )
+    for size, ready, warm, update, worst in rows:
+        verdict = [
+            "cold ready " + ("met" if ready <= 1.5 else "NOT met"),
+            "warm ready " + ("met" if warm <= 1.5 else "NOT met"),
+            "update " + ("met" if worst <= 0.3 else "NOT met"),
+        ]
         print(
-            f"{size:>10,} {ready * 1000:>6.0f}ms {update * 1000:>14.0f}ms "
-            f"{worst * 1000:>13.0f}ms  {ok}"
+            f"{size:>10,} {ready * 1000:>10.0f}ms {warm * 1000:>10.0f}ms {update * 1000:>12.0f}ms "
+            f"{worst * 1000:>11.0f}ms  {', '.join(verdict)}"
         )
     app.processEvents()
     return 0
