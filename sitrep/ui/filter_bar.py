@@ -13,8 +13,6 @@ from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,6 +25,7 @@ from sitrep.editing.catalogue import AreaOption
 from sitrep.model.enums import Sensitivity, Verification
 from sitrep.places.regions import Region
 from sitrep.store.queries import IncidentFilter
+from sitrep.ui.widgets import date_edit, searchable_combo
 
 ANY_TIME, LAST_7, LAST_30, LAST_MONTH, THIS_YEAR, CUSTOM = range(6)
 PERIOD_LABELS = {
@@ -128,28 +127,21 @@ class FilterBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
 
-        self.region = QComboBox()
-        self.region.setEditable(True)
-        self.region.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.region = searchable_combo("Region")
         self.region.addItem("All areas", None)
         for area in self._areas:
             self.region.addItem(area.label, area)
-        self.region.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        self.region.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.region.setMinimumContentsLength(18)
         self.region.setToolTip("Region: any state/region, district, township or village tract")
         self.region.currentIndexChanged.connect(self._emit)
-        self.region.lineEdit().setPlaceholderText("Region")
 
         self.period = QComboBox()
         for key, label in PERIOD_LABELS.items():
             self.period.addItem(label, key)
         self.period.setToolTip("Period: an incident counts when its start date falls in it")
         self.period.currentIndexChanged.connect(self._period_changed)
-        self.date_from = QDateEdit(calendarPopup=True)
-        self.date_to = QDateEdit(calendarPopup=True)
+        self.date_from = date_edit()
+        self.date_to = date_edit()
         for edit in (self.date_from, self.date_to):
-            edit.setDisplayFormat("yyyy-MM-dd")
             edit.setDate(qdate(today()))
             edit.dateChanged.connect(self._emit)
             edit.setVisible(False)
@@ -198,9 +190,13 @@ class FilterBar(QWidget):
         region = Region(area.ref.name, (area.ref,)) if area is not None else None
         preset = self.period.currentData()
         if preset == CUSTOM:
-            date_from, date_to = pydate(self.date_from.date()), pydate(self.date_to.date())
+            period: tuple[dt.date | None, dt.date | None] = (
+                pydate(self.date_from.date()),
+                pydate(self.date_to.date()),
+            )
         else:
-            date_from, date_to = preset_period(preset, self._today())
+            period = preset_period(preset, self._today())
+        date_from, date_to = period
         return IncidentFilter(
             region=region,
             date_from=date_from,

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -36,6 +35,7 @@ from sitrep.model.enums import (
     SourceType,
 )
 from sitrep.ui.marks import mark_invalid
+from sitrep.ui.widgets import combo_line_edit, searchable_combo
 
 D = TypeVar("D")
 
@@ -84,15 +84,10 @@ class ActorRow(RowWidget):
     def __init__(self, actor_names: Sequence[str]) -> None:
         super().__init__()
         self._known = {n.casefold() for n in actor_names}
-        self.name = QComboBox()
-        self.name.setEditable(True)
-        self.name.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.name = searchable_combo(min_chars=22)
         self.name.addItems(list(actor_names))
         self.name.setCurrentIndex(-1)
-        self.name.lineEdit().setPlaceholderText("Actor (type a new name to add one)")
-        self.name.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        self.name.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.name.setMinimumContentsLength(22)
+        combo_line_edit(self.name).setPlaceholderText("Actor (type a new name to add one)")
         self.role = enum_combo([r.value for r in ActorRole])
         self.new_hint = QLabel("new actor")
         self.new_hint.setStyleSheet("color:#2a6f2a")

@@ -19,7 +19,6 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -54,6 +53,7 @@ from sitrep.ui.form_rows import ActorRow, CasualtyRow, RowList, SourceRow, enum_
 from sitrep.ui.marks import INVALID_STYLE, mark_invalid
 from sitrep.ui.place_field import AddPlaceDialog, PlaceField, area_combo
 from sitrep.ui.prompts import Prompts
+from sitrep.ui.widgets import date_edit
 
 log = logging.getLogger(__name__)
 
@@ -196,10 +196,8 @@ class IncidentForm(QWidget):
         # ---- when
         when = QGroupBox("When")
         fd = QFormLayout(when)
-        self.date_start = QDateEdit(calendarPopup=True)
-        self.date_end = QDateEdit(calendarPopup=True)
-        for edit in (self.date_start, self.date_end):
-            edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_start = date_edit()
+        self.date_end = date_edit()
         self._field(fd, "&Date", "date_start", self.date_start)
         self._field(fd, "Until", "date_end", self.date_end)
         self.time_local = QLineEdit()
@@ -207,8 +205,8 @@ class IncidentForm(QWidget):
         self.time_local.setMaximumWidth(180)
         self._field(fd, "Time", "time_local", self.time_local)
         self.date_precision = QComboBox()
-        for p in DatePrecision:
-            self.date_precision.addItem(p.label, int(p))
+        for dp in DatePrecision:
+            self.date_precision.addItem(dp.label, int(dp))
         fd.addRow("Date known to", self.date_precision)
 
         # ---- where
@@ -235,8 +233,8 @@ class IncidentForm(QWidget):
             self.fields[name] = widget
             self.errors[name] = error
         self.location_precision = QComboBox()
-        for p in LocationPrecision:
-            self.location_precision.addItem(p.label, int(p))
+        for lp in LocationPrecision:
+            self.location_precision.addItem(lp.label, int(lp))
         fp.addRow("Location is", self.location_precision)
         self.area = area_combo(cat.areas)
         self._field(fp, "Admin &area", "area", self.area)
@@ -301,12 +299,12 @@ class IncidentForm(QWidget):
         self._section_error("attachments", atl)
 
         left = QVBoxLayout()
-        for box in (what, when, where, status):
-            left.addWidget(box)
+        for group in (what, when, where, status):
+            left.addWidget(group)
         left.addStretch(1)
         right = QVBoxLayout()
-        for box in (actors_box, harm_box, sources_box, narrative_box, attach_box):
-            right.addWidget(box)
+        for group in (actors_box, harm_box, sources_box, narrative_box, attach_box):
+            right.addWidget(group)
         right.addStretch(1)
         body = QWidget()
         grid = QHBoxLayout(body)

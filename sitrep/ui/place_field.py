@@ -24,21 +24,17 @@ from sitrep.editing.catalogue import AreaOption
 from sitrep.editing.draft import parse_number
 from sitrep.errors import SitrepError, ValidationError
 from sitrep.places.search import PlaceHit
+from sitrep.ui.widgets import searchable_combo
 
 SearchPlaces = Callable[[str], list[PlaceHit]]
 AddPlace = Callable[[str, float | None, float | None, uuid.UUID | None, list[str]], PlaceHit]
 
 
 def area_combo(areas: Sequence[AreaOption], empty: str = "(no admin area)") -> QComboBox:
-    combo = QComboBox()
-    combo.setEditable(True)
-    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    combo = searchable_combo(min_chars=24)
     combo.addItem(empty, None)
     for area in areas:
         combo.addItem(area.label, str(area.ref.id))  # str: findData compares by value
-    combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-    combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-    combo.setMinimumContentsLength(24)
     return combo
 
 
@@ -62,7 +58,7 @@ class PlaceField(QWidget):
         self.completer.setCompletionRole(Qt.ItemDataRole.UserRole)
         self.completer.setMaxVisibleItems(12)
         self.edit.setCompleter(self.completer)
-        self.completer.activated[QModelIndex].connect(self._activated)
+        self.completer.activated[QModelIndex].connect(self._activated)  # type: ignore[index]
         self._timer = QTimer(self, singleShot=True, interval=120)
         self._timer.timeout.connect(self.refresh_hits)
         self.edit.textEdited.connect(self._edited)

@@ -24,8 +24,10 @@ class AppSettings:
     def recent_projects(self) -> list[str]:
         value = self.q.value("projects/recent", [])
         if isinstance(value, str):  # QSettings returns one-item lists as a string
-            value = [value]
-        return [str(v) for v in value or [] if v]
+            return [value] if value else []
+        if isinstance(value, list):
+            return [str(v) for v in value if v]
+        return []
 
     def add_recent(self, location: str) -> None:
         loc = _normal(location)
