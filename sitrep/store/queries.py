@@ -123,7 +123,8 @@ def conditions(flt: IncidentFilter) -> list[ColumnElement[bool]]:
 
 def select_incidents(flt: IncidentFilter, *columns: Any) -> Select[Any]:
     """SELECT the filtered incidents (entities, or the given columns)."""
-    stmt = select(*columns) if columns else select(Incident)
+    # select_from: a bare count(*) with no filter would otherwise have no FROM (and be 1)
+    stmt = select(*columns).select_from(Incident) if columns else select(Incident)
     conds = conditions(flt)
     return stmt.where(*conds) if conds else stmt
 

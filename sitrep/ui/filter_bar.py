@@ -156,7 +156,7 @@ class FilterBar(QWidget):
         self.sensitivity.addItem("Any sensitivity", None)
         for level in Sensitivity:
             label = "Public only" if level is Sensitivity.PUBLIC else f"Up to {level.value}"
-            self.sensitivity.addItem(label, level)
+            self.sensitivity.addItem(label, level.value)
         self.sensitivity.setToolTip("Show incidents up to this sensitivity level")
         self.sensitivity.currentIndexChanged.connect(self._emit)
 
@@ -203,7 +203,9 @@ class FilterBar(QWidget):
             date_to=date_to,
             event_types=tuple(self.types.selected()),
             verification=tuple(Verification(v) for v in self.verification.selected()),
-            max_sensitivity=self.sensitivity.currentData(),
+            max_sensitivity=Sensitivity(level)
+            if (level := self.sensitivity.currentData())
+            else None,
             text=self.text.text().strip(),
         )
 

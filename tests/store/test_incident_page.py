@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sitrep.store import Project
-from sitrep.store.queries import IncidentFilter, incident_page
+from sitrep.store.queries import IncidentFilter, count_incidents, incident_page
 from tests.conftest import make_incident
 
 
@@ -29,3 +29,10 @@ def test_keyset_pages_cover_all_rows_once_in_order(project: Project) -> None:
         )
     assert [r.title for r in rows] == ["d7 n0", "d7 n1", "d7 n2"] and nxt is None
     assert rows[0].reference.startswith("TST-2025-")
+
+
+def test_count_without_any_filter_counts_incidents(project: Project) -> None:
+    for day in (1, 2, 3):
+        make_incident(project, date_start=dt.date(2025, 6, day))
+    with project.session() as s:
+        assert count_incidents(s, IncidentFilter()) == 3
