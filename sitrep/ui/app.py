@@ -190,6 +190,37 @@ class SitrepApp(QObject):
         self.settings.forget_last_project()
 
 
+def render_screenshot(location: str, output: str, *, wait_ms: int = 1500) -> int:
+    """Open ``location`` in the main window, save the window as an image, and exit.
+
+    Leaves the user's settings (recent projects, window layout) untouched.
+    """
+    import tempfile
+    import time
+
+    from PySide6.QtCore import QSettings
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    project = open_project(location)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = AppSettings(QSettings(f"{tmp}/settings.ini", QSettings.Format.IniFormat))
+        window = MainWindow(project, settings, panes=default_panes())
+        window.resize(1500, 900)
+        window.show()
+        end = time.monotonic() + wait_ms / 1000
+        while time.monotonic() < end:  # let panes load and paint
+            app.processEvents()
+            time.sleep(0.01)
+        ok = window.grab().save(output)
+        window.close()
+    project.close()
+    if not ok:
+        raise SitrepError(f"Could not write the screenshot to {output}.")
+    print(f"Wrote {output}")
+    return 0
+
+
 def run_gui(location: str | None = None) -> int:
     """Run the app until its last window closes; returns the exit status."""
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -80,6 +80,17 @@ def _qdate(text: str, fallback: dt.date) -> QDate:
     return QDate(value.year, value.month, value.day)
 
 
+def _stacked(*widgets: QWidget) -> QWidget:
+    """Widgets one above the other in one form cell (a field and its hint)."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return box
+
+
 def _iso(date: QDate) -> str:
     return dt.date(date.year(), date.month(), date.day()).isoformat()
 
@@ -121,6 +132,7 @@ class IncidentForm(QWidget):
         self.add_place_dialog: AddPlaceDialog | None = None
         self.fields: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
+        self._error_rows: dict[str, QFormLayout] = {}
         self.setStyleSheet(INVALID_STYLE)
         self.setWindowTitle("New incident")
         self.resize(1200, 860)
@@ -140,6 +152,8 @@ class IncidentForm(QWidget):
         error.setWordWrap(True)
         error.setVisible(False)
         form.addRow("", error)
+        form.setRowVisible(error, False)
+        self._error_rows[name] = form
         self.fields[name] = widget
         self.errors[name] = error
         return widget
@@ -172,11 +186,12 @@ class IncidentForm(QWidget):
                 f"ACLED: {opt.sub_event_type}. {opt.hint}",
                 Qt.ItemDataRole.ToolTipRole,
             )
-        self._field(fw, "&Local type", "local_type", self.local_type)
         self.local_hint = QLabel()
         self.local_hint.setProperty("role", "hint")
         self.local_hint.setWordWrap(True)
-        fw.addRow("", self.local_hint)
+        self.local_hint.setVisible(False)
+        self._field(fw, "&Local type", "local_type", _stacked(self.local_type, self.local_hint))
+        self.fields["local_type"] = self.local_type
         self.event_type = QComboBox()
         self.event_type.addItem("(choose)", "")
         for name in cat.event_types:
@@ -230,6 +245,8 @@ class IncidentForm(QWidget):
             error.setWordWrap(True)
             error.setVisible(False)
             fp.addRow("", error)
+            fp.setRowVisible(error, False)
+            self._error_rows[name] = fp
             self.fields[name] = widget
             self.errors[name] = error
         self.location_precision = QComboBox()
@@ -237,11 +254,10 @@ class IncidentForm(QWidget):
             self.location_precision.addItem(lp.label, int(lp))
         fp.addRow("Location is", self.location_precision)
         self.area = area_combo(cat.areas)
-        self._field(fp, "Admin &area", "area", self.area)
         self.area_path = QLabel()
         self.area_path.setProperty("role", "hint")
-        self.area_path.setWordWrap(True)
-        fp.addRow("", self.area_path)
+        self._field(fp, "Admin &area", "area", _stacked(self.area, self.area_path))
+        self.fields["area"] = self.area
         self.country = QLineEdit()
         self.country.setPlaceholderText("ISO code, from the area if empty")
         self.country.setMaximumWidth(220)
@@ -294,6 +310,7 @@ class IncidentForm(QWidget):
         attach_box = QGroupBox("Attachments")
         atl = QVBoxLayout(attach_box)
         self.attachments = AttachmentList(self._load_blob)
+        self.attachments.view.setMaximumHeight(150)
         self.attachments.addRequested.connect(self._add_attachments)
         atl.addWidget(self.attachments)
         self._section_error("attachments", atl)
@@ -445,6 +462,7 @@ class IncidentForm(QWidget):
 
     def _local_type_changed(self) -> None:
         opt = self.catalogue.local_type(self.local_type.currentData() or "")
+        self.local_hint.setVisible(opt is not None)
         if opt is None:
             self.local_hint.setText("")
             return
@@ -631,7 +649,10 @@ class IncidentForm(QWidget):
         for name, label in self.errors.items():
             messages = by_field.get(name, [])
             label.setText("\n".join(messages))
-            label.setVisible(bool(messages))
+            if name in self._error_rows:
+                self._error_rows[name].setRowVisible(label, bool(messages))
+            else:
+                label.setVisible(bool(messages))
             if name in self.fields:
                 mark_invalid(self.fields[name], "\n".join(messages) or None)
         for section in ("actors", "casualties", "sources"):

@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        for column, width in enumerate((120, 86, 120, 100, 170, 190, 56, 110)):
+        for column, width in enumerate((112, 82, 100, 90, 150, 170, 52, 100)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
         self.main_split.setObjectName("mainSplit")
         self.main_split.addWidget(self.left_split)
         self.main_split.addWidget(self.right_split)
-        self.main_split.setSizes([760, 600])
+        self.main_split.setSizes([880, 520])
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self.main_split, "&Incidents")

@@ -50,6 +50,9 @@ def make_pane(factory: PaneFactory | None, project: Project, title: str) -> QWid
         return Placeholder(title, "not available in this build")
     try:
         return factory(project)
-    except Exception as exc:  # a missing map must not stop the app
+    except ImportError as exc:  # e.g. a build without Qt WebEngine
+        log.warning("the %s pane is not available: %s", title, exc)
+        return Placeholder(title, "not available in this build")
+    except Exception as exc:  # a broken pane must not stop the app
         log.exception("could not create the %s pane", title)
         return Placeholder(title, f"could not be started: {exc}")

@@ -136,3 +136,20 @@ def test_cli_routes_to_the_gui(monkeypatch: pytest.MonkeyPatch) -> None:
     assert main([]) == 0
     assert main(["gui", "other.sitrep"]) == 0
     assert calls == ["some.sitrep", None, "other.sitrep"]
+
+
+def test_gui_screenshot_renders_the_main_window(
+    qapp: Any, project: Project, tmp_path: Path
+) -> None:
+    from PySide6.QtGui import QImage
+
+    from sitrep.cli import main
+    from tests.conftest import make_incident
+
+    make_incident(project, title="Shown in the screenshot")
+    location = project.location
+    project.close()
+    out = tmp_path / "main.png"
+    assert main(["gui", location, "--screenshot", str(out)]) == 0
+    image = QImage(str(out))
+    assert image.width() >= 1000 and image.height() >= 600
