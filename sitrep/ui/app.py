@@ -26,6 +26,7 @@ from sitrep.ui.panes import PaneFactories, PaneFactory
 from sitrep.ui.prompts import Prompts
 from sitrep.ui.settings import AppSettings, default_qsettings
 from sitrep.ui.welcome import WelcomePage
+from sitrep.ui.widgets import as_slot
 from sitrep.ui.worker import Cancelled, run_with_progress
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ class SitrepApp(QObject):
         self.welcome.openDemoRequested.connect(self.open_demo)
         self.welcome.newProjectRequested.connect(self.choose_new)
         self.welcome.openProjectRequested.connect(self.choose_open)
-        self.welcome.recentChosen.connect(self.open_location)
+        self.welcome.recentChosen.connect(self._open_recent)
         self.welcome.show()
 
     # ------------------------------------------------------------ projects
@@ -120,6 +121,9 @@ class SitrepApp(QObject):
             log.info("upgraded %s; backup at %s", location, project.backup_path)
         self._show_project(project)
         return True
+
+    def _open_recent(self, location: str) -> None:
+        self.open_location(location)
 
     def _show_project(self, project: Project) -> None:
         old_window, old_project = self.window, self.project
@@ -146,7 +150,7 @@ class SitrepApp(QObject):
             old_window.close()
         if old_project is not None:
             old_project.close()
-        QTimer.singleShot(0, window.offer_drafts)
+        QTimer.singleShot(0, as_slot(window.offer_drafts))
 
     def choose_open(self) -> None:
         path = self.prompts.open_project(self.window or self.welcome)

@@ -35,7 +35,7 @@ from sitrep.model.enums import (
     SourceType,
 )
 from sitrep.ui.marks import mark_invalid
-from sitrep.ui.widgets import combo_line_edit, searchable_combo
+from sitrep.ui.widgets import as_slot, combo_line_edit, searchable_combo
 
 D = TypeVar("D")
 
@@ -293,7 +293,7 @@ class RowList(QWidget, Generic[D]):
         self._rows_box = QVBoxLayout()
         self._layout.addLayout(self._rows_box)
         self.add_button = QPushButton(add_label)
-        self.add_button.clicked.connect(self.add_row)
+        self.add_button.clicked.connect(as_slot(self.add_row))
         bar = QHBoxLayout()
         bar.addWidget(self.add_button)
         bar.addStretch(1)
@@ -301,14 +301,14 @@ class RowList(QWidget, Generic[D]):
 
     def add_row(self, value: D | None = None) -> Any:
         row = self._make_row()
-        if value is not None and not isinstance(value, bool):
+        if value is not None:
             row.set_value(value)
         row.changed.connect(self.changed)
         row.removeRequested.connect(self.remove_row)
         self.rows.append(row)
         self._rows_box.addWidget(row)
         self.changed.emit()
-        if value is None or isinstance(value, bool):  # added by the user: type into it
+        if value is None:  # added by the user: type into it
             first = next(iter(row.fields.values()), None)
             if first is not None:
                 first.setFocus()

@@ -53,7 +53,7 @@ from sitrep.ui.form_rows import ActorRow, CasualtyRow, RowList, SourceRow, enum_
 from sitrep.ui.marks import INVALID_STYLE, mark_invalid
 from sitrep.ui.place_field import AddPlaceDialog, PlaceField, area_combo
 from sitrep.ui.prompts import Prompts
-from sitrep.ui.widgets import date_edit
+from sitrep.ui.widgets import as_slot, date_edit
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ class IncidentForm(QWidget):
         self._autosave.timeout.connect(self.autosave)
         self._build()
         self.set_draft(self._draft)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save).setContext(
+        QShortcut(QKeySequence.StandardKey.Save, self, as_slot(self.save)).setContext(
             Qt.ShortcutContext.WidgetWithChildrenShortcut
         )
 
@@ -336,9 +336,9 @@ class IncidentForm(QWidget):
         self.summary.setWordWrap(True)
         self.save_button = QPushButton("Save (Ctrl+S)")
         self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(as_slot(self.save))
         self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.close)
+        self.cancel_button.clicked.connect(as_slot(self.close))
         bar = QHBoxLayout()
         bar.addWidget(self.summary, 1)
         bar.addWidget(self.cancel_button)

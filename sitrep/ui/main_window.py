@@ -43,6 +43,7 @@ from sitrep.ui.panes import PaneFactories, make_pane
 from sitrep.ui.prompts import Prompts
 from sitrep.ui.settings import AppSettings
 from sitrep.ui.undo import IncidentEditing
+from sitrep.ui.widgets import as_slot
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +126,7 @@ class MainWindow(QMainWindow):
         for column, width in enumerate((112, 82, 100, 90, 150, 170, 52, 100)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.table.doubleClicked.connect(as_slot(self.edit_selected))
         self.detail = DetailPane(self.project)
 
         self.map_pane = make_pane(panes.map, self.project, "Map")
@@ -186,7 +187,7 @@ class MainWindow(QMainWindow):
             if shortcut is not None:
                 act.setShortcut(shortcut)
             act.setToolTip(tip or text.replace("&", ""))
-            act.triggered.connect(lambda _checked=False: slot())
+            act.triggered.connect(as_slot(slot))
             self.addAction(act)
             return act
 

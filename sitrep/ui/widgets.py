@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QDateEdit, QLineEdit
 
@@ -33,3 +36,16 @@ def date_edit() -> QDateEdit:
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     return edit
+
+
+def as_slot(fn: Callable[..., Any]) -> Callable[..., None]:
+    """Call ``fn`` from a signal and hand Qt nothing back.
+
+    Slots that return objects are risky with some bindings (PySide6 6.12.0 on Python
+    3.11 drops a reference to whatever a slot returns), and Qt ignores the value anyway.
+    """
+
+    def slot(*_args: Any) -> None:
+        fn()
+
+    return slot
