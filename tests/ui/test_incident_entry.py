@@ -126,8 +126,8 @@ def test_enter_lone_khin_blast_and_reopen(
     click(qtbot, form.attachments.add_button)
     assert form.attachments.has_thumbnail(0)
 
-    with qtbot.waitActive(form):
-        form.activateWindow()
+    form.activateWindow()  # the add-place dialog had the keyboard
+    qtbot.waitUntil(form.isActiveWindow)
     with qtbot.waitSignal(form.saved, timeout=3000) as saved:
         qtbot.keyClick(form.narrative, Qt.Key.Key_S, CTRL)
     new_id = saved.args[0]
@@ -218,3 +218,43 @@ def test_casualty_estimates_out_of_order_are_refused(
     assert is_marked(row.best)
     assert "Row 1:" in form.errors["casualties"].text()
     assert "between the low (8) and high (5)" in form.errors["casualties"].text()
+
+
+def test_place_autocomplete_fills_coordinates_and_areas(
+    qtbot: Any, project: Project, make_window: Any
+) -> None:
+    from sitrep.places.search import add_place
+
+    k = make_kachin(project)
+    with project.session() as s:
+        add_place(s, "Hpakant", 25.6128, 96.3121, area_id=k.township.id, alt_names=["Phakant"])
+        add_place(s, "Hpakant Jade Market", 25.61, 96.30, area_id=k.township.id)
+    window = make_window(project)
+    form = window.new_incident()
+    qtbot.waitUntil(form.isActiveWindow)
+    form.place.edit.setFocus()
+    qtbot.keyClicks(form.place.edit, "phak")  # a spelling variant
+    popup = form.place.completer.popup()
+    qtbot.waitUntil(popup.isVisible)
+    assert [h.name for h in form.place.hits] == ["Hpakant"]
+    assert popup.model().index(0, 0).data().startswith("Hpakant (Phakant) — Hpakant, Mohnyin")
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert form.place.text() == "Hpakant"
+    assert (form.lat.text(), form.lon.text()) == ("25.6128", "96.3121")
+    assert form.area_path.text() == "Hpakant › Mohnyin › Kachin"
+    assert form.draft().place_id is not None
+
+    qtbot.keyClick(form.place.edit, Qt.Key.Key_Backspace)  # typing again unlinks the place
+    assert form.draft().place_id is None
+
+
+def test_tab_order_follows_the_form(qtbot: Any, project: Project, make_window: Any) -> None:
+    window = make_window(project)
+    form = window.new_incident()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.title)
+    order = []
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        order.append(QApplication.focusWidget())
+    assert order == [form.local_type, form.event_type, form.sub_event_type, form.civilian_targeting]
