@@ -60,6 +60,13 @@ def default_panes() -> PaneFactories:
     )
 
 
+def warm_up() -> None:
+    """Set up the ORM once at start, so opening the first project does not pay for it."""
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
+
+
 def build_demo_file(path: Path) -> None:
     from sitrep.demo import build_demo
 
@@ -238,6 +245,7 @@ def run_gui(location: str | None = None) -> int:
     )
     crash.install()
     log.info("Sitrep starting; log at %s", log_path)
+    warm_up()
     controller = SitrepApp(
         AppSettings(default_qsettings()),
         DraftStore(data_dir() / "drafts"),

@@ -13,7 +13,7 @@ import logging
 import uuid
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +34,7 @@ from sitrep.editing.draft_store import DraftStore, StoredDraft
 from sitrep.editing.save import load_draft
 from sitrep.errors import SitrepError
 from sitrep.store import Project
+from sitrep.ui.counter import BackgroundCounter
 from sitrep.ui.crash import show_error
 from sitrep.ui.detail_pane import DetailPane
 from sitrep.ui.filter_bar import FilterBar
@@ -162,6 +163,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.count_label = QLabel()
+        self.counter = BackgroundCounter(self.project, self)
+        self.counter.counted.connect(self._show_count)
         self.statusBar().addPermanentWidget(self.count_label)
         self.resize(1400, 860)
 
@@ -279,15 +282,14 @@ class MainWindow(QMainWindow):
                 self._select_row(row)
             else:
                 self.table.clearSelection()
-        self.count_label.setText(f"{self.model.loaded_rows()} incidents shown")
-        QTimer.singleShot(0, self._update_count)
+        if self.model.canFetchMore():
+            self.count_label.setText("counting incidents…")
+            self.counter.request(self.model.current_filter())
+        else:  # everything is loaded: no need to ask the database
+            self._show_count(self.model.loaded_rows())
 
-    def _update_count(self) -> None:
-        try:
-            total = self.model.total()
-        except RuntimeError:  # window closing
-            return
-        self.count_label.setText(f"{total:,} incidents")
+    def _show_count(self, total: int) -> None:
+        self.count_label.setText(f"{total:,} incident{'s' if total != 1 else ''}")
 
     def _incidents_changed(self, ids: list[uuid.UUID]) -> None:
         self.model.reload(keep_rows=self.model.loaded_rows())
@@ -454,6 +456,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.save_layout()
+        self.counter.wait()
         event.accept()
 
 

@@ -257,4 +257,9 @@ def test_tab_order_follows_the_form(qtbot: Any, project: Project, make_window: A
     for _ in range(4):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         order.append(QApplication.focusWidget())
-    assert order == [form.local_type, form.event_type, form.sub_event_type, form.civilian_targeting]
+    assert order == [
+        form.local_type,
+        form.event_type,
+        form.sub_event_type,
+        form.civilian_targeting,
+    ]

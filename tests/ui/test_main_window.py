@@ -102,7 +102,7 @@ def test_filter_bar_changes_the_table(qtbot: Any, project: Project, make_window:
         qtbot.keyClicks(bar.text, "lone khin")
     assert sig.args[0].text == "lone khin"
     assert titles(window) == ["Blast at Lone Khin"]
-    assert window.count_label.text().startswith("1")
+    assert window.count_label.text() == "1 incident"
 
 
 def test_selection_shows_details_and_reaches_panes(
@@ -219,3 +219,26 @@ def test_window_remembers_size_and_splitters(
 
 class _Obj(QObject):
     pass
+
+
+def test_status_bar_counts_in_the_background(
+    qtbot: Any, project: Project, make_window: Any
+) -> None:
+    from sitrep.store.incidents import bulk_insert_incidents
+
+    rows = [
+        {
+            "title": f"Bulk {i}",
+            "date_start": dt.date(2025, 1, 1) + dt.timedelta(days=i % 150),
+            "event_type": "Battles",
+            "sub_event_type": "Armed clash",
+        }
+        for i in range(450)
+    ]
+    with project.session() as s:
+        bulk_insert_incidents(s, rows)
+    window = make_window(project)
+    assert window.model.rowCount() == 200  # one page shown, the rest on scrolling
+    qtbot.waitUntil(lambda: window.count_label.text() == "450 incidents")
+    window.filter_bar.set_period(dt.date(2025, 1, 1), dt.date(2025, 1, 10))
+    qtbot.waitUntil(lambda: window.count_label.text() == "30 incidents")
