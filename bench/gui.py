@@ -103,7 +103,11 @@ def main() -> None:
 
     # ---- filter changes, as the user makes them in the filter bar
     bar = window.filter_bar
-    regions = [i for i in range(1, bar.region.count()) if bar.region.itemData(i).ref.level == 1]
+    regions = [
+        i
+        for i in range(1, bar.region.count())
+        if getattr(bar.region.itemData(i), "ref", None) and bar.region.itemData(i).ref.level == 1
+    ]
     changes = []
     years = list(range(2016, 2026))
     types = ["Battles", "Violence against civilians", "Explosions/Remote violence"]

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sitrep.model import Actor, AdminArea, EventType, LocalType, SubEventType
-from sitrep.places.regions import LEVEL_NAMES, AreaRef
+from sitrep.model import Actor, AdminArea, CustomRegion, EventType, LocalType, SubEventType
+from sitrep.places.regions import LEVEL_NAMES, AreaRef, Region
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Catalogue:
     local_types: list[LocalTypeOption] = field(default_factory=list)
     actors: list[str] = field(default_factory=list)
     areas: list[AreaOption] = field(default_factory=list)
+    custom_regions: list[Region] = field(default_factory=list)  # saved sets of areas
 
     @property
     def sub_event_types(self) -> set[str]:
@@ -84,4 +85,10 @@ def load_catalogue(session: Session) -> Catalogue:
         parent = names.get(parent_id) if parent_id else None
         label = f"{name} ({kind}{', ' + parent if parent else ''})"
         areas.append(AreaOption(AreaRef(area_id, level, name, pcode), label, parent_id))
-    return Catalogue(types, local, actors, areas)
+    refs = {a.ref.id: a.ref for a in areas}
+    custom = []
+    for region in session.scalars(select(CustomRegion).order_by(CustomRegion.name)):
+        members = tuple(refs[uuid.UUID(i)] for i in region.area_ids if uuid.UUID(i) in refs)
+        if members:
+            custom.append(Region(region.name, members))
+    return Catalogue(types, local, actors, areas, custom)

@@ -116,6 +116,7 @@ class FilterBar(QWidget):
         areas: Sequence[AreaOption],
         event_types: Sequence[str],
         *,
+        custom_regions: Sequence[Region] = (),
         today: Callable[[], dt.date] = dt.date.today,
         text_delay_ms: int = 300,
         parent: QWidget | None = None,
@@ -129,6 +130,8 @@ class FilterBar(QWidget):
 
         self.region = searchable_combo("Region")
         self.region.addItem("All areas", None)
+        for custom in custom_regions:
+            self.region.addItem(f"{custom.name} (saved region)", custom)
         for area in self._areas:
             self.region.addItem(area.label, area)
         self.region.setToolTip("Region: any state/region, district, township or village tract")
@@ -186,8 +189,11 @@ class FilterBar(QWidget):
         return self._filter
 
     def _build(self) -> IncidentFilter:
-        area: AreaOption | None = self.region.currentData()
-        region = Region(area.ref.name, (area.ref,)) if area is not None else None
+        chosen: AreaOption | Region | None = self.region.currentData()
+        if isinstance(chosen, AreaOption):
+            region: Region | None = Region(chosen.ref.name, (chosen.ref,))
+        else:
+            region = chosen
         preset = self.period.currentData()
         if preset == CUSTOM:
             period: tuple[dt.date | None, dt.date | None] = (
@@ -237,7 +243,8 @@ class FilterBar(QWidget):
     def set_region(self, area_id: object | None) -> None:
         index = 0
         for i in range(1, self.region.count()):
-            if self.region.itemData(i).ref.id == area_id:
+            data = self.region.itemData(i)
+            if isinstance(data, AreaOption) and data.ref.id == area_id:
                 index = i
                 break
         self.region.setCurrentIndex(index)

@@ -29,9 +29,11 @@ from sitrep.editing.draft import ActorDraft, CasualtyDraft, SourceDraft
 from sitrep.model.enums import (
     ActorRole,
     Affiliation,
+    AgeGroup,
     Credibility,
     Outcome,
     Reliability,
+    Sex,
     SourceType,
 )
 from sitrep.ui.marks import mark_invalid
@@ -122,6 +124,12 @@ class CasualtyRow(RowWidget):
         super().__init__()
         self.outcome = enum_combo([o.value for o in Outcome])
         self.affiliation = enum_combo([a.value for a in Affiliation])
+        self.sex = enum_combo([s.value for s in Sex])
+        self.sex.setToolTip("Sex, where known")
+        self.age_group = enum_combo([a.value for a in AgeGroup])
+        self.age_group.setToolTip("Age group, where known")
+        set_combo(self.sex, Sex.UNKNOWN.value)
+        set_combo(self.age_group, AgeGroup.UNKNOWN.value)
         self.low, self.best, self.high = QSpinBox(), QSpinBox(), QSpinBox()
         for box, tip in (
             (self.low, "Lowest credible number"),
@@ -140,6 +148,8 @@ class CasualtyRow(RowWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.outcome)
         layout.addWidget(self.affiliation)
+        layout.addWidget(self.sex)
+        layout.addWidget(self.age_group)
         for label, box in (("low", self.low), ("best", self.best), ("high", self.high)):
             layout.addWidget(QLabel(label))
             layout.addWidget(box)
@@ -151,8 +161,8 @@ class CasualtyRow(RowWidget):
             "casualty_best": self.best,
             "casualty_high": self.high,
         }
-        self.outcome.currentIndexChanged.connect(self.changed)
-        self.affiliation.currentIndexChanged.connect(self.changed)
+        for combo in (self.outcome, self.affiliation, self.sex, self.age_group):
+            combo.currentIndexChanged.connect(self.changed)
         self.party_claim.toggled.connect(self.changed)
         self.best.valueChanged.connect(self._best_changed)
         self.low.valueChanged.connect(self._bound_edited)
@@ -178,9 +188,9 @@ class CasualtyRow(RowWidget):
             best=self.best.value(),
             high=self.high.value(),
             is_party_claim=self.party_claim.isChecked(),
-            sex=self._extra[0],
-            age_group=self._extra[1],
-            note=self._extra[2],
+            sex=self.sex.currentData(),
+            age_group=self.age_group.currentData(),
+            note=self._note,
         )
 
     def set_value(self, value: CasualtyDraft) -> None:
@@ -192,9 +202,11 @@ class CasualtyRow(RowWidget):
         self.high.setValue(value.high)
         self._following = value.low == value.best == value.high
         self.party_claim.setChecked(value.is_party_claim)
-        self._extra = (value.sex, value.age_group, value.note)
+        set_combo(self.sex, value.sex)
+        set_combo(self.age_group, value.age_group)
+        self._note = value.note
 
-    _extra: tuple[str, str, str] = ("unknown", "unknown", "")
+    _note = ""  # kept from imports; the form does not edit it
 
 
 RELIABILITY_TIPS = {r.value: r.definition for r in Reliability}

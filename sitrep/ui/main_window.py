@@ -106,7 +106,10 @@ class MainWindow(QMainWindow):
     # ================================================================= building
     def _build(self, panes: PaneFactories) -> None:
         self.filter_bar = FilterBar(
-            self.catalogue.areas, list(self.catalogue.event_types), today=self._today
+            self.catalogue.areas,
+            list(self.catalogue.event_types),
+            custom_regions=self.catalogue.custom_regions,
+            today=self._today,
         )
         self.filter_bar.filterChanged.connect(self._filter_changed)
 

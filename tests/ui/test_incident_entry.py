@@ -108,6 +108,8 @@ def test_enter_lone_khin_blast_and_reopen(
     click(qtbot, form.casualties.add_button)
     claim: CasualtyRow = form.casualties.rows[-1]
     pick(qtbot, claim.affiliation, "side B")
+    pick(qtbot, claim.sex, "male")
+    pick(qtbot, claim.age_group, "adult")
     type_into(qtbot, claim.best, "10")
     claim.party_claim.click()
 
@@ -156,6 +158,10 @@ def test_enter_lone_khin_blast_and_reopen(
                 for c in inc.casualties
             ]
             assert rows == [("civilian", 10, 12, 14, False), ("side B", 10, 10, 10, True)]
+            assert (inc.casualties[1].sex.value, inc.casualties[1].age_group.value) == (
+                "male",
+                "adult",
+            )
             assert [(x.name, x.grading, x.source_type.value) for x in inc.sources] == [
                 ("The Irrawaddy", "B3", "national media")
             ]

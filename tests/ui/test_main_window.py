@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
-from sitrep.model import Incident
+from sitrep.model import CustomRegion, Incident
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
 from sitrep.ui.filter_bar import LAST_7, LAST_MONTH, preset_period
@@ -25,6 +25,8 @@ def scenario(project: Project) -> dict[str, Any]:
     kachin = make_area(project, "Kachin", 1, "MMR001")
     shan = make_area(project, "Shan", 1, "MMR014")
     hpakant = make_area(project, "Hpakant", 3, "MMR001009", kachin)
+    with project.session() as s:
+        s.add(CustomRegion(name="Both states", area_ids=[str(kachin.id), str(shan.id)]))
     made = {
         "blast": make_incident(
             project,
@@ -92,6 +94,8 @@ def test_filter_bar_changes_the_table(qtbot: Any, project: Project, make_window:
     bar.verification.actions_by_name["claim not independently verifiable"].trigger()
     assert titles(window) == ["KIA ambush"]
     bar.verification.set_selected([])
+    bar.region.setCurrentIndex(bar.region.findText("Both states (saved region)"))
+    assert len(titles(window)) == 3  # June, any type, both states
     bar.region.setCurrentIndex(0)
     bar.sensitivity.setCurrentIndex(bar.sensitivity.findText("Up to internal"))
     assert "Shelling in Lashio" not in titles(window)
