@@ -39,10 +39,10 @@ def date_edit() -> QDateEdit:
 
 
 def as_slot(fn: Callable[..., Any]) -> Callable[..., None]:
-    """Call ``fn`` from a signal and hand Qt nothing back.
+    """Call ``fn`` from a signal, ignoring the signal's arguments and ``fn``'s result.
 
-    Slots that return objects are risky with some bindings (PySide6 6.12.0 on Python
-    3.11 drops a reference to whatever a slot returns), and Qt ignores the value anyway.
+    Handlers such as ``new_incident`` return the form they opened; Qt has no use for it,
+    and a wrapper keeps the objects handed back to the binding to None only.
     """
 
     def slot(*_args: Any) -> None:
