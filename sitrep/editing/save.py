@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import mimetypes
 import uuid
@@ -246,7 +245,3 @@ def load_draft(session: Session, incident_id: uuid.UUID) -> IncidentDraft:
     if incident is None:
         raise ConflictError("This incident no longer exists; it may have been deleted.")
     return draft_from_incident(incident)
-
-
-def today_iso() -> str:
-    return dt.date.today().isoformat()

@@ -38,16 +38,19 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir("sitrep", appauthor=False))
 
 
-def _optional_pane(module: str, name: str) -> PaneFactory:
+def _optional_pane(module: str, name: str, *, wants: str = "sessions") -> PaneFactory:
     """A factory importing its widget only when the window is built.
 
-    A build without Qt WebEngine then still starts: the import error becomes a
-    placeholder pane (see :func:`sitrep.ui.panes.make_pane`).
+    ``wants`` says what the widget's constructor takes: the project's session factory
+    (map, timeline) or the project itself (report editor). A build without Qt
+    WebEngine still starts: the import error becomes a placeholder pane (see
+    :func:`sitrep.ui.panes.make_pane`).
     """
 
     def factory(project: Project) -> QWidget:
         widget_class = getattr(importlib.import_module(module), name)
-        return widget_class(project)  # type: ignore[no-any-return]
+        argument = project.session if wants == "sessions" else project
+        return widget_class(argument)  # type: ignore[no-any-return]
 
     return factory
 
@@ -55,8 +58,8 @@ def _optional_pane(module: str, name: str) -> PaneFactory:
 def default_panes() -> PaneFactories:
     return PaneFactories(
         map=_optional_pane("sitrep.ui.map_view", "MapView"),
-        timeline=_optional_pane("sitrep.ui.timeline", "TimelineWidget"),
-        report_editor=_optional_pane("sitrep.ui.report_editor", "ReportEditor"),
+        timeline=_optional_pane("sitrep.ui.timeline", "TimelineView"),
+        report_editor=_optional_pane("sitrep.ui.report_editor", "ReportEditor", wants="project"),
     )
 
 

@@ -229,8 +229,18 @@ class FilterBar(QWidget):
         self._emit()
 
     # ------------------------------------------------------------ setting
-    def set_period(self, date_from: dt.date, date_to: dt.date) -> None:
-        """Show a custom period (the timeline calls this when the user drags over it)."""
+    def set_period(self, date_from: dt.date | None, date_to: dt.date | None) -> None:
+        """Show a custom period (the timeline calls this when the user drags over it).
+
+        No dates at all means "any time" (the timeline's double-click); one missing end
+        takes the other's date.
+        """
+        if date_from is None and date_to is None:
+            self.period.setCurrentIndex(self.period.findData(ANY_TIME))
+            return
+        date_from = date_from or date_to
+        date_to = date_to or date_from
+        assert date_from is not None and date_to is not None
         if date_to < date_from:
             date_from, date_to = date_to, date_from
         for edit, value in ((self.date_from, date_from), (self.date_to, date_to)):

@@ -34,6 +34,7 @@ from sitrep.editing.draft_store import DraftStore, StoredDraft
 from sitrep.editing.save import load_draft
 from sitrep.errors import SitrepError
 from sitrep.store import Project
+from sitrep.store.queries import IncidentFilter
 from sitrep.ui.counter import BackgroundCounter
 from sitrep.ui.crash import show_error
 from sitrep.ui.detail_pane import DetailPane
@@ -270,12 +271,12 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     # ================================================================= filter + table
-    def _filter_changed(self, flt: object) -> None:
-        self.model.set_filter(flt)  # type: ignore[arg-type]
+    def _filter_changed(self, flt: IncidentFilter) -> None:
+        self.model.set_filter(flt)
         self._after_reload()
         self.filterChanged.emit(flt)
 
-    def current_filter(self) -> object:
+    def current_filter(self) -> IncidentFilter:
         return self.filter_bar.current_filter()
 
     def _after_reload(self) -> None:

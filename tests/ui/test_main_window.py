@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from sitrep.model import CustomRegion, Incident
@@ -148,6 +148,8 @@ def test_selection_shows_details_and_reaches_panes(
     fake.periodSelected.emit(dt.date(2025, 6, 10), dt.date(2025, 6, 12))
     assert fake.filters[-1].date_from == dt.date(2025, 6, 10)
     assert titles(window) == ["KIA ambush", "Shelling in Lashio"]
+    fake.periodSelected.emit(None, None)  # double-click on the timeline: all dates
+    assert fake.filters[-1].date_from is None and len(titles(window)) == 4
 
 
 def test_delete_and_undo_with_the_keyboard(qtbot: Any, project: Project, make_window: Any) -> None:
@@ -219,10 +221,6 @@ def test_window_remembers_size_and_splitters(
     assert (again.size().width(), again.size().height()) == (701, 502)
     left, right = again.main_split.sizes()
     assert left < right
-
-
-class _Obj(QObject):
-    pass
 
 
 def test_status_bar_counts_in_the_background(
