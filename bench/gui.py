@@ -24,13 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
 
 from bench._synth import incident_rows, make_geography
 from sitrep.store import create_project, open_project
 from sitrep.store.incidents import bulk_insert_incidents
 from sitrep.store.queries import IncidentFilter, count_incidents
-from sitrep.ui.app import warm_up
+from sitrep.ui.app import make_application, warm_up
 from sitrep.ui.main_window import MainWindow
 from sitrep.ui.settings import AppSettings
 
@@ -77,7 +76,7 @@ def main() -> None:
         build(path, args.size)
 
     t_start = time.perf_counter()
-    app = QApplication.instance() or QApplication([])
+    app = make_application()
     warm_up()  # what the app does at start, before any project is chosen
     app_start = time.perf_counter() - t_start
     workdir = Path(tempfile.mkdtemp())

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from sitrep.demo import build_demo  # noqa: E402
 from sitrep.model import Incident  # noqa: E402
-from sitrep.ui.app import default_panes  # noqa: E402
+from sitrep.ui.app import default_panes, make_application  # noqa: E402
 from sitrep.ui.main_window import MainWindow  # noqa: E402
 from sitrep.ui.settings import AppSettings  # noqa: E402
 from sitrep.ui.welcome import WelcomePage  # noqa: E402
@@ -41,7 +41,7 @@ def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication([])
+    app = make_application()
     work = Path(tempfile.mkdtemp())
     project = build_demo(work / "demo.sitrep")
     settings = AppSettings(QSettings(str(work / "s.ini"), QSettings.Format.IniFormat))

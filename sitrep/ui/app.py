@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from sitrep.editing.draft_store import DraftStore
@@ -61,6 +61,23 @@ def default_panes() -> PaneFactories:
         timeline=_optional_pane("sitrep.ui.timeline", "TimelineView"),
         report_editor=_optional_pane("sitrep.ui.report_editor", "ReportEditor", wants="project"),
     )
+
+
+def make_application() -> QApplication:
+    """The QApplication, created after Qt WebEngine is loaded (when it is installed).
+
+    WebEngine must be imported, and OpenGL contexts shared, before the application
+    object exists; without WebEngine the app still starts and the map says why.
+    """
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    try:
+        import PySide6.QtWebEngineWidgets  # noqa: F401
+    except ImportError as exc:
+        log.info("Qt WebEngine not available: %s", exc)
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    return QApplication(sys.argv[:1])
 
 
 def warm_up() -> None:
@@ -214,8 +231,7 @@ def render_screenshot(location: str, output: str, *, wait_ms: int = 1500) -> int
 
     from PySide6.QtCore import QSettings
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
+    app = make_application()
     project = open_project(location)
     with tempfile.TemporaryDirectory() as tmp:
         settings = AppSettings(QSettings(f"{tmp}/settings.ini", QSettings.Format.IniFormat))
@@ -237,8 +253,7 @@ def render_screenshot(location: str, output: str, *, wait_ms: int = 1500) -> int
 
 def run_gui(location: str | None = None) -> int:
     """Run the app until its last window closes; returns the exit status."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
+    app = make_application()
     app.setApplicationName("Sitrep")
     app.setOrganizationName("Sitrep")
     log_path = setup_logging(default_log_dir())

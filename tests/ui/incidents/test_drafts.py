@@ -11,9 +11,9 @@ from typing import Any
 from sitrep.editing.draft_store import DraftStore
 from sitrep.model import Incident
 from sitrep.store import Project
-from tests.ui.conftest import ScriptedPrompts
+from tests.ui.incidents.conftest import ScriptedPrompts
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_draft_recovered_after_the_process_is_killed(
@@ -29,7 +29,7 @@ def test_draft_recovered_after_the_process_is_killed(
         [
             sys.executable,
             "-m",
-            "tests.ui.draft_child",
+            "tests.ui.incidents.draft_child",
             project.location,
             str(drafts.folder),
             str(tmp_path / "child-settings.ini"),

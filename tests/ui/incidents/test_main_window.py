@@ -16,7 +16,7 @@ from sitrep.ui.filter_bar import LAST_7, LAST_MONTH, preset_period
 from sitrep.ui.incident_table import COL_TITLE
 from sitrep.ui.panes import PaneFactories
 from tests.conftest import make_area, make_incident
-from tests.ui.conftest import TODAY
+from tests.ui.incidents.conftest import TODAY
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

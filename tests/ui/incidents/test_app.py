@@ -13,7 +13,7 @@ from sitrep.errors import NotAProjectError
 from sitrep.store import Project
 from sitrep.ui.app import SitrepApp
 from sitrep.ui.settings import AppSettings
-from tests.ui.conftest import ErrorLog, ScriptedPrompts
+from tests.ui.incidents.conftest import ErrorLog, ScriptedPrompts
 
 
 @pytest.fixture

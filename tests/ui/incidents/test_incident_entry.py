@@ -15,7 +15,7 @@ from sitrep.ui.form_rows import ActorRow, CasualtyRow, SourceRow
 from sitrep.ui.incident_form import IncidentForm
 from sitrep.ui.marks import is_marked
 from tests.editing.helpers import make_kachin
-from tests.ui.conftest import ScriptedPrompts
+from tests.ui.incidents.conftest import ScriptedPrompts
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
