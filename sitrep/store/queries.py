@@ -121,7 +121,7 @@ def conditions(flt: IncidentFilter) -> list[ColumnElement[bool]]:
 
 def select_incidents(flt: IncidentFilter, *columns: Any) -> Select[Any]:
     """SELECT the filtered incidents (entities, or the given columns)."""
-    # select_from: a bare count(*) with no filter would otherwise have no FROM (and be 1)
+    # select_from: a bare aggregate such as count(*) would otherwise have no FROM at all
     stmt = select(*columns).select_from(Incident) if columns else select(Incident)
     conds = conditions(flt)
     return stmt.where(*conds) if conds else stmt
