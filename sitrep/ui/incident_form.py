@@ -98,6 +98,7 @@ def _iso(date: QDate) -> str:
 class IncidentForm(QWidget):
     saved = Signal(object)  # uuid of the saved incident
     closed = Signal()
+    pickLocationRequested = Signal()  # the user wants to click the place on the map
 
     def __init__(
         self,
@@ -238,6 +239,11 @@ class IncidentForm(QWidget):
         self.lon.setPlaceholderText("longitude, e.g. 96.2810")
         cl.addWidget(self.lat)
         cl.addWidget(self.lon)
+        self.pick_button = QPushButton("Pick on map")
+        self.pick_button.setToolTip("Click the location on the map; its coordinates fill in")
+        self.pick_button.clicked.connect(self.pickLocationRequested)
+        self.pick_button.setVisible(False)  # shown by the host when a map can pick
+        cl.addWidget(self.pick_button)
         fp.addRow("Coordinates", coords)
         for name, widget in (("latitude", self.lat), ("longitude", self.lon)):
             error = QLabel()
@@ -502,6 +508,12 @@ class IncidentForm(QWidget):
             self.area.setCurrentIndex(max(self.area.findData(str(area_id)), 0))
         if hit.country_iso and not self.country.text():
             self.country.setText(hit.country_iso)
+        self._check_live()
+
+    def set_location(self, lat: float, lon: float) -> None:
+        """Coordinates picked on the map (rounded to about 1 m)."""
+        self.lat.setText(f"{lat:.5f}".rstrip("0").rstrip("."))
+        self.lon.setText(f"{lon:.5f}".rstrip("0").rstrip("."))
         self._check_live()
 
     def _place_edited(self, _text: str) -> None:

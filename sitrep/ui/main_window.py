@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
         self.editing = IncidentEditing(project, self.undo_stack, self.report_error, self)
         self.editing.incidentsChanged.connect(self._incidents_changed)
         self._selected: uuid.UUID | None = None
+        self._location_picker: QWidget | None = None
+        self._picking_form: IncidentForm | None = None
         self.setWindowTitle(f"{project.setting('name') or project.name} — Sitrep")
         self._build(panes or PaneFactories())
         self._build_actions()
@@ -182,6 +184,9 @@ class MainWindow(QMainWindow):
             pane.incidentSelected.connect(self.select_incident)
         if hasattr(pane, "periodSelected"):
             pane.periodSelected.connect(self.filter_bar.set_period)
+        if hasattr(pane, "locationPicked") and hasattr(pane, "start_pick"):
+            self._location_picker = pane
+            pane.locationPicked.connect(self._location_picked)
 
     def _build_actions(self) -> None:
         def action(
@@ -375,13 +380,32 @@ class MainWindow(QMainWindow):
             draft = IncidentDraft(author=self.project.user, date_start=self._today().isoformat())
         form.set_draft(draft, dirty=dirty)
         form.saved.connect(self._form_saved)
-        form.closed.connect(lambda f=form: self.forms.remove(f) if f in self.forms else None)
+        if self._location_picker is not None:
+            form.pick_button.setVisible(True)
+            form.pickLocationRequested.connect(lambda f=form: self._start_pick(f))
+        form.closed.connect(lambda f=form: self._form_closed(f))
         self.forms.append(form)
         form.show()
         form.raise_()
         form.activateWindow()
         form.title.setFocus()
         return form
+
+    def _start_pick(self, form: IncidentForm) -> None:
+        if self._location_picker is None:
+            return
+        self._picking_form = form
+        self.raise_()
+        self.activateWindow()
+        self.statusBar().showMessage("Click the incident's location on the map.", 10000)
+        self._location_picker.start_pick()  # type: ignore[attr-defined]
+
+    def _location_picked(self, lat: float, lon: float) -> None:
+        form, self._picking_form = self._picking_form, None
+        if form is not None and form in self.forms:
+            form.set_location(lat, lon)
+            form.raise_()
+            form.activateWindow()
 
     def _save_draft(self, draft: IncidentDraft) -> uuid.UUID:
         new_id = self.editing.save(draft)
@@ -390,6 +414,12 @@ class MainWindow(QMainWindow):
 
     def _refresh_catalogue_actors(self) -> None:
         self.catalogue = self._load_catalogue()
+
+    def _form_closed(self, form: IncidentForm) -> None:
+        if form in self.forms:
+            self.forms.remove(form)
+        if self._picking_form is form:
+            self._picking_form = None
 
     def _form_saved(self, incident_id: uuid.UUID) -> None:
         self.select_incident(incident_id)

@@ -7,7 +7,9 @@ Each is made by a factory ``(project) -> QWidget`` given to
 * ``select_incident(uuid.UUID | None)`` — called when the user selects an incident;
 * signal ``incidentSelected(object)`` (a UUID) — the window selects that incident;
 * signal ``periodSelected(object, object)`` (two dates) — sets the filter bar's period;
-* ``refresh()`` — called after incidents were saved, deleted or restored.
+* ``refresh()`` — called after incidents were saved, deleted or restored;
+* ``start_pick()`` with signal ``locationPicked(float, float)`` — an incident form's
+  "Pick on map" button starts it, and the picked latitude/longitude fill the form.
 
 Until a factory is given (or if it fails, e.g. without Qt WebEngine) a labelled
 placeholder stands in, so the app always starts.

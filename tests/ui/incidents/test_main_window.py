@@ -129,6 +129,12 @@ def test_selection_shows_details_and_reaches_panes(
         def select_incident(self, incident_id: uuid.UUID | None) -> None:
             self.selected.append(incident_id)
 
+        locationPicked = Signal(float, float)
+        picking = False
+
+        def start_pick(self) -> None:
+            self.picking = True
+
     def broken(_project: Project) -> QWidget:
         raise ImportError("No module named 'PySide6.QtWebEngineWidgets'")
 
@@ -150,6 +156,13 @@ def test_selection_shows_details_and_reaches_panes(
     assert titles(window) == ["KIA ambush", "Shelling in Lashio"]
     fake.periodSelected.emit(None, None)  # double-click on the timeline: all dates
     assert fake.filters[-1].date_from is None and len(titles(window)) == 4
+
+    form = window.new_incident()
+    assert form.pick_button.isVisibleTo(form)
+    qtbot.mouseClick(form.pick_button, Qt.MouseButton.LeftButton)
+    assert fake.picking
+    fake.locationPicked.emit(25.661234, 96.280987)  # the user clicks the map
+    assert (form.lat.text(), form.lon.text()) == ("25.66123", "96.28099")
 
 
 def test_delete_and_undo_with_the_keyboard(qtbot: Any, project: Project, make_window: Any) -> None:
