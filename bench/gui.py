@@ -133,9 +133,12 @@ def main() -> None:
     app.processEvents()
     text_search = time.perf_counter() - t
 
+    upgraded = project.backup_path is not None
     window.close()
     project.close()
     ms = 1000
+    if upgraded:
+        print("NOTE: this open upgraded the project's schema (a one-off); run again for figures")
     print(f"incidents in project:             {total:,}")
     print(f"baseline: bare sqlite first page  {baseline * ms:7.1f} ms")
     print(
