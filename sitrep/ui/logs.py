@@ -32,6 +32,10 @@ def setup_logging(log_dir: Path, *, level: int = logging.INFO) -> Path:
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
+    for existing in root.handlers:  # a terminal keeps showing what it showed before
+        if existing.level == logging.NOTSET:
+            existing.setLevel(root.level)
+    handler.setLevel(level)
     root.addHandler(handler)
     root.setLevel(min(root.level or level, level))
     return path

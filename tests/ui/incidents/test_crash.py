@@ -22,13 +22,17 @@ from tests.conftest import make_incident
 @pytest.fixture
 def log_file(tmp_path: Path) -> Iterator[Path]:
     root = logging.getLogger()
-    before = list(root.handlers)
+    before = {handler: handler.level for handler in root.handlers}
+    root_level = root.level
     path = setup_logging(tmp_path / "logs")
     yield path
     for handler in root.handlers[:]:
         if handler not in before:
             root.removeHandler(handler)
             handler.close()
+        else:
+            handler.setLevel(before[handler])
+    root.setLevel(root_level)
 
 
 @pytest.mark.qt_no_exception_capture
