@@ -7,7 +7,7 @@ import mimetypes
 import uuid
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
 from sitrep.editing.draft import (
@@ -59,7 +59,8 @@ def find_or_create_actor(session: Session, name: str) -> Actor:
     clean = " ".join(name.split())
     actor = session.scalar(select(Actor).where(func.lower(Actor.name) == clean.lower()))
     if actor is None:
-        for candidate in session.scalars(select(Actor).where(Actor.aliases != "[]")):
+        with_aliases = select(Actor).where(cast(Actor.aliases, String) != "[]")
+        for candidate in session.scalars(with_aliases):
             if any(a.casefold() == clean.casefold() for a in candidate.aliases or []):
                 return candidate
         actor = Actor(name=clean)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from sitrep.errors import ValidationError
@@ -79,7 +79,8 @@ def search_places(session: Session, text: str, limit: int = 20) -> list[PlaceHit
         found[place.id] = (place, place.name)
     if len(found) < limit:
         # Spelling variants: few places have them; match any word start of a variant.
-        with_alts = select(Place).where(Place.alt_names != "[]").limit(5000)
+        # as text: PostgreSQL's json type has no comparison operators
+        with_alts = select(Place).where(cast(Place.alt_names, String) != "[]").limit(5000)
         for place in session.scalars(with_alts):
             if place.id in found:
                 continue
