@@ -9,8 +9,10 @@ import uuid
 from html import escape
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
+from sqlalchemy import case, or_, select
+from sqlalchemy.orm import Session
 
-from sitrep.model import Incident
+from sitrep.model import Incident, IncidentLink
 from sitrep.model.enums import (
     Credibility,
     DatePrecision,
@@ -30,7 +32,7 @@ def _row(label: str, value: str) -> str:
     )
 
 
-def incident_html(inc: Incident) -> str:
+def incident_html(inc: Incident, links: list[tuple[str, str, str]] | None = None) -> str:
     """The incident as HTML (all user text escaped)."""
     e = escape
     when = inc.date_start.isoformat()
@@ -83,6 +85,9 @@ def incident_html(inc: Incident) -> str:
     )
     attachments = ", ".join(e(a.filename) for a in inc.attachments)
     external = ", ".join(f"{e(x.scheme)} {e(x.value)}" for x in inc.external_ids)
+    linked = "<br>".join(
+        f"{e(kind)}: <b>{e(ref)}</b> {e(title)}" for kind, ref, title in (links or [])
+    )
     narrative = e(inc.narrative).replace("\n", "<br>")
     totals = (
         f"{inc.killed} killed ({inc.civilians_killed} civilians), {inc.injured} injured, "
@@ -104,6 +109,7 @@ def incident_html(inc: Incident) -> str:
             _row("Author", e(inc.author)),
             _row("Attachments", attachments),
             _row("Other ids", external),
+            _row("Linked", linked),
         ]
     )
     return (
@@ -132,8 +138,22 @@ class DetailPane(QTextBrowser):
             return
         with self.project.session() as s:
             inc = s.get(Incident, incident_id)
-            html = incident_html(inc) if inc is not None else EMPTY
+            html = incident_html(inc, _links(s, incident_id)) if inc is not None else EMPTY
         self.setHtml(html)
 
     def refresh(self) -> None:
         self.show_incident(self.incident_id)
+
+
+def _links(session: Session, incident_id: uuid.UUID) -> list[tuple[str, str, str]]:
+    """(kind, reference, title) of incidents linked to this one, either direction."""
+    other = case(
+        (IncidentLink.from_id == incident_id, IncidentLink.to_id), else_=IncidentLink.from_id
+    )
+    rows = session.execute(
+        select(IncidentLink.kind, Incident.reference, Incident.title)
+        .join(Incident, Incident.id == other)
+        .where(or_(IncidentLink.from_id == incident_id, IncidentLink.to_id == incident_id))
+        .order_by(Incident.date_start)
+    )
+    return [(str(getattr(k, "value", k)), ref, title) for k, ref, title in rows]

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -204,7 +204,12 @@ class MainWindow(QMainWindow):
             return act
 
         self.new_action = action("&New incident", self.new_incident, QKeySequence.StandardKey.New)
-        self.edit_action = action("&Edit incident", self.edit_selected, "Return")
+        self.edit_action = action("&Edit incident", self.edit_selected)
+        self.edit_action.setToolTip("Edit the selected incident (Enter in the table)")
+        for key in ("Return", "Enter"):  # only in the table: Enter elsewhere means other things
+            shortcut = QShortcut(QKeySequence(key), self.table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(as_slot(self.edit_selected))
         self.duplicate_action = action(
             "&Duplicate incident",
             self.duplicate_selected,

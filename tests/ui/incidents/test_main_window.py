@@ -105,6 +105,12 @@ def test_filter_bar_changes_the_table(qtbot: Any, project: Project, make_window:
     with qtbot.waitSignal(window.filterChanged, timeout=2000) as sig:
         qtbot.keyClicks(bar.text, "lone khin")
     assert sig.args[0].text == "lone khin"
+    window.select_incident(window.model.incident_id(0))
+    qtbot.keyClick(bar.text, Qt.Key.Key_Return)  # Enter in the search box edits nothing
+    assert window.forms == []
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)  # Enter in the table opens the incident
+    assert len(window.forms) == 1 and window.forms[0].title.text() == "Blast at Lone Khin"
     assert titles(window) == ["Blast at Lone Khin"]
     assert window.count_label.text() == "1 incident"
 
@@ -257,3 +263,20 @@ def test_status_bar_counts_in_the_background(
     qtbot.waitUntil(lambda: window.count_label.text() == "450 incidents")
     window.filter_bar.set_period(dt.date(2025, 1, 1), dt.date(2025, 1, 10))
     qtbot.waitUntil(lambda: window.count_label.text() == "30 incidents")
+
+
+def test_detail_pane_shows_links_and_escapes_text(
+    qtbot: Any, project: Project, make_window: Any
+) -> None:
+    from sitrep.model import IncidentLink
+    from sitrep.model.enums import LinkKind
+
+    first = make_incident(project, title="Blast on 3 June", narrative="<b>not bold</b><script>")
+    second = make_incident(project, title="Blast on 6 June", date_start=dt.date(2025, 6, 6))
+    with project.session() as s:
+        s.add(IncidentLink(from_id=second.id, to_id=first.id, kind=LinkKind.SAME_EVENT_SERIES))
+    window = make_window(project)
+    window.select_incident(first.id)
+    text = window.detail.toPlainText()
+    assert "same event series: " + second.reference + " Blast on 6 June" in text
+    assert "<b>not bold</b><script>" in text  # shown as typed, not as markup
