@@ -27,6 +27,7 @@ LoadBlob = Callable[[str], bytes | None]
 class AttachmentList(QWidget):
     changed = Signal()
     addRequested = Signal()
+    captionRequested = Signal(int)  # row
 
     def __init__(self, load_blob: LoadBlob, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,10 +41,15 @@ class AttachmentList(QWidget):
         self.view.setWordWrap(True)
         self.add_button = QPushButton("Attach files…")
         self.add_button.clicked.connect(self.addRequested)
+        self.caption_button = QPushButton("Caption…")
+        self.caption_button.setToolTip("Say what the selected file shows")
+        self.caption_button.clicked.connect(self._caption_clicked)
+        self.view.itemDoubleClicked.connect(self._caption_clicked)
         self.remove_button = QPushButton("Remove")
         self.remove_button.clicked.connect(self.remove_selected)
         bar = QHBoxLayout()
         bar.addWidget(self.add_button)
+        bar.addWidget(self.caption_button)
         bar.addWidget(self.remove_button)
         bar.addStretch(1)
         layout = QVBoxLayout(self)
@@ -83,6 +89,17 @@ class AttachmentList(QWidget):
     def add_files(self, paths: list[str]) -> None:
         for path in paths:
             self.add(AttachmentDraft(filename=Path(path).name, path=path))
+
+    def _caption_clicked(self, *_args: object) -> None:
+        row = self.view.currentRow()
+        if 0 <= row < len(self.items):
+            self.captionRequested.emit(row)
+
+    def set_caption(self, row: int, caption: str) -> None:
+        self.items[row].caption = caption
+        entry = self.view.item(row)
+        entry.setToolTip(caption or self.items[row].filename)
+        self.changed.emit()
 
     def remove_selected(self) -> None:
         for entry in self.view.selectedItems():

@@ -318,6 +318,7 @@ class IncidentForm(QWidget):
         self.attachments = AttachmentList(self._load_blob)
         self.attachments.view.setMaximumHeight(150)
         self.attachments.addRequested.connect(self._add_attachments)
+        self.attachments.captionRequested.connect(self._edit_caption)
         atl.addWidget(self.attachments)
         self._section_error("attachments", atl)
 
@@ -548,6 +549,14 @@ class IncidentForm(QWidget):
         paths = self._prompts.attachments(self)
         if paths:
             self.attachments.add_files(paths)
+
+    def _edit_caption(self, row: int) -> None:
+        item = self.attachments.items[row]
+        caption = self._prompts.text(
+            self, "Attachment caption", f"What does {item.filename} show?", item.caption
+        )
+        if caption is not None:
+            self.attachments.set_caption(row, caption.strip())
 
     # ================================================================= draft
     def draft(self) -> IncidentDraft:

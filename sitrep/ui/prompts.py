@@ -5,7 +5,7 @@ Tests replace it with an object answering from a script, so no modal dialog bloc
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 PROJECT_FILTER = "Sitrep projects (*.sitrep);;All files (*)"
 ATTACHMENT_FILTER = (
@@ -31,3 +31,7 @@ class Prompts:
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
         answer = QMessageBox.question(parent, title, text)
         return answer == QMessageBox.StandardButton.Yes
+
+    def text(self, parent: QWidget | None, title: str, label: str, value: str = "") -> str | None:
+        answer, ok = QInputDialog.getText(parent, title, label, text=value)
+        return answer if ok else None

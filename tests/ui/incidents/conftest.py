@@ -28,6 +28,7 @@ class ScriptedPrompts(Prompts):
         self.asked: list[tuple[str, str]] = []
         self.files: list[str] = []
         self.project_paths: list[str | None] = []
+        self.texts: list[str] = []
 
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
         self.asked.append((title, text))
@@ -35,6 +36,10 @@ class ScriptedPrompts(Prompts):
 
     def attachments(self, parent: QWidget | None) -> list[str]:
         return list(self.files)
+
+    def text(self, parent: QWidget | None, title: str, label: str, value: str = "") -> str | None:
+        self.asked.append((title, label))
+        return self.texts.pop(0) if self.texts else None
 
     def open_project(self, parent: QWidget | None) -> str | None:
         return self.project_paths.pop(0) if self.project_paths else None

@@ -127,6 +127,9 @@ def test_enter_lone_khin_blast_and_reopen(
     qtbot.keyClicks(form.narrative, "Junta assault triggered a blast at a mining site.")
     click(qtbot, form.attachments.add_button)
     assert form.attachments.has_thumbnail(0)
+    prompts.texts = ["Crater at the mine site"]
+    form.attachments.view.setCurrentRow(0)
+    click(qtbot, form.attachments.caption_button)
 
     form.activateWindow()  # the add-place dialog had the keyboard
     qtbot.waitUntil(form.isActiveWindow)
@@ -170,7 +173,9 @@ def test_enter_lone_khin_blast_and_reopen(
                 ("Civilians (Myanmar)", "target"),
                 ("Military of Myanmar (2021-)", "perpetrator"),
             ]
-            assert [a.filename for a in inc.attachments] == ["crater.png"]
+            assert [(a.filename, a.caption) for a in inc.attachments] == [
+                ("crater.png", "Crater at the mine site")
+            ]
             place = s.get(Place, inc.place_id)
             assert place is not None and place.name == "Lone Khin" and place.origin == "user"
     finally:
