@@ -128,20 +128,26 @@ class CasualtyRow(RowWidget):
         self.sex.setToolTip("Sex, where known")
         self.age_group = enum_combo([a.value for a in AgeGroup])
         self.age_group.setToolTip("Age group, where known")
+        for combo, label in ((self.sex, "sex"), (self.age_group, "age")):
+            for i in range(combo.count()):  # the value stays the data; the text says what
+                combo.setItemText(i, f"{label}: {combo.itemData(i)}")
         set_combo(self.sex, Sex.UNKNOWN.value)
         set_combo(self.age_group, AgeGroup.UNKNOWN.value)
         self.low, self.best, self.high = QSpinBox(), QSpinBox(), QSpinBox()
-        for box, tip in (
-            (self.low, "Lowest credible number"),
-            (self.best, "Best estimate (used in totals)"),
-            (self.high, "Highest credible number"),
+        for box, prefix, tip in (
+            (self.low, "low ", "Lowest credible number"),
+            (self.best, "best ", "Best estimate (used in totals)"),
+            (self.high, "high ", "Highest credible number"),
         ):
             box.setRange(0, 1_000_000)
+            box.setPrefix(prefix)
             box.setToolTip(tip)
             box.setAccelerated(True)
-        self.party_claim = QCheckBox("party claim")
+            box.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
+            box.setMinimumWidth(72)
+        self.party_claim = QCheckBox("claim")
         self.party_claim.setToolTip(
-            "A figure claimed by a party to the conflict; left out of report totals"
+            "A party's own claim (e.g. a KIA statement): left out of report totals"
         )
         self._following = True
         layout = QHBoxLayout(self)
@@ -150,8 +156,7 @@ class CasualtyRow(RowWidget):
         layout.addWidget(self.affiliation)
         layout.addWidget(self.sex)
         layout.addWidget(self.age_group)
-        for label, box in (("low", self.low), ("best", self.best), ("high", self.high)):
-            layout.addWidget(QLabel(label))
+        for box in (self.low, self.best, self.high):
             layout.addWidget(box)
         layout.addWidget(self.party_claim)
         layout.addWidget(self.remove_button)

@@ -108,8 +108,8 @@ def test_enter_lone_khin_blast_and_reopen(
     click(qtbot, form.casualties.add_button)
     claim: CasualtyRow = form.casualties.rows[-1]
     pick(qtbot, claim.affiliation, "side B")
-    pick(qtbot, claim.sex, "male")
-    pick(qtbot, claim.age_group, "adult")
+    pick(qtbot, claim.sex, "sex: male")
+    pick(qtbot, claim.age_group, "age: adult")
     type_into(qtbot, claim.best, "10")
     claim.party_claim.click()
 
