@@ -48,7 +48,7 @@ def main() -> int:
 
     def on_period(start: dt.date | None, end: dt.date | None) -> None:
         nonlocal flt
-        flt = flt.with_period(start, end)
+        flt = flt.with_period(start, end)  # None, None: any time
         pane.set_filter(flt)
 
     pane.periodSelected.connect(on_period)

@@ -511,10 +511,13 @@ class IncidentForm(QWidget):
             self.country.setText(hit.country_iso)
         self._check_live()
 
-    def set_location(self, lat: float, lon: float) -> None:
-        """Coordinates picked on the map (rounded to about 1 m)."""
+    def set_location(self, lat: float, lon: float, area_id: uuid.UUID | None = None) -> None:
+        """Coordinates picked on the map (rounded to about 1 m), and the admin area the
+        project's boundaries put them in (when it knows one)."""
         self.lat.setText(f"{lat:.5f}".rstrip("0").rstrip("."))
         self.lon.setText(f"{lon:.5f}".rstrip("0").rstrip("."))
+        if area_id is not None and self.area.findData(str(area_id)) >= 0:
+            self.area.setCurrentIndex(self.area.findData(str(area_id)))
         self._check_live()
 
     def _place_edited(self, _text: str) -> None:

@@ -33,6 +33,7 @@ from sitrep.editing.draft import IncidentDraft, duplicate_draft
 from sitrep.editing.draft_store import DraftStore, StoredDraft
 from sitrep.editing.save import load_draft
 from sitrep.errors import SitrepError
+from sitrep.places.admin_lookup import locate_admin_areas
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
 from sitrep.ui.counter import BackgroundCounter
@@ -453,7 +454,9 @@ class MainWindow(QMainWindow):
     def _location_picked(self, lat: float, lon: float) -> None:
         form, self._picking_form = self._picking_form, None
         if form is not None and form in self.forms:
-            form.set_location(lat, lon)
+            with self.project.session() as s:
+                areas = locate_admin_areas(s, lat, lon)  # from imported boundaries, if any
+            form.set_location(lat, lon, areas[max(areas)].id if areas else None)
             form.raise_()
             form.activateWindow()
 

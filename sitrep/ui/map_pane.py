@@ -48,7 +48,7 @@ class MapTimelinePane(QWidget):
         self.zoom_button.setToolTip("Fit the map to the incidents of the current filter")
         self.zoom_button.clicked.connect(self.map.zoom_to_data)
         self.zoom_button.setEnabled(self.map.available)
-        hint = QLabel("Drag across the timeline to choose a period; double-click for all dates.")
+        hint = QLabel("Drag across the timeline to choose a period; double-click for any time.")
         hint.setStyleSheet("color: palette(mid);")
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 2)

@@ -3,7 +3,7 @@
 It shows the whole span of the shared filter *without* its period, and shades the
 period the filter selects, so the user sees what lies outside it and can move it:
 dragging across the chart selects a period, clicking a bar narrows to that bar, a
-double click selects the whole span again. Painted with QPainter: a few hundred bars need no
+double click goes back to any time. Painted with QPainter: a few hundred bars need no
 chart library, and hit-testing stays exact.
 """
 
@@ -77,7 +77,7 @@ class Bar:
 class TimelineView(QWidget):
     """Incidents over time; emits the period the user drags or clicks."""
 
-    periodSelected = Signal(object, object)  # first day, last day (inclusive)
+    periodSelected = Signal(object, object)  # first, last day (inclusive); None, None: any time
 
     LEFT, RIGHT, TOP, BOTTOM = 40, 10, 8, 22
 
@@ -370,10 +370,10 @@ class TimelineView(QWidget):
         return None
 
     def mouseDoubleClickEvent(self, ev: QMouseEvent) -> None:
-        """Back to the whole span of the data (the period no longer hides anything)."""
-        if ev.button() == Qt.MouseButton.LeftButton and self.bars:
+        """Any time again: the filter bar's period goes back to "any time"."""
+        if ev.button() == Qt.MouseButton.LeftButton:
             self._drag_from = self._drag_to = None
-            self.periodSelected.emit(self.bars[0].start, self.bars[-1].end)
+            self.periodSelected.emit(None, None)
 
 
 TimelineWidget = TimelineView  # the name the main window's default pane factory imports
