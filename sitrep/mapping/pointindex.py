@@ -11,7 +11,7 @@ answer (region, text, verification …) go to SQL as before
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 from sqlalchemy import case, func, select
@@ -46,7 +46,7 @@ class PointIndex:
         # event_type references the taxonomy, so no other value can occur; kept safe anyway
         types.append("(unknown type)")
         code = {name: i for i, name in enumerate(types)}
-        located = (Incident.lat.is_not(None), Incident.lon.is_not(None))
+        # every incident: those without coordinates (NaN) are counted, never drawn
         if session.get_bind().dialect.name == "sqlite":
             # numbers only, straight from the DB-API cursor: a million rows in about a
             # second, read from the covering index (dates become day numbers in SQL)
@@ -56,7 +56,7 @@ class PointIndex:
                 Incident.lon,
                 func.julianday(Incident.date_start) - 2440587.5,
                 type_expr,
-            ).where(*located)
+            )
             sql = str(stmt.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
             cursor = session.connection().connection.cursor()
             try:
@@ -69,19 +69,19 @@ class PointIndex:
             type_code_arr = table[:, 3].astype(np.int16)
             return cls(lat, lon, day, type_code_arr, types)
         rows = session.execute(
-            select(Incident.lat, Incident.lon, Incident.date_start, Incident.event_type).where(
-                *located
-            )
+            select(Incident.lat, Incident.lon, Incident.date_start, Incident.event_type)
         ).all()
         n = len(rows)
-        lat = np.fromiter((r[0] for r in rows), np.float64, n)
-        lon = np.fromiter((r[1] for r in rows), np.float64, n)
+        nan = float("nan")
+        lat = np.fromiter((nan if r[0] is None else r[0] for r in rows), np.float64, n)
+        lon = np.fromiter((nan if r[1] is None else r[1] for r in rows), np.float64, n)
         day = np.fromiter(((r[2] - _EPOCH).days for r in rows), np.int32, n)
         unknown = len(types) - 1
         type_code = np.fromiter((code.get(r[3], unknown) for r in rows), np.int16, n)
         return cls(lat, lon, day, type_code, types)
 
     def __len__(self) -> int:
+        """Every incident, with or without coordinates."""
         return int(self.lat.size)
 
     @staticmethod
@@ -91,7 +91,14 @@ class PointIndex:
             f.name in _ANSWERED or _unrestricted(flt, f.name) for f in fields(IncidentFilter)
         )
 
+    def without_coordinates(self, flt: IncidentFilter) -> int:
+        """How many incidents of ``flt`` the map cannot place (its box ignored, as in
+        :func:`sitrep.mapping.data.located_summary`)."""
+        keep = self.mask(replace(flt, bbox=None))
+        return int(np.count_nonzero(keep & (np.isnan(self.lat) | np.isnan(self.lon))))
+
     def mask(self, flt: IncidentFilter, view: Viewport | None = None) -> np.ndarray:
+        """The incidents of ``flt`` (in ``view``: then only those with coordinates)."""
         keep = np.ones(len(self), dtype=bool)
         if flt.date_from is not None:
             keep &= self.day >= (flt.date_from - _EPOCH).days

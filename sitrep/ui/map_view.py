@@ -12,6 +12,7 @@ refuses its sandbox), the pane says so in words and the rest of the app goes on.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import json
 import logging
 import os
@@ -150,6 +151,7 @@ class MapView(QWidget):
     locationPicked = Signal(float, float)
     pageReady = Signal()
     dataShown = Signal(int)  # incidents drawn (points + grid counts) after an update
+    _missingCounted = Signal(object, int)  # from the background count
 
     def __init__(
         self,
@@ -197,6 +199,7 @@ class MapView(QWidget):
         self.bridge.picked.connect(self.locationPicked)
         self.bridge.ready.connect(self._on_ready)
         self.bridge.shown.connect(self._on_shown)
+        self._missingCounted.connect(self._on_missing_counted)
         # the page is a file so that it may load the local asset files; removed with us
         self._tmp = QTemporaryDir(str(Path(tempfile.gettempdir()) / "sitrep-map-XXXXXX"))
         self.view = QWebEngineView(self)
@@ -329,17 +332,33 @@ class MapView(QWidget):
         # work that must not delay what the user is waiting for comes after it
         if self._missing_wanted:
             self._missing_wanted = False
-            QTimer.singleShot(0, self._send_missing)
+            QTimer.singleShot(0, self, self._send_missing)
         if self._index_wanted:
             self._index_wanted = False
             self._load_index()
 
     def _send_missing(self) -> None:
+        """The status line's "N without coordinates": from the index, or SQL in the
+        background (a full scan for a broad filter on a large project)."""
         if not self._ready:
             return
-        with self._sessions() as s:
-            without = located_summary(s, self._filter).without_coordinates
-        self.bridge.missingChanged.emit(without)
+        flt = self._filter
+        index = self._current_index()
+        if index is not None and PointIndex.answers(flt):
+            self.bridge.missingChanged.emit(index.without_coordinates(flt))
+            return
+
+        def count() -> None:
+            with self._sessions() as s:
+                without = located_summary(s, flt).without_coordinates
+            with contextlib.suppress(RuntimeError):  # the view was closed meanwhile
+                self._missingCounted.emit(flt, without)  # queued to the GUI thread
+
+        self._loader.submit(count)
+
+    def _on_missing_counted(self, flt: IncidentFilter, without: int) -> None:
+        if self._ready and flt == self._filter:
+            self.bridge.missingChanged.emit(without)
 
     def _answer_viewport(self, request: str) -> str:
         started = time.perf_counter()

@@ -131,6 +131,15 @@ def test_page_loads_with_every_located_incident(shown_map: MapView, hostile_proj
     status = "document.querySelector('.sitrep-status').textContent"
     qtbot.waitUntil(lambda: "1 without coordinates" in run_js(shown_map, status))
     assert "5 incidents in view" in run_js(shown_map, status)
+    # a filter the in-memory index cannot answer: counted in SQL, in the background
+    shown_map.set_filter(IncidentFilter(text="no such words"))
+    qtbot.waitUntil(lambda: run_js(shown_map, status) == "0 incidents in view")
+    shown_map.set_filter(IncidentFilter(text="somewhere"))
+    qtbot.waitUntil(
+        lambda: run_js(shown_map, status) == "0 incidents in view · 1 without coordinates"
+    )
+    shown_map.set_filter(IncidentFilter())
+    settle(shown_map, qtbot, 5)
 
 
 def test_filter_updates_data_in_place_and_keeps_the_view(shown_map: MapView, qtbot):
