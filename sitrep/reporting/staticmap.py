@@ -1,0 +1,290 @@
+"""The report's map of incidents, rendered offline with matplotlib.
+
+No web engine and no tiles: Natural Earth country outlines (public domain, shipped in
+``resources/basemap``), the admin boundaries the project holds (``AdminArea.geometry``
+from a boundary pack), the main towns as reference labels, and the incidents as dots
+coloured by type and sized by deaths. Works headless, so the command line can build a
+report on a server.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+
+from matplotlib.collections import PatchCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Polygon as MplPolygon
+from shapely.geometry import box, shape
+from shapely.geometry.base import BaseGeometry
+
+from sitrep.paths import resource
+from sitrep.reporting.charts import DPI, FONT, INK, colour_for, type_order
+
+LAND = "#F4F3EE"
+SEA = "#E3ECF3"
+REGION_FILL = "#FFFFFF"
+BORDER = "#8C8C8C"
+ADMIN_LINE = "#B5B5B5"
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    lon: float
+    lat: float
+    event_type: str
+    killed: int = 0
+
+
+@dataclass(frozen=True)
+class MapLabel:
+    name: str
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class MapArea:
+    """An admin boundary to draw: its level decides the line weight."""
+
+    level: int
+    geometry: BaseGeometry
+    in_region: bool = False
+
+
+@functools.cache
+def _countries() -> tuple[tuple[str, BaseGeometry], ...]:
+    path = resource("basemap", "naturalearth_110m_countries.geojson")
+    if not path.exists():
+        return ()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return tuple(
+        (str(f["properties"].get("name", "")), shape(f["geometry"])) for f in data["features"]
+    )
+
+
+def parse_geometry(text: str | None) -> BaseGeometry | None:
+    if not text:
+        return None
+    try:
+        raw = json.loads(text)
+        if raw.get("type") == "Feature":
+            raw = raw["geometry"]
+        geom = shape(raw)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return None if geom.is_empty else geom
+
+
+def extent_for(
+    points: Sequence[MapPoint],
+    areas: Sequence[MapArea],
+    labels: Sequence[MapLabel],
+    aspect: float,
+) -> tuple[float, float, float, float]:
+    """West, south, east, north around the region (or the incidents), padded."""
+    region = [a.geometry.bounds for a in areas if a.in_region]
+    if region:
+        west = min(b[0] for b in region)
+        south = min(b[1] for b in region)
+        east = max(b[2] for b in region)
+        north = max(b[3] for b in region)
+    else:
+        xs = [p.lon for p in points] + [lb.lon for lb in labels]
+        ys = [p.lat for p in points] + [lb.lat for lb in labels]
+        if not xs:
+            return (92.0, 9.5, 101.5, 28.6)  # Myanmar, a sensible default for an empty map
+        west, east, south, north = min(xs), max(xs), min(ys), max(ys)
+    pad_x = max((east - west) * 0.08, 0.25)
+    pad_y = max((north - south) * 0.08, 0.25)
+    west, east, south, north = west - pad_x, east + pad_x, south - pad_y, north + pad_y
+    # widen one side so the box has the figure's aspect ratio (in projected units)
+    mid_lat = (south + north) / 2
+    kx = math.cos(math.radians(mid_lat))
+    width, height = (east - west) * kx, north - south
+    if width / height < aspect:
+        grow = (height * aspect / kx - (east - west)) / 2
+        west, east = west - grow, east + grow
+    else:
+        grow = ((east - west) * kx / aspect - height) / 2
+        south, north = south - grow, north + grow
+    return west, south, east, north
+
+
+def _patches(geom: BaseGeometry, **kw: Any) -> list[MplPolygon]:
+    polys = list(getattr(geom, "geoms", [geom]))
+    out: list[MplPolygon] = []
+    for poly in polys:
+        exterior = getattr(poly, "exterior", None)
+        if exterior is None:
+            continue
+        out.append(MplPolygon(list(exterior.coords), closed=True, **kw))
+    return out
+
+
+def _lines(geom: BaseGeometry) -> Iterable[tuple[list[float], list[float]]]:
+    for poly in getattr(geom, "geoms", [geom]):
+        rings = [getattr(poly, "exterior", None), *getattr(poly, "interiors", [])]
+        for ring in rings:
+            if ring is not None:
+                xs, ys = ring.xy
+                yield list(xs), list(ys)
+
+
+def _scale_bar_km(span_km: float) -> int:
+    for km in (500, 200, 100, 50, 25, 10, 5, 2, 1):
+        if km <= span_km / 4:
+            return km
+    return 1
+
+
+def incident_map(
+    points: Sequence[MapPoint],
+    areas: Sequence[MapArea] = (),
+    labels: Sequence[MapLabel] = (),
+    *,
+    width_cm: float = 16.5,
+    height_cm: float = 11.0,
+    title: str = "",
+) -> bytes:
+    """PNG of the incidents over the region, at print resolution."""
+    fig = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=DPI)
+    ax = fig.add_axes((0, 0, 1, 1))
+    west, south, east, north = extent_for(points, areas, labels, width_cm / height_cm)
+    frame = box(west, south, east, north)
+    mid_lat = (south + north) / 2
+    with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": FONT}):
+        ax.set_facecolor(SEA)
+        ax.set_xlim(west, east)
+        ax.set_ylim(south, north)
+        ax.set_aspect(1 / math.cos(math.radians(mid_lat)))
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_color("#7F7F7F")
+            spine.set_linewidth(0.6)
+        visible = [(name, geom) for name, geom in _countries() if geom.intersects(frame)]
+        land: list[MplPolygon] = []
+        for _name, geom in visible:
+            land.extend(_patches(geom))
+        ax.add_collection(
+            PatchCollection(land, facecolor=LAND, edgecolor=BORDER, linewidth=0.8, zorder=1)
+        )
+        region_fill = [p for a in areas if a.in_region for p in _patches(a.geometry)]
+        if region_fill:
+            ax.add_collection(
+                PatchCollection(region_fill, facecolor=REGION_FILL, edgecolor="none", zorder=2)
+            )
+        for area in sorted(areas, key=lambda a: -a.level):
+            if not area.geometry.intersects(frame):
+                continue
+            weight = {0: 1.2, 1: 1.1, 2: 0.6}.get(area.level, 0.35)
+            colour = "#6E6E6E" if area.level <= 1 else ADMIN_LINE
+            for xs, ys in _lines(area.geometry):
+                ax.plot(xs, ys, color=colour, linewidth=weight, zorder=3, solid_joinstyle="round")
+        for name, geom in visible:
+            clipped = geom.intersection(frame)
+            if clipped.is_empty or clipped.area < frame.area * 0.04:
+                continue
+            anchor = clipped.representative_point()
+            ax.text(
+                anchor.x,
+                anchor.y,
+                name.upper(),
+                fontsize=7,
+                color="#9A9A9A",
+                ha="center",
+                va="center",
+                zorder=4,
+                fontweight="bold",
+            )
+        for label in labels:
+            if not (west < label.lon < east and south < label.lat < north):
+                continue
+            ax.plot(label.lon, label.lat, marker="s", ms=2.4, color="#404040", zorder=6)
+            ax.text(
+                label.lon + (east - west) * 0.006,
+                label.lat + (north - south) * 0.006,
+                label.name,
+                fontsize=6,
+                color="#262626",
+                zorder=7,
+            )
+        counts = Counter(p.event_type for p in points)
+        for event_type in type_order(set(counts)):
+            pts = [p for p in points if p.event_type == event_type]
+            ax.scatter(
+                [p.lon for p in pts],
+                [p.lat for p in pts],
+                s=[10 + 12 * math.sqrt(p.killed) for p in pts],
+                c=colour_for(event_type),
+                alpha=0.85,
+                edgecolors="white",
+                linewidths=0.4,
+                zorder=5,
+            )
+        handles = [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markersize=5,
+                markerfacecolor=colour_for(t),
+                markeredgecolor="white",
+                label=f"{t} ({counts[t]:,})",
+            )
+            for t in type_order(set(counts))
+        ]
+        handles.append(
+            Line2D([], [], marker="s", linestyle="", markersize=2.5, color="#404040", label="Town")
+        )
+        legend = ax.legend(
+            handles=handles,
+            loc="lower left",
+            fontsize=6,
+            title="Incidents by type (dot size: deaths)",
+            title_fontsize=6.2,
+            frameon=True,
+            framealpha=0.92,
+            edgecolor="#BFBFBF",
+            borderpad=0.7,
+        )
+        legend.get_frame().set_linewidth(0.5)
+        legend.set_zorder(10)
+        # scale bar and north arrow
+        km_per_deg = 111.32 * math.cos(math.radians(mid_lat))
+        span_km = (east - west) * km_per_deg
+        km = _scale_bar_km(span_km)
+        bar = km / km_per_deg
+        x0 = east - (east - west) * 0.04 - bar
+        y0 = south + (north - south) * 0.04
+        ax.plot([x0, x0 + bar], [y0, y0], color=INK, linewidth=1.6, zorder=8)
+        ax.text(x0 + bar / 2, y0 + (north - south) * 0.012, f"{km} km", fontsize=6, ha="center")
+        nx, ny = east - (east - west) * 0.04, north - (north - south) * 0.1
+        ax.annotate(
+            "N",
+            xy=(nx, ny + (north - south) * 0.06),
+            xytext=(nx, ny),
+            ha="center",
+            fontsize=7,
+            fontweight="bold",
+            arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 0.8},
+            zorder=8,
+        )
+        if title:
+            ax.set_title(title, fontsize=8)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
+    return buf.getvalue()
