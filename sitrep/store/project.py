@@ -192,6 +192,9 @@ def create_project(target: str | Path, *, name: str = "", user: str | None = Non
     except OperationalError as exc:
         engine.dispose()
         raise ProjectError(f"Cannot create a project at {location}: {exc.orig}.") from exc
+    except BaseException:
+        engine.dispose()
+        raise
     project = Project(location, engine, **({"user": user} if user else {}))
     install_audit(project)
     with project.session() as s:

@@ -149,19 +149,45 @@ def count_incidents(session: Session, flt: IncidentFilter) -> int:
 # --------------------------------------------------------------------------- time buckets
 
 
-class period_start(FunctionElement[dt.date]):
-    """First day of the day/week(Monday)/month bucket of a date, per dialect."""
+class _PeriodStart(FunctionElement[dt.date]):
+    """First day of the day / week (Monday) / month bucket of a date, per dialect.
+
+    One subclass per bucket so SQLAlchemy's statement cache keys them apart.
+    """
 
     type = Date()
     inherit_cache = True
-
-    def __init__(self, column: Any, bucket: Bucket) -> None:
-        self.bucket = bucket
-        super().__init__(column)
+    bucket: Bucket = "day"
 
 
-@compiles(period_start, "sqlite")
-def _period_start_sqlite(element: period_start, compiler: Any, **kw: Any) -> str:
+class _DayStart(_PeriodStart):
+    inherit_cache = True
+    bucket: Bucket = "day"
+
+
+class _WeekStart(_PeriodStart):
+    inherit_cache = True
+    bucket: Bucket = "week"
+
+
+class _MonthStart(_PeriodStart):
+    inherit_cache = True
+    bucket: Bucket = "month"
+
+
+_BUCKETS: dict[str, type[_PeriodStart]] = {
+    "day": _DayStart,
+    "week": _WeekStart,
+    "month": _MonthStart,
+}
+
+
+def period_start(column: Any, bucket: Bucket) -> _PeriodStart:
+    return _BUCKETS[bucket](column)
+
+
+@compiles(_PeriodStart, "sqlite")
+def _period_start_sqlite(element: _PeriodStart, compiler: Any, **kw: Any) -> str:
     col = compiler.process(next(iter(element.clauses)), **kw)
     if element.bucket == "day":
         return f"date({col})"
@@ -170,8 +196,8 @@ def _period_start_sqlite(element: period_start, compiler: Any, **kw: Any) -> str
     return f"date({col}, '-' || ((CAST(strftime('%w', {col}) AS INTEGER) + 6) % 7) || ' days')"
 
 
-@compiles(period_start, "postgresql")
-def _period_start_pg(element: period_start, compiler: Any, **kw: Any) -> str:
+@compiles(_PeriodStart, "postgresql")
+def _period_start_pg(element: _PeriodStart, compiler: Any, **kw: Any) -> str:
     col = compiler.process(next(iter(element.clauses)), **kw)
     if element.bucket == "day":
         return f"CAST({col} AS DATE)"
