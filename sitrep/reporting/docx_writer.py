@@ -38,13 +38,13 @@ Progress = Callable[[int, str], None]
 _INVALID_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 ANNEX_COLUMNS: tuple[tuple[str, int], ...] = (
     ("Reference", 1130),
-    ("Date", 780),
-    ("Location", 1400),
-    ("Type", 1380),
-    ("Actors", 1560),
-    ("Harm (best estimates)", 1550),
-    ("Sources (grading)", 950),
-    ("Verification", 1000),
+    ("Date", 760),
+    ("Location", 1250),
+    ("Type", 1150),
+    ("Actors", 1960),
+    ("Harm (best estimates)", 1450),
+    ("Sources (grading)", 1000),
+    ("Verification", 1050),
 )
 SHORT_VERIFICATION = {
     Verification.CLAIM_UNVERIFIABLE: "claim, not verifiable",
@@ -185,9 +185,7 @@ class DocxWriter:
                 cell = row.cells[c]
                 cell.width = Cm(widths_cm[c])
                 p = cell.paragraphs[0]
-                p.style = self.doc.styles[
-                    "Table Number" if c in numeric else "Table Text"
-                ]
+                p.style = self.doc.styles["Table Number" if c in numeric else "Table Text"]
                 header_or_total = r == 0 or (total is not None and r == len(all_rows) - 1)
                 self.add_text(p, str(value), bold=header_or_total)
         return table
@@ -252,8 +250,7 @@ class DocxWriter:
         if body.strip():
             self.markup(body, bullet_style="Highlight")
             return
-        for text in wording.seeded_highlights(self.data):
-            self.para(text, style="Highlight")
+        self.markup(wording.seeded_highlights_markup(self.data), bullet_style="Highlight")
 
     def key_figures(self) -> None:
         d = self.data
@@ -330,10 +327,8 @@ class DocxWriter:
         self.heading("Claims by parties to the conflict", 2)
         for row in claims[:10]:
             p = self.para(style="List Bullet")
-            self.add_text(
-                p, f"{wording.day(row.date)}, {wording.place_text(row)} ({row.reference}): "
-            )
-            self.add_text(p, wording.claim_sentence(row))
+            self.add_text(p, f"{wording.day(row.date)}, {wording.place_text(row)}: ", bold=True)
+            self.add_text(p, f"{wording.claim_sentence(row)} ({row.reference})")
 
     def tables(self, chart_png: bytes) -> None:
         d = self.data
@@ -432,7 +427,6 @@ class DocxWriter:
             self.heading("New: reported after the previous report", 3)
             for row in c.late:
                 p = self.para(style="List Bullet")
-                self.add_text(p, f"{row.reference} ({wording.day(row.date)}): ")
                 self.add_text(p, wording.incident_sentence(row))
         if c.revised:
             self.heading("Revised", 3)
@@ -580,10 +574,9 @@ def _runs(lines: Sequence[str], bold: bool = False) -> str:
 
 def annex_cells(row: AnnexRow) -> list[list[str]]:
     """The annex columns of one incident, each as lines of text."""
-    date = wording.day(row.date)
+    date = f"{row.date.day} {row.date:%b %Y}"
     if row.date_end != row.date:
-        date += f" – {wording.day(row.date_end)}"
-    date += f" {row.date.year}"
+        date += f" – {row.date_end.day} {row.date_end:%b}"
     location = [row.place or row.township]
     if row.township and row.township != row.place:
         location.append(row.township)

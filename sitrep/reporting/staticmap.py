@@ -142,6 +142,65 @@ def _lines(geom: BaseGeometry) -> Iterable[tuple[list[float], list[float]]]:
                 yield list(xs), list(ys)
 
 
+def _home_country(
+    visible: list[tuple[str, BaseGeometry]], points: Sequence[MapPoint]
+) -> str | None:
+    from shapely.geometry import Point
+
+    if not points:
+        return None
+    sample = points[:: max(1, len(points) // 200)]
+    tally = Counter(
+        name for p in sample for name, geom in visible if geom.contains(Point(p.lon, p.lat))
+    )
+    return tally.most_common(1)[0][0] if tally else None
+
+
+def _draw_labels(
+    ax: Any,
+    labels: Sequence[MapLabel],
+    points: Sequence[MapPoint],
+    extent: tuple[float, float, float, float],
+    width_cm: float,
+    height_cm: float,
+) -> None:
+    """Town labels, busiest towns first, skipping any that would overlap another."""
+    west, south, east, north = extent
+    per_pt_x = (east - west) / (width_cm / 2.54 * 72)
+    per_pt_y = (north - south) / (height_cm / 2.54 * 72)
+    size = 6.0
+
+    def nearby(label: MapLabel) -> int:
+        return sum(1 for p in points if abs(p.lon - label.lon) + abs(p.lat - label.lat) < 0.15)
+
+    placed: list[tuple[float, float, float, float]] = []
+    inside = [lb for lb in labels if west < lb.lon < east and south < lb.lat < north]
+    for label in sorted(inside, key=lambda lb: (-nearby(lb), lb.name)):
+        ax.plot(label.lon, label.lat, marker="s", ms=2.4, color="#404040", zorder=6)
+        w = len(label.name) * size * 0.55 * per_pt_x
+        h = size * 1.2 * per_pt_y
+        gap = 3 * per_pt_x
+        for x0, ha in ((label.lon + gap, "left"), (label.lon - gap - w, "right")):
+            bounds = (x0, label.lat - h / 2, x0 + w, label.lat + h / 2)
+            clash = any(
+                not (bounds[2] < b[0] or bounds[0] > b[2] or bounds[3] < b[1] or bounds[1] > b[3])
+                for b in placed
+            )
+            if not clash and west < bounds[0] and bounds[2] < east:
+                placed.append(bounds)
+                ax.text(
+                    label.lon + (gap if ha == "left" else -gap),
+                    label.lat,
+                    label.name,
+                    fontsize=size,
+                    color="#262626",
+                    ha=ha,
+                    va="center",
+                    zorder=7,
+                )
+                break
+
+
 def _scale_bar_km(span_km: float) -> int:
     for km in (500, 200, 100, 50, 25, 10, 5, 2, 1):
         if km <= span_km / 4:
@@ -193,7 +252,10 @@ def incident_map(
             colour = "#6E6E6E" if area.level <= 1 else ADMIN_LINE
             for xs, ys in _lines(area.geometry):
                 ax.plot(xs, ys, color=colour, linewidth=weight, zorder=3, solid_joinstyle="round")
+        home = _home_country(visible, points)
         for name, geom in visible:
+            if name == home:
+                continue  # the country everything happens in needs no label
             clipped = geom.intersection(frame)
             if clipped.is_empty or clipped.area < frame.area * 0.04:
                 continue
@@ -209,18 +271,7 @@ def incident_map(
                 zorder=4,
                 fontweight="bold",
             )
-        for label in labels:
-            if not (west < label.lon < east and south < label.lat < north):
-                continue
-            ax.plot(label.lon, label.lat, marker="s", ms=2.4, color="#404040", zorder=6)
-            ax.text(
-                label.lon + (east - west) * 0.006,
-                label.lat + (north - south) * 0.006,
-                label.name,
-                fontsize=6,
-                color="#262626",
-                zorder=7,
-            )
+        _draw_labels(ax, labels, points, (west, south, east, north), width_cm, height_cm)
         counts = Counter(p.event_type for p in points)
         for event_type in type_order(set(counts)):
             pts = [p for p in points if p.event_type == event_type]

@@ -40,7 +40,7 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 def place_text(row: AnnexRow) -> str:
     if row.township and row.township.casefold() not in row.place.casefold():
-        return f"{row.place}, {row.township} Township" if row.place else row.township
+        return f"{row.place} ({row.township})" if row.place else row.township
     return row.place or row.township or "an unspecified location"
 
 
@@ -72,9 +72,20 @@ def claim_sentence(row: AnnexRow) -> str:
             f"were killed; {UNVERIFIED_TAIL}."
         )
     if row.verification is Verification.CLAIM_UNVERIFIABLE:
-        what = row.title[:1].lower() + row.title[1:] if row.title else "the incident took place"
-        return f"{claimant(row)} said {what}; {UNVERIFIED_TAIL}."
+        what = _sentence_case(row.title.rstrip(".")) if row.title else "the incident"
+        return f"{what}, according to {_lower_first(claimant(row))}; {UNVERIFIED_TAIL}."
     return ""
+
+
+def _lower_first(text: str) -> str:
+    if text.startswith("A ") or text.startswith("The "):
+        return text[:1].lower() + text[1:]
+    return text
+
+
+def _sentence_case(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:]
 
 
 def harm_phrase(row: AnnexRow) -> str:
@@ -99,23 +110,33 @@ def verification_note(row: AnnexRow) -> str:
     if row.verification in (Verification.UNVERIFIED, Verification.SINGLE_SOURCE) and (
         row.killed or row.injured
     ):
-        return "Reported by a single source; not yet corroborated."
+        return "Single source, not yet corroborated."
     return ""
 
 
-def incident_sentence(row: AnnexRow) -> str:
-    """One highlight-style sentence about an incident, claims worded as claims."""
-    title = row.title.rstrip(".") or row.type_label
-    lead = f"On {day(row.date)}, {title[:1].lower() + title[1:]} in {place_text(row)}"
-    if title[:1].isupper() and title.split(" ", 1)[0].isupper():
-        lead = f"On {day(row.date)}, {title} in {place_text(row)}"  # acronyms stay
-    harm = harm_phrase(row)
-    sentence = f"{lead}: {harm}." if harm else f"{lead}."
+def incident_sentence(row: AnnexRow, *, bold_lead: bool = False) -> str:
+    """A sitrep bullet about one incident: "3 June, Place: What happened. Harm. (REF)"
+
+    With ``bold_lead`` the date and place are in light markup bold (``**…**``).
+    """
+    lead = f"{day(row.date)}, {place_text(row)}:"
+    if bold_lead:
+        lead = f"**{lead}**"
+    return _incident_body(row, lead) + f" ({row.reference})"
+
+
+def _incident_body(row: AnnexRow, lead: str) -> str:
     claim = claim_sentence(row)
-    if claim and row.verification is Verification.CLAIM_UNVERIFIABLE and not harm:
-        return f"On {day(row.date)}, in {place_text(row)}, {claim[0].lower()}{claim[1:]}"
-    note = verification_note(row)
-    return " ".join(s for s in (sentence, claim, note) if s)
+    if row.verification is Verification.CLAIM_UNVERIFIABLE and claim:
+        harm = harm_phrase(row)
+        return " ".join(s for s in (lead, claim, _sentence_case(harm) + "." if harm else "") if s)
+    title = _sentence_case(row.title.rstrip(".")) if row.title else row.type_label
+    harm = harm_phrase(row)
+    parts = [lead, f"{title}."]
+    if harm:
+        parts.append(f"{_sentence_case(harm)}.")
+    parts.extend(s for s in (claim, verification_note(row)) if s)
+    return " ".join(parts)
 
 
 def change_text(now: int, before: int) -> str:
@@ -137,8 +158,12 @@ def seeded_highlights(data: ReportData, limit: int = 4) -> list[str]:
         f"including {plural(f.civilians_killed, 'civilian')}."
     ]
     ranked = sorted(data.incidents, key=lambda r: (-r.severity, r.date, r.reference))
-    bullets.extend(incident_sentence(r) for r in ranked[:limit] if r.severity > 0)
+    bullets.extend(incident_sentence(r, bold_lead=True) for r in ranked[:limit] if r.severity > 0)
     return bullets
+
+
+def seeded_highlights_markup(data: ReportData, limit: int = 4) -> str:
+    return "\n".join(f"- {b}" for b in seeded_highlights(data, limit))
 
 
 def seeded_overview(data: ReportData) -> str:
