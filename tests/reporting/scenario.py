@@ -207,7 +207,12 @@ def build(project: Project, *, geometry: bool = True) -> dict[str, Any]:
         if spec.killed:
             if spec.civ:
                 casualties.append(
-                    {"outcome": Outcome.KILLED, "best": spec.civ, "low": spec.civ, "high": spec.civ + 2}
+                    {
+                        "outcome": Outcome.KILLED,
+                        "best": spec.civ,
+                        "low": spec.civ,
+                        "high": spec.civ + 2,
+                    }
                 )
             if spec.killed - spec.civ:
                 n = spec.killed - spec.civ
