@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import uuid
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,14 +92,25 @@ class DocxWriter:
         self.usable = section.page_width - section.left_margin - section.right_margin
         self._figure_no = 0
         self._table_no = 0
+        self._annex_token = f"@@SITREP-ANNEX-{uuid.uuid4().hex}@@"
+        self._annex_xml = ""
+        self._style_ids: dict[str, str] = {}
 
     # ------------------------------------------------------------------ helpers
 
     def style_id(self, name: str) -> str:
-        return self.doc.styles[name].style_id
+        if name not in self._style_ids:
+            self._style_ids[name] = self.doc.styles[name].style_id
+        return self._style_ids[name]
+
+    def set_style(self, p: Paragraph, name: str) -> None:
+        """Like ``p.style = name`` without python-docx's slow lookup by name each time."""
+        p._p.get_or_add_pPr().get_or_add_pStyle().val = self.style_id(name)
 
     def para(self, text: str = "", style: str | None = None) -> Paragraph:
-        p = self.doc.add_paragraph(style=style)
+        p = self.doc.add_paragraph()
+        if style is not None:
+            self.set_style(p, style)
         if text:
             self.add_text(p, text)
         return p
@@ -185,7 +198,9 @@ class DocxWriter:
                 cell = row.cells[c]
                 cell.width = Cm(widths_cm[c])
                 p = cell.paragraphs[0]
-                p.style = self.doc.styles["Table Number" if c in numeric else "Table Text"]
+                self.set_style(p, "Table Number" if c in numeric else "Table Text")
+                if r < len(all_rows) - 1 and len(all_rows) <= 25:
+                    p.paragraph_format.keep_with_next = True  # short tables stay whole
                 header_or_total = r == 0 or (total is not None and r == len(all_rows) - 1)
                 self.add_text(p, str(value), bold=header_or_total)
         return table
@@ -263,7 +278,7 @@ class DocxWriter:
         for cell, key in zip(table.rows[0].cells, FIGURE_KEYS, strict=True):
             cell.width = width
             number = cell.paragraphs[0]
-            number.style = self.doc.styles["Key Figure Number"]
+            self.set_style(number, "Key Figure Number")
             number.add_run(f"{now[key]:,}")
             label = FIGURE_LABELS[key]
             if key == "areas_affected":
@@ -451,9 +466,11 @@ class DocxWriter:
             "uses the Admiralty system (reliability A–F, credibility 1–6, see Annex 2).",
             style="Source Note",
         )
-        self.doc.element.body.insert(
-            len(self.doc.element.body) - 1,
-            parse_xml(annex_table_xml(self.data.incidents, self._annex_styles())),
+        # The table goes in as text when the file is saved (see save()): parsing and
+        # moving a 10,000-row tree through lxml costs seconds; splicing the text, nothing.
+        self.para(self._annex_token)
+        self._annex_xml = annex_table_xml(
+            self.data.incidents, self._annex_styles(), declare_ns=False
         )
 
     def _annex_styles(self) -> dict[str, str]:
@@ -546,7 +563,15 @@ class DocxWriter:
         self.methodology()
 
     def save(self, target: str | Path | IO[bytes]) -> None:
-        self.doc.save(target)  # type: ignore[arg-type]
+        raw = io.BytesIO()
+        self.doc.save(raw)
+        data = raw.getvalue()
+        if self._annex_xml:
+            data = _splice(data, self._annex_token, self._annex_xml)
+        if isinstance(target, str | Path):
+            Path(target).write_bytes(data)
+        else:
+            target.write(data)
 
 
 # --------------------------------------------------------------------------- annex XML
@@ -611,12 +636,15 @@ def annex_cells(row: AnnexRow) -> list[list[str]]:
     ]
 
 
-def annex_table_xml(rows: Sequence[AnnexRow], styles: dict[str, str]) -> str:
+def annex_table_xml(
+    rows: Sequence[AnnexRow], styles: dict[str, str], *, declare_ns: bool = True
+) -> str:
     """The annex as one ``w:tbl``: header row repeated, rows never split, bookmarks."""
     text_style, link_style = styles["text"], styles["link"]
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for _, w in ANNEX_COLUMNS)
+    ns = " " + nsdecls("w") if declare_ns else ""
     parts = [
-        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{styles["table"]}"/>'
+        f'<w:tbl{ns}><w:tblPr><w:tblStyle w:val="{styles["table"]}"/>'
         '<w:tblW w:w="5000" w:type="pct"/><w:tblLayout w:type="fixed"/>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
         'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
@@ -655,6 +683,25 @@ def _change(now: int, before: int, *, short: bool = False) -> str:
     if short:
         return f"{arrow} {'+' if diff > 0 else '−'}{abs(diff):,}{pct}"
     return f"{arrow} {'+' if diff > 0 else '−'}{abs(diff):,}{pct} vs previous period"
+
+
+def _splice(docx: bytes, token: str, xml: str) -> bytes:
+    """Replace the paragraph holding ``token`` in word/document.xml by ``xml``."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(docx)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                text = content.decode("utf-8")
+                at = text.index(token)
+                start = max(text.rfind("<w:p>", 0, at), text.rfind("<w:p ", 0, at))
+                end = text.index("</w:p>", at) + len("</w:p>")
+                content = (text[:start] + xml + text[end:]).encode("utf-8")
+            dst.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+    return out.getvalue()
 
 
 def _set_grid(table: Table, widths: Sequence[int]) -> None:

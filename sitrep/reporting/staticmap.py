@@ -337,5 +337,7 @@ def incident_map(
         if title:
             ax.set_title(title, fontsize=8)
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
+        fig.savefig(
+            buf, format="png", dpi=DPI, facecolor="white", pil_kwargs={"compress_level": 3}
+        )
     return buf.getvalue()
