@@ -317,6 +317,7 @@ class ReportEditor(QWidget):
         self.figures_form.addRow(self.figures_note)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([220, 700, 330])
         outer.addWidget(splitter, 1)
 
         bottom = QHBoxLayout()
@@ -458,14 +459,14 @@ class ReportEditor(QWidget):
                 select(Report).order_by(Report.period_to.desc(), Report.number.desc())
             ):
                 status = "final" if report.status == ReportStatus.FINAL else "draft"
-                self.reports.addItem(f"{report.title} ({status})", report.id)
+                self.reports.addItem(f"{report.title} ({status})", str(report.id))
         if self.report_id is not None:
-            self.reports.setCurrentIndex(max(self.reports.findData(self.report_id), 0))
+            self.reports.setCurrentIndex(max(self.reports.findData(str(self.report_id)), 0))
 
     def _report_chosen(self, index: int) -> None:
         report_id = self.reports.itemData(index)
-        if report_id is not None:
-            self.load(report_id)
+        if report_id:
+            self.load(uuid.UUID(report_id))
 
     def create(self) -> uuid.UUID | None:
         """A new report for the chosen region, period and kind (with the next number)."""

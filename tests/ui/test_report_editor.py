@@ -131,3 +131,20 @@ def test_markup_round_trip_through_rich_text(qtbot: QtBot) -> None:
     body = "Intro **bold** and *italic* text.\n\n- first\n- second\n\nEnd."
     markup_to_document(body, doc)
     assert document_to_markup(doc) == body
+
+
+def test_reopen_a_saved_report(editor: ReportEditor, project: Project, qtbot: QtBot) -> None:
+    _pick_region(editor, "Kachin (state/region)")
+    qtbot.mouseClick(editor.create_button, Qt.MouseButton.LeftButton)
+    first = editor.report_id
+    editor.section_list.setCurrentRow(4)
+    qtbot.keyClicks(editor.text, "Further fighting expected.")
+    qtbot.mouseClick(editor.create_button, Qt.MouseButton.LeftButton)  # report No. 2
+    assert editor.report_id != first
+    assert editor.reports.currentText() == "Kachin: Situation Report No. 2 (draft)"
+    index = editor.reports.findText("Kachin: Situation Report No. 1 (draft)")
+    editor.reports.setCurrentIndex(index)
+    editor.reports.activated.emit(index)
+    assert editor.report_id == first
+    editor.section_list.setCurrentRow(4)
+    assert editor.text.toPlainText() == "Further fighting expected."
