@@ -158,6 +158,7 @@ def map_inputs(
             .order_by(Place.name)
             .limit(60)
         )
+        if lon is not None and lat is not None
     ]
     return points, areas, labels
 

@@ -89,7 +89,11 @@ class DocxWriter:
             else None
         )
         section = self.doc.sections[0]
-        self.usable = section.page_width - section.left_margin - section.right_margin
+        self.usable = Emu(
+            int(section.page_width or Cm(21))
+            - int(section.left_margin or 0)
+            - int(section.right_margin or 0)
+        )
         self._figure_no = 0
         self._table_no = 0
         self._annex_token = f"@@SITREP-ANNEX-{uuid.uuid4().hex}@@"

@@ -28,7 +28,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Length, Pt, RGBColor
 from docx.styles.style import BaseStyle
 
 from sitrep.paths import resource
@@ -295,7 +295,11 @@ def _page_setup(doc: DocumentObject, palette: Palette) -> None:
     section.top_margin, section.bottom_margin = Cm(2.6), Cm(2.0)
     section.left_margin = section.right_margin = Cm(1.9)
     section.header_distance, section.footer_distance = Cm(0.8), Cm(0.9)
-    usable = section.page_width - section.left_margin - section.right_margin
+    usable = Length(
+        int(section.page_width or 0)
+        - int(section.left_margin or 0)
+        - int(section.right_margin or 0)
+    )
 
     header = section.header
     header.is_linked_to_previous = False
@@ -303,7 +307,7 @@ def _page_setup(doc: DocumentObject, palette: Palette) -> None:
     band.style = doc.styles["Header Band"]
     band.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = band.rows[0].cells
-    left.width, right.width = Cm(11.2), usable - Cm(11.2)
+    left.width, right.width = Cm(11.2), Length(usable - Cm(11.2))
     for cell in (left, right):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     for cell in (left, right):

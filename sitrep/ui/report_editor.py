@@ -218,9 +218,10 @@ class ReportEditor(QWidget):
         self.region.setEditable(True)
         self.region.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.region.setMinimumWidth(180)
-        self.date_from = QDateEdit(calendarPopup=True)
-        self.date_to = QDateEdit(calendarPopup=True)
+        self.date_from = QDateEdit()
+        self.date_to = QDateEdit()
         for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")
         self.week_button = QPushButton("Last week")
         self.month_button = QPushButton("Last month")
@@ -230,7 +231,7 @@ class ReportEditor(QWidget):
         self.kind.addItem("Periodic update", ReportKind.PERIODIC)
         self.kind.addItem("Flash update", ReportKind.FLASH)
         self.create_button = QPushButton("New report")
-        self.create_button.clicked.connect(self.create)
+        self.create_button.clicked.connect(self.new_report)
         for label, widget in (
             ("Open", self.reports),
             ("Region", self.region),
@@ -239,8 +240,8 @@ class ReportEditor(QWidget):
         ):
             form.addWidget(QLabel(label))
             form.addWidget(widget)
-        for widget in (self.week_button, self.month_button, self.kind, self.create_button):
-            form.addWidget(widget)
+        for extra in (self.week_button, self.month_button, self.kind, self.create_button):
+            form.addWidget(extra)
         outer.addWidget(setup)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -307,11 +308,11 @@ class ReportEditor(QWidget):
         self.figures_form = QFormLayout(right)
         self.figure_labels: dict[str, QLabel] = {}
         for key in FIGURE_KEYS:
-            label = QLabel("–")
-            label.setObjectName(f"figure_{key}")
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.figure_labels[key] = label
-            self.figures_form.addRow(FIGURE_LABELS[key], label)
+            value = QLabel("–")
+            value.setObjectName(f"figure_{key}")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.figure_labels[key] = value
+            self.figures_form.addRow(FIGURE_LABELS[key], value)
         self.figures_note = QLabel("")
         self.figures_note.setWordWrap(True)
         self.figures_form.addRow(self.figures_note)
@@ -332,9 +333,10 @@ class ReportEditor(QWidget):
         self.generate_button = QPushButton("Generate…")
         self.generate_button.setDefault(True)
         self.generate_button.clicked.connect(self.generate)
-        for label, widget in (("Status", self.status), ("Classification", self.classification)):
-            bottom.addWidget(QLabel(label))
-            bottom.addWidget(widget)
+        bottom.addWidget(QLabel("Status"))
+        bottom.addWidget(self.status)
+        bottom.addWidget(QLabel("Classification"))
+        bottom.addWidget(self.classification)
         bottom.addWidget(self.message, 1)
         bottom.addWidget(self.generate_button)
         outer.addLayout(bottom)
@@ -468,7 +470,7 @@ class ReportEditor(QWidget):
         if report_id:
             self.load(uuid.UUID(report_id))
 
-    def create(self) -> uuid.UUID | None:
+    def new_report(self) -> uuid.UUID | None:
         """A new report for the chosen region, period and kind (with the next number)."""
         self.save()
         start, end = self.period()
