@@ -145,7 +145,7 @@ def map_inputs(
             areas.append(staticmap.MapArea(area.level, geom, area.id in region_ids))
     lons = [p.lon for p in points] or [96.0]
     lats = [p.lat for p in points] or [25.0]
-    pad = 1.5
+    pad = 0.6
     labels = [
         staticmap.MapLabel(name, lon, lat)
         for name, lon, lat in session.execute(

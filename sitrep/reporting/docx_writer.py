@@ -39,14 +39,14 @@ from sitrep.reporting.records import HIGHLIGHTS, OVERVIEW
 Progress = Callable[[int, str], None]
 _INVALID_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 ANNEX_COLUMNS: tuple[tuple[str, int], ...] = (
-    ("Reference", 1130),
-    ("Date", 760),
-    ("Location", 1250),
-    ("Type", 1150),
-    ("Actors", 1960),
-    ("Harm (best estimates)", 1450),
-    ("Sources (grading)", 1000),
-    ("Verification", 1050),
+    ("Reference", 1330),
+    ("Date", 700),
+    ("Location", 1150),
+    ("Type", 1100),
+    ("Actors", 1750),
+    ("Harm (best estimates)", 1420),
+    ("Sources (grading)", 1100),
+    ("Verification", 1200),
 )
 SHORT_VERIFICATION = {
     Verification.CLAIM_UNVERIFIABLE: "claim, not verifiable",
@@ -159,11 +159,13 @@ class DocxWriter:
         p = self.para(text, style="Caption")
         p.paragraph_format.keep_with_next = True
 
-    def picture(self, png: bytes, width: Emu | None = None) -> None:
-        self.doc.add_picture(io.BytesIO(png), width=width or self.usable)
-        p = self.doc.paragraphs[-1]
-        p.paragraph_format.space_after = 0
+    def figure(self, caption: str, png: bytes, width: Emu | None = None) -> None:
+        """Caption and picture in one paragraph, so a page break cannot part them."""
+        p = self.para(caption, style="Caption")
         p.paragraph_format.keep_with_next = True
+        run = p.add_run()
+        run.add_break()
+        run.add_picture(io.BytesIO(png), width=width or self.usable)
 
     def table(
         self,
@@ -308,11 +310,11 @@ class DocxWriter:
     def map(self, png: bytes) -> None:
         d = self.data
         self._figure_no += 1
-        self.caption(
+        self.figure(
             f"Map {self._figure_no}. Incidents in {d.region.name}, "
-            f"{wording.period_text(d.date_from, d.date_to)}, by type"
+            f"{wording.period_text(d.date_from, d.date_to)}, by type",
+            png,
         )
-        self.picture(png)
         self.para(
             "Boundaries: Natural Earth (public domain) and the project's boundary pack. "
             "The boundaries and names shown and the designations used on this map do not "
@@ -321,11 +323,14 @@ class DocxWriter:
             style="Source Note",
         )
 
-    def narrative(self, skip: Iterable[str] = (HIGHLIGHTS,)) -> None:
+    def narrative(
+        self, skip: Iterable[str] = (HIGHLIGHTS,), only: Iterable[str] | None = None
+    ) -> None:
         skipped = set(skip)
+        wanted = set(only) if only is not None else None
         for section in self.meta.sections:
             title, body = section["title"].strip(), section["body"]
-            if not title or title in skipped:
+            if not title or title in skipped or (wanted is not None and title not in wanted):
                 continue
             if not body.strip():
                 if title == OVERVIEW:
@@ -418,11 +423,11 @@ class DocxWriter:
         )
         self.para("", style="Source Note")
         self._figure_no += 1
-        self.caption(
+        self.figure(
             f"Figure {self._figure_no}. Incidents per week by type, "
-            f"{wording.day(d.chart_from)} – {wording.day_year(d.date_to)}"
+            f"{wording.day(d.chart_from)} – {wording.day_year(d.date_to)}",
+            chart_png,
         )
-        self.picture(chart_png)
         self.para(
             "Weeks start on Monday; the shaded weeks are the reporting period.",
             style="Source Note",
@@ -520,11 +525,12 @@ class DocxWriter:
         self.para("", style="Source Note")
         if d.sources_by_type:
             self.heading("Sources", 2)
-            parts = [f"{n:,} {name}" for name, n in d.sources_by_type.items()]
+            parts = [f"{name} ({n:,})" for name, n in d.sources_by_type.items()]
+            total = sum(d.sources_by_type.values())
             self.para(
-                "Information in this report comes from "
+                f"Information in this report comes from {total:,} source reports: "
                 + ", ".join(parts)
-                + " source reports. Names of sources are withheld for their protection."
+                + ". Names of sources are withheld for their protection."
             )
         self.heading("Caveats", 2)
         self.para(
@@ -556,9 +562,11 @@ class DocxWriter:
         self.title_block()
         self.highlights()
         self.key_figures()
+        # the overview right after the figures fills page 1 the way OCHA sitreps read
+        self.narrative(only=(OVERVIEW,))
         step(55, "Laying out the map")
         self.map(map_png)
-        self.narrative()
+        self.narrative(skip=(HIGHLIGHTS, OVERVIEW))
         if self.meta.kind is ReportKind.PERIODIC:
             self.tables(chart_png)
             self.changes()
@@ -621,7 +629,7 @@ def annex_cells(row: AnnexRow) -> list[list[str]]:
     if row.injured:
         harm.append(f"{row.injured:,} injured")
     if row.abducted_detained:
-        harm.append(f"{row.abducted_detained:,} abducted/detained")
+        harm.append(f"{row.abducted_detained:,} abducted or detained")
     claimed = sum(c.best for c in row.claims if c.outcome == "killed") or row.killed_claimed
     if claimed:
         harm.append(f"Claim: {claimed:,} killed, said {wording.claimant(row)}; not verified")

@@ -278,7 +278,7 @@ def incident_map(
             ax.scatter(
                 [p.lon for p in pts],
                 [p.lat for p in pts],
-                s=[10 + 12 * math.sqrt(p.killed) for p in pts],
+                s=[16 + 22 * math.sqrt(p.killed) for p in pts],
                 c=colour_for(event_type),
                 alpha=0.85,
                 edgecolors="white",
