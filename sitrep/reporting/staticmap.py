@@ -22,10 +22,12 @@ import matplotlib
 
 matplotlib.use("Agg", force=False)
 
+from matplotlib import patheffects
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon as MplPolygon
+from matplotlib.patches import Rectangle
 from shapely.geometry import box, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -37,6 +39,7 @@ SEA = "#E3ECF3"
 REGION_FILL = "#FFFFFF"
 BORDER = "#8C8C8C"
 ADMIN_LINE = "#B5B5B5"
+HALO = [patheffects.withStroke(linewidth=2, foreground="white")]
 
 
 @dataclass(frozen=True)
@@ -194,11 +197,53 @@ def _draw_labels(
                     label.name,
                     fontsize=size,
                     color="#262626",
+                    path_effects=HALO,
                     ha=ha,
                     va="center",
                     zorder=7,
                 )
                 break
+
+
+def _locator(
+    fig: Figure,
+    home: str,
+    extent: tuple[float, float, float, float],
+) -> None:
+    """A small inset of the whole country with the mapped area marked."""
+    country = next((g for n, g in _countries() if n == home), None)
+    if country is None:
+        return
+    west, south, east, north = extent
+    cw, cs, ce, cn = country.bounds
+    if (east - west) > 0.6 * (ce - cw):
+        return  # the map already shows most of the country
+    pad = 0.6
+    frame = box(cw - pad, cs - pad, ce + pad, cn + pad)
+    inset = fig.add_axes((0.008, 0.6, 0.16, 0.39))
+    inset.set_facecolor(SEA)
+    inset.set_xticks([])
+    inset.set_yticks([])
+    for spine in inset.spines.values():
+        spine.set_color("#7F7F7F")
+        spine.set_linewidth(0.5)
+    patches = []
+    for name, geom in _countries():
+        if geom.intersects(frame):
+            colour = "#D9D9D9" if name == home else LAND
+            patches.extend(_patches(geom, facecolor=colour))
+    inset.add_collection(
+        PatchCollection(patches, match_original=True, edgecolor=BORDER, linewidth=0.3)
+    )
+    inset.add_patch(
+        Rectangle(
+            (west, south), east - west, north - south, fill=False, edgecolor="#B2182B", lw=0.9
+        )
+    )
+    inset.set_xlim(cw - pad, ce + pad)
+    inset.set_ylim(cs - pad, cn + pad)
+    inset.set_aspect(1 / math.cos(math.radians((cs + cn) / 2)))
+    inset.set_zorder(11)
 
 
 def _scale_bar_km(span_km: float) -> int:
@@ -322,7 +367,18 @@ def incident_map(
         x0 = east - (east - west) * 0.04 - bar
         y0 = south + (north - south) * 0.04
         ax.plot([x0, x0 + bar], [y0, y0], color=INK, linewidth=1.6, zorder=8)
-        ax.text(x0 + bar / 2, y0 + (north - south) * 0.012, f"{km} km", fontsize=6, ha="center")
+        ax.text(
+            x0 + bar / 2,
+            y0 + (north - south) * 0.018,
+            f"{km} km",
+            fontsize=6,
+            ha="center",
+            va="bottom",
+            path_effects=HALO,
+            zorder=8,
+        )
+        if home is not None:
+            _locator(fig, home, (west, south, east, north))
         nx, ny = east - (east - west) * 0.04, north - (north - south) * 0.1
         ax.annotate(
             "N",
