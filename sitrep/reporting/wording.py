@@ -133,7 +133,9 @@ def _incident_body(row: AnnexRow, lead: str) -> str:
     title = _sentence_case(row.title.rstrip(".")) if row.title else row.type_label
     harm = harm_phrase(row)
     parts = [lead, f"{title}."]
-    if harm:
+    if harm and any(w in title.lower() for w in ("killed", "dead", "injured", "wounded")):
+        parts.append(f"Best estimate: {harm}.")  # the title already says people died
+    elif harm:
         parts.append(f"{_sentence_case(harm)}.")
     parts.extend(s for s in (claim, verification_note(row)) if s)
     return " ".join(parts)
