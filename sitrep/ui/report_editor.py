@@ -272,6 +272,7 @@ class ReportEditor(QWidget):
         ):
             buttons.addWidget(b)
         left_layout.addLayout(buttons)
+        left.setMaximumWidth(320)
         splitter.addWidget(left)
 
         middle = QWidget()
