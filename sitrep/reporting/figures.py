@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from sitrep.model import Actor, AdminArea, Casualty, Incident, IncidentActor, Source
@@ -111,7 +111,7 @@ class AnnexRow:
     killed_claimed: int
     lat: float | None
     lon: float | None
-    impacts: list[str] = field(default_factory=list)
+    impact_count: int = 0
     side_a: list[str] = field(default_factory=list)
     side_b: list[str] = field(default_factory=list)
     claimants: list[str] = field(default_factory=list)
@@ -130,7 +130,7 @@ class AnnexRow:
             + self.injured
             + 2 * self.abducted_detained
             + self.killed_claimed
-            + 2 * len(self.impacts)
+            + 2 * self.impact_count
         )
 
     @property
@@ -352,7 +352,7 @@ def annex_rows(session: Session, flt: IncidentFilter) -> list[AnnexRow]:
             Incident.killed_claimed,
             Incident.lat,
             Incident.lon,
-            Incident.impacts,
+            func.json_array_length(Incident.impacts),  # counted in SQL, not decoded
         )
         .outerjoin(town, town.id == Incident.admin3_id)
         .outerjoin(dist, dist.id == Incident.admin2_id)
@@ -381,7 +381,7 @@ def annex_rows(session: Session, flt: IncidentFilter) -> list[AnnexRow]:
             killed_claimed=r[17],
             lat=r[18],
             lon=r[19],
-            impacts=list(r[20] or []),
+            impact_count=int(r[20] or 0),
         )
     if not rows:
         return []

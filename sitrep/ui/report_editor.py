@@ -732,9 +732,12 @@ class ReportEditor(QWidget):
         self.progress.show()
 
     def _progressed(self, percent: int, message: str) -> None:
-        if self.progress is not None:
-            self.progress.setValue(percent)
-            self.progress.setLabelText(message)
+        dialog = self.progress
+        if dialog is not None:
+            dialog.setLabelText(message)
+            # a modal dialog's setValue() processes events: the worker may finish (and
+            # this dialog be closed) inside it, so nothing may follow this call
+            dialog.setValue(percent)
 
     def _succeeded(self, result: Generated) -> None:
         self.last_result = result
