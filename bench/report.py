@@ -161,14 +161,15 @@ def main() -> int:
             stages[message] = now - last[0]
             last[0] = now
 
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = generate(project, spec, folder / "bench.docx", progress=progress)
-        whole = time.perf_counter() - t0
+        whole, cpu = time.perf_counter() - t0, time.process_time() - c0
         size = (folder / "bench.docx").stat().st_size
         print(
             f"whole report: {whole:.2f} s for {result.data.figures.incidents:,} incidents "
             f"({size / 1e6:.1f} MB) — target <= 5 s: {'OK' if whole <= 5 else 'MISSED'}"
         )
+        print(f"  CPU time of this process: {cpu:.2f} s (wall time grows on a busy machine)")
         for message, seconds in stages.items():
             print(f"  until '{message}': {seconds:.2f} s")
         with project.session() as s:
