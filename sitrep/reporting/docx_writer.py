@@ -286,10 +286,7 @@ class DocxWriter:
             number = cell.paragraphs[0]
             self.set_style(number, "Key Figure Number")
             number.add_run(f"{now[key]:,}")
-            label = FIGURE_LABELS[key]
-            if key == "areas_affected":
-                label = f"{LEVEL_NAMES.get(d.area_level, 'area').capitalize()}s affected"
-            cell.add_paragraph(label, style="Key Figure Label")
+            cell.add_paragraph(FIGURE_LABELS[key], style="Key Figure Label")
             if key == "killed" and (d.killed_low != d.killed_high):
                 cell.add_paragraph(
                     f"range {d.killed_low:,}–{d.killed_high:,}", style="Key Figure Change"
@@ -467,7 +464,8 @@ class DocxWriter:
                 )
 
     def annex(self, number: int = 1) -> None:
-        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        if self.meta.kind is ReportKind.PERIODIC:  # a flash update stays a few pages
+            self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         self.heading(f"Annex {number}. Incident log")
         self.para(
             f"All {len(self.data.incidents):,} incidents of the period in chronological order. "
@@ -513,16 +511,23 @@ class DocxWriter:
             "- **Incident types** follow ACLED's event types and sub-event types."
         )
         self.heading("Source grading", 2)
-        rows = [
-            [f"{r.value}", r.definition, f"{c.value}", c.definition]
-            for r, c in zip(Reliability, Credibility, strict=True)
-        ]
-        self.table(
-            ["", "Reliability of the source", "", "Credibility of the information"],
-            rows,
-            [0.7, 7.9, 0.7, 7.9],
-        )
-        self.para("", style="Source Note")
+        if self.meta.kind is ReportKind.FLASH:
+            self.para(
+                "Sources are graded with the Admiralty system: reliability of the source from "
+                "A (completely reliable) to F (cannot be judged), credibility of the "
+                "information from 1 (confirmed) to 6 (cannot be judged)."
+            )
+        else:
+            rows = [
+                [f"{r.value}", r.definition, f"{c.value}", c.definition]
+                for r, c in zip(Reliability, Credibility, strict=True)
+            ]
+            self.table(
+                ["", "Reliability of the source", "", "Credibility of the information"],
+                rows,
+                [0.7, 7.9, 0.7, 7.9],
+            )
+            self.para("", style="Source Note")
         if d.sources_by_type:
             self.heading("Sources", 2)
             parts = [f"{name} ({n:,})" for name, n in d.sources_by_type.items()]
