@@ -154,12 +154,13 @@ def main() -> int:
             region = resolve_region(s, "Kachin")
             spec = spec_for_cli(s, region, start, end, ReportKind.PERIODIC, None)
         stages: dict[str, float] = {}
-        last = [time.perf_counter()]
+        current: list[tuple[str, float]] = [("Starting", time.perf_counter())]
 
         def progress(_percent: int, message: str) -> None:
             now = time.perf_counter()
-            stages[message] = now - last[0]
-            last[0] = now
+            name, began = current[0]
+            stages[name] = now - began
+            current[0] = (message, now)
 
         t0, c0 = time.perf_counter(), time.process_time()
         result = generate(project, spec, folder / "bench.docx", progress=progress)
@@ -171,7 +172,7 @@ def main() -> int:
         )
         print(f"  CPU time of this process: {cpu:.2f} s (wall time grows on a busy machine)")
         for message, seconds in stages.items():
-            print(f"  until '{message}': {seconds:.2f} s")
+            print(f"  {message:<28} {seconds:.2f} s")
         with project.session() as s:
             rows = collect(s, region, start, end).incidents
         template = template_path("periodic")
