@@ -27,14 +27,38 @@ def register(sub: Any) -> None:
     )
     add_project_argument(p)
     p.add_argument("--region", required=True, metavar="NAME", help="admin area or custom region")
-    p.add_argument("--from", dest="date_from", required=True, type=parse_date, metavar="DATE")
-    p.add_argument("--to", dest="date_to", required=True, type=parse_date, metavar="DATE")
-    p.add_argument("--output", "-o", required=True, metavar="OUT.docx", type=Path)
-    p.add_argument("--kind", choices=[k.value for k in ReportKind], default="periodic")
-    p.add_argument("--number", type=int, metavar="N", help="report number (default: next)")
-    p.add_argument("--json", type=Path, metavar="FIGURES.json", help="also write the figures")
     p.add_argument(
-        "--template", type=Path, metavar="TEMPLATE.docx", help="reference template to use"
+        "--from",
+        dest="date_from",
+        required=True,
+        type=parse_date,
+        metavar="DATE",
+        help="first day of the period (YYYY-MM-DD)",
+    )
+    p.add_argument(
+        "--to",
+        dest="date_to",
+        required=True,
+        type=parse_date,
+        metavar="DATE",
+        help="last day of the period, included",
+    )
+    p.add_argument("--output", "-o", required=True, metavar="OUT.docx", type=Path)
+    p.add_argument(
+        "--kind",
+        choices=[k.value for k in ReportKind],
+        default="periodic",
+        help="periodic update (default) or a short flash update",
+    )
+    p.add_argument("--number", type=int, metavar="N", help="report number (default: next)")
+    p.add_argument(
+        "--json", type=Path, metavar="FIGURES.json", help="also write the key figures as JSON"
+    )
+    p.add_argument(
+        "--template",
+        type=Path,
+        metavar="TEMPLATE.docx",
+        help="reference template (default: the project's, else the shipped one)",
     )
     p.set_defaults(func=cmd_report)
 
