@@ -208,6 +208,13 @@ def generate(
         checkpoint(25, "Drawing the map")
         points, areas, labels = map_inputs(s, data)
         organisation = _setting(s, "organisation") or _setting(s, "name") or project.name
+        logo_setting = _setting(s, "logo")
+    logo = Path(logo_setting) if logo_setting else None
+    if logo is not None and not logo.is_file():
+        raise SitrepError(
+            f"The organisation's logo {logo} is missing. Restore it, or clear the project "
+            "setting 'logo'."
+        )
     map_png = staticmap.incident_map(points, areas, labels)
     checkpoint(40, "Drawing the chart")
     chart_png = charts.weekly_chart(data.weekly, data.chart_from, spec.date_from, spec.date_to)
@@ -215,6 +222,7 @@ def generate(
     meta = ReportMeta(
         title=report_title(spec.region.name, spec.kind, number),
         organisation=organisation,
+        logo=logo,
         classification=spec.classification,
         kind=spec.kind,
         number=number,

@@ -66,6 +66,7 @@ class ReportMeta:
     issued: dt.date
     sections: list[dict[str, str]] = field(default_factory=list)
     status: ReportStatus = ReportStatus.DRAFT
+    logo: Path | None = None  # PNG/JPEG shown in the header band
 
 
 def clean(text: str) -> str:
@@ -237,6 +238,14 @@ class DocxWriter:
                 if part.is_linked_to_previous:
                     continue
                 _replace_tokens(part._element, values)
+                if self.meta.logo is not None and part.tables:
+                    first = part.tables[0].cell(0, 0).paragraphs[0]
+                    run = first.add_run()
+                    run.add_picture(str(self.meta.logo), height=Cm(0.55))
+                    run.add_text("  ")
+                    first._p.insert(
+                        1 if first._p.pPr is not None else 0, run._r
+                    )  # the logo leads the band
 
     def title_block(self) -> None:
         d, m = self.data, self.meta

@@ -307,7 +307,11 @@ def _page_setup(doc: DocumentObject, palette: Palette) -> None:
     band.style = doc.styles["Header Band"]
     band.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = band.rows[0].cells
-    left.width, right.width = Cm(11.2), Length(usable - Cm(11.2))
+    left.width, right.width = Cm(12.5), Length(usable - Cm(12.5))
+    for col, width in zip(
+        band._tbl.tblGrid.findall(qn("w:gridCol")), (left.width, right.width), strict=True
+    ):
+        col.set(qn("w:w"), str(int(width / 635)))  # twips: Word and LibreOffice read the grid
     for cell in (left, right):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     for cell in (left, right):

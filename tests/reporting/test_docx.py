@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from docx.oxml.ns import qn
 
+from sitrep.errors import SitrepError
 from sitrep.model import Report
 from sitrep.model.enums import ReportKind
 from sitrep.places.regions import resolve_region
@@ -179,3 +180,32 @@ def test_flash_update_is_short(kachin: tuple[Project, dict[str, Any]], tmp_path:
     assert "Incidents by type and area" not in heads
     assert heads[:2] == ["Highlights", "Key figures"]
     assert "FLASH UPDATE" in doc.sections[0].header._element.xml
+
+
+def test_organisation_logo_in_the_header_band(
+    kachin: tuple[Project, dict[str, Any]], tmp_path: Path
+) -> None:
+    import io
+
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(1, 1), dpi=50)
+    fig.text(0.5, 0.5, "NGO")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(buf.getvalue())
+    project, _ = kachin
+    project.set_setting("logo", str(logo))
+    out = tmp_path / "with-logo.docx"
+    _generate(project, out)
+    header = docx_read.open_docx(out).sections[0].header
+    images = [r for r in header.part.rels.values() if r.reltype.endswith("/image")]
+    assert len(images) == 1
+    assert images[0].target_part.blob == logo.read_bytes()
+    cell_xml = header.tables[0].cell(0, 0)._tc.xml
+    assert cell_xml.index("<pic:pic") < cell_xml.index("Kachin Relief Network")
+    logo.unlink()
+    with pytest.raises(SitrepError, match=r"logo .* is missing"):
+        _generate(project, tmp_path / "no-logo.docx")
+    assert not (tmp_path / "no-logo.docx").exists()
