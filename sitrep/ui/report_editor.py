@@ -63,7 +63,7 @@ from sitrep.reporting.records import (
     sections_of,
 )
 from sitrep.store import Project
-from sitrep.store.queries import key_figures
+from sitrep.store.queries import IncidentFilter, key_figures
 
 AskPath = Callable[[QWidget, str], str | None]
 OpenFile = Callable[[Path], None]
@@ -242,6 +242,7 @@ class ReportEditor(QWidget):
             form.addWidget(widget)
         for extra in (self.week_button, self.month_button, self.kind, self.create_button):
             form.addWidget(extra)
+        form.addStretch(1)
         outer.addWidget(setup)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -300,6 +301,10 @@ class ReportEditor(QWidget):
         middle_layout.addLayout(tools)
         self.text = QTextEdit()
         self.text.setAcceptRichText(False)
+        self.text.setPlaceholderText(
+            "Open a report above, or choose a region and period and press New report. "
+            "Then pick a section on the left and write it here."
+        )
         self.text.textChanged.connect(self._text_changed)
         self.text.currentCharFormatChanged.connect(self._format_changed)
         middle_layout.addWidget(self.text)
@@ -423,6 +428,26 @@ class ReportEditor(QWidget):
         self._figure_timer.start()
         if self.report_id is not None:
             self._save_timer.start()
+
+    # ------------------------------------------------------------------ main window hooks
+
+    def set_filter(self, flt: IncidentFilter) -> None:
+        """The main window's shared filter: a new report starts from its region and period."""
+        if self.report_id is not None:
+            return  # an open report keeps its own region and period
+        if flt.region is not None:
+            areas = flt.region.areas
+            index = self.region.findData(flt.region.name)
+            if index < 0 and len(areas) == 1 and areas[0].pcode:
+                index = self.region.findData(areas[0].pcode)
+            if index >= 0:
+                self.region.setCurrentIndex(index)
+        if flt.date_from is not None and flt.date_to is not None and flt.date_from <= flt.date_to:
+            self.set_period(flt.date_from, flt.date_to)
+
+    def refresh(self) -> None:
+        """Incidents changed somewhere in the app: the key figures follow."""
+        self._figure_timer.start()
 
     # ------------------------------------------------------------------ figures
 
@@ -767,6 +792,10 @@ class ReportEditor(QWidget):
     def show_error(self, message: str) -> None:
         self.message.setText(message)
         QMessageBox.warning(self, "Report", message)
+
+    def hideEvent(self, event: object) -> None:
+        self.save()  # leaving the tab or closing the window keeps what was typed
+        super().hideEvent(event)  # type: ignore[arg-type]
 
     def closeEvent(self, event: object) -> None:
         self.save()

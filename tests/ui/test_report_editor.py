@@ -148,3 +148,41 @@ def test_reopen_a_saved_report(editor: ReportEditor, project: Project, qtbot: Qt
     assert editor.report_id == first
     editor.section_list.setCurrentRow(4)
     assert editor.text.toPlainText() == "Further fighting expected."
+
+
+def test_main_window_filter_and_refresh(
+    editor: ReportEditor, project: Project, qtbot: QtBot
+) -> None:
+    from sitrep.places.regions import resolve_region
+    from sitrep.store.queries import IncidentFilter
+
+    with project.session() as s:
+        special = resolve_region(s, "Special Region 1")
+    editor.set_filter(
+        IncidentFilter(region=special, date_from=dt.date(2025, 6, 1), date_to=dt.date(2025, 6, 30))
+    )
+    assert editor.region.currentText() == "Special Region 1 (custom region)"
+    assert editor.period() == (dt.date(2025, 6, 1), dt.date(2025, 6, 30))
+    qtbot.waitUntil(lambda: "Special Region 1, 1–30 June 2025" in editor.figures_note.text())
+    qtbot.mouseClick(editor.create_button, Qt.MouseButton.LeftButton)
+    editor.set_filter(IncidentFilter())  # an open report keeps its region and period
+    assert editor.region.currentText() == "Special Region 1 (custom region)"
+    # typing then hiding the editor (leaving the tab, closing the window) saves at once
+    editor.section_list.setCurrentRow(0)
+    qtbot.keyClicks(editor.text, "Quiet week")
+    editor.hide()
+    with project.session() as s:
+        assert s.get_one(Report, editor.report_id).sections[0]["body"] == "Quiet week"
+    # incidents changed elsewhere: the figures follow
+    from tests.conftest import make_incident
+
+    with project.session() as s:
+        from sqlalchemy import select
+
+        from sitrep.model import AdminArea
+
+        waingmaw = s.scalars(select(AdminArea).where(AdminArea.name == "Waingmaw")).one()
+    make_incident(project, date_start=dt.date(2025, 6, 20), admin3_id=waingmaw.id)
+    before = editor.figure_labels["incidents"].text()
+    editor.refresh()
+    qtbot.waitUntil(lambda: editor.figure_labels["incidents"].text() != before)
