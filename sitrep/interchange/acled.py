@@ -32,7 +32,6 @@ from sitrep.interchange.records import (
     RowError,
     SourceRecord,
 )
-from sitrep.places.countries import country_iso_for
 from sitrep.model.enums import (
     ActorRole,
     Affiliation,
@@ -41,6 +40,7 @@ from sitrep.model.enums import (
     Outcome,
     SourceType,
 )
+from sitrep.places.countries import country_iso_for
 
 SCHEME = "acled"
 
@@ -126,6 +126,10 @@ OLD_TYPES: dict[str, tuple[str, str]] = {
         "Battles",
         "Non-state actor overtakes territory",
     ),
+    "battle-non-state actors overtake territory": (
+        "Battles",
+        "Non-state actor overtakes territory",
+    ),
     "remote violence": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
     "violence against civilians": ("Violence against civilians", "Attack"),
     "strategic development": ("Strategic developments", "Other"),
@@ -144,7 +148,10 @@ OLD_TYPES: dict[str, tuple[str, str]] = {
 _KEYWORDS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
     "remote violence": (
         ("Suicide bomb", re.compile(r"suicide", re.I)),
-        ("Air/drone strike", re.compile(r"air ?strike|air raid|drone|bombed from|aircraft|jet", re.I)),
+        (
+            "Air/drone strike",
+            re.compile(r"air ?strike|air raid|drone|bombed from|aircraft|jet", re.I),
+        ),
         ("Grenade", re.compile(r"grenade", re.I)),
         ("Chemical weapon", re.compile(r"chemical|gas attack", re.I)),
         (
@@ -253,7 +260,9 @@ def _event_types(row: dict[str, str], cols: dict[str, str], stats: AcledStats) -
         stats.mapped[(raw_type, etype, sub)] += 1
         return etype, sub
     if etype:
-        raise RowError(cols.get("sub_event_type", "sub_event_type"), "the sub-event type is missing")
+        raise RowError(
+            cols.get("sub_event_type", "sub_event_type"), "the sub-event type is missing"
+        )
     raise RowError(cols["event_type"], f"unknown ACLED event type '{raw_type}'")
 
 
@@ -271,18 +280,24 @@ def parse_row(
         raise RowError(cols["event_date"], str(exc)) from None
     lat = parse_coordinate(row.get("latitude", ""), cols["latitude"], latitude=True)
     lon = parse_coordinate(row.get("longitude", ""), cols["longitude"], latitude=False)
-    fatalities = parse_count(row.get("fatalities", ""), cols["fatalities"], "fatalities", required=True)
+    fatalities = parse_count(
+        row.get("fatalities", ""), cols["fatalities"], "fatalities", required=True
+    )
     etype, sub = _event_types(row, cols, stats)
     try:
         time_prec = int(row.get("time_precision", "") or 1)
         date_precision = DatePrecision.from_acled(time_prec)
     except ValueError:
-        raise RowError(cols.get("time_precision", "time_precision"), "time_precision is not 1, 2 or 3") from None
+        raise RowError(
+            cols.get("time_precision", "time_precision"), "time_precision is not 1, 2 or 3"
+        ) from None
     try:
         geo_prec = int(row.get("geo_precision", "") or 1)
         location_precision = LocationPrecision.from_acled(geo_prec)
     except ValueError:
-        raise RowError(cols.get("geo_precision", "geo_precision"), "geo_precision is not 1, 2 or 3") from None
+        raise RowError(
+            cols.get("geo_precision", "geo_precision"), "geo_precision is not 1, 2 or 3"
+        ) from None
     targeting = _truthy_targeting(row.get("civilian_targeting", "")) or (
         etype == "Violence against civilians"
     )

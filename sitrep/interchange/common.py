@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from sitrep.interchange.records import RowError
 from sitrep.model.taxonomy import ACLED_TAXONOMY, SUB_TO_TYPE
@@ -12,7 +13,12 @@ MISSING = {"", "na", "n/a", "null", "none", "nan", "-"}
 
 
 def blank(value: str | None) -> bool:
-    return value is None or value.strip().lower() in MISSING
+    """Empty, or a placeholder such as ``NA`` (R exports) or ``null``."""
+    if not value:
+        return True
+    if len(value) > 6:
+        return value.isspace()
+    return value.strip().lower() in MISSING
 
 
 def parse_float(value: str, column: str, what: str) -> float:
@@ -54,10 +60,12 @@ _TYPES = {fold(t): t for t in ACLED_TAXONOMY}
 _SUBS = {fold(s): s for s in SUB_TO_TYPE}
 
 
+@lru_cache(maxsize=256)
 def match_event_type(value: str) -> str | None:
     return _TYPES.get(fold(value))
 
 
+@lru_cache(maxsize=512)
 def match_sub_event_type(value: str) -> str | None:
     return _SUBS.get(fold(value))
 

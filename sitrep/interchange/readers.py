@@ -119,7 +119,9 @@ def is_hxl_row(cells: list[str]) -> bool:
     return bool(filled) and all(c.startswith("#") for c in filled)
 
 
-def _finish(columns: list[str], rows: list[tuple[int, list[str]]]) -> tuple[list[str], list[tuple[int, list[str]]], list[str] | None]:
+def _finish(
+    columns: list[str], rows: list[tuple[int, list[str]]]
+) -> tuple[list[str], list[tuple[int, list[str]]], list[str] | None]:
     columns = [c.strip() for c in columns]
     hxl: list[str] | None = None
     if is_hxl_row(columns):

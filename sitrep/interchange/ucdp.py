@@ -134,8 +134,16 @@ def parse_row(number: int, raw: dict[str, str]) -> IncidentRecord:
         ),
     ]
     best = parse_count(row.get("best", ""), "best", "deaths (best)", required=True)
-    low = parse_count(row.get("low", ""), "low", "deaths (low)") if not blank(row.get("low")) else best
-    high = parse_count(row.get("high", ""), "high", "deaths (high)") if not blank(row.get("high")) else best
+    low = (
+        parse_count(row.get("low", ""), "low", "deaths (low)")
+        if not blank(row.get("low"))
+        else best
+    )
+    high = (
+        parse_count(row.get("high", ""), "high", "deaths (high)")
+        if not blank(row.get("high"))
+        else best
+    )
     if sum(n for _, n in groups) != best:
         raise RowError(
             "best",
@@ -152,9 +160,7 @@ def parse_row(number: int, raw: dict[str, str]) -> IncidentRecord:
             )
         )
         low, high = min(low, best), max(high, best)
-    casualties = [
-        CasualtyRecord(Outcome.KILLED, aff, n, n, n) for aff, n in groups if n > 0
-    ]
+    casualties = [CasualtyRecord(Outcome.KILLED, aff, n, n, n) for aff, n in groups if n > 0]
     if (low, high) != (best, best):
         if not casualties:
             casualties.append(CasualtyRecord(Outcome.KILLED, Affiliation.UNKNOWN, 0, 0, 0))
@@ -175,7 +181,9 @@ def parse_row(number: int, raw: dict[str, str]) -> IncidentRecord:
         for part in (
             f"{dyad}." if dyad else "",
             f"Location: {description}." if description and description != place else "",
-            f"Source: {row.get('source_original', '').strip()}." if row.get("source_original", "").strip() else "",
+            f"Source: {row.get('source_original', '').strip()}."
+            if row.get("source_original", "").strip()
+            else "",
         )
         if part
     )

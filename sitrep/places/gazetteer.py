@@ -90,7 +90,6 @@ def search_gazetteer(session: object, text: str, limit: int = 20) -> list[object
             lat=p.lat,
             lon=p.lon,
             origin="gazetteer",
-            matched=text,
             country_iso=p.country_iso,
             admin_names=(country_name(p.country_iso),),
         )
