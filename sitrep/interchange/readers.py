@@ -52,13 +52,27 @@ def detect_encoding(data: bytes) -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()
+    cp1252_ok = _decodes(data, "cp1252")
     if best is None:
+        return "cp1252" if cp1252_ok else "latin_1"
+    # Short Western text is ambiguous between cp1252, cp850, mac_roman…; what users
+    # have is Excel's "CSV" on Windows, i.e. cp1252. Other scripts (Cyrillic, Arabic,
+    # Thai…) keep the detected code page.
+    latin = all("Latin" in a or a in _NEUTRAL for a in best.alphabets)
+    if cp1252_ok and latin:
         return "cp1252"
-    name = best.encoding
-    # Single-byte Western text is nearly always cp1252 (a superset of latin-1 in practice).
-    if name in {"latin_1", "iso8859_15", "ascii"}:
-        return "cp1252"
-    return name
+    return best.encoding
+
+
+_NEUTRAL = {"General Punctuation", "Currency Symbols", "Control character", "Letterlike Symbols"}
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def read_text(path: Path) -> tuple[str, str]:

@@ -2,8 +2,8 @@
 
 GED counts deaths per side (``deaths_a``, ``deaths_b``), civilians and unknown, plus a
 low/best/high range for the total. Each group becomes a casualty row (best estimates,
-so report totals equal GED's ``best``); the low–high range of the total is carried on
-the largest group, so the incident keeps GED's range. ``date_prec`` and ``where_prec``
+so report totals equal GED's ``best``); the low–high range of the total is spread over
+the groups (largest first), so the casualty rows add up to GED's low, best and high. ``date_prec`` and ``where_prec``
 are the model's own codes. Sides become actors; each source article becomes a source.
 """
 
@@ -164,9 +164,13 @@ def parse_row(number: int, raw: dict[str, str]) -> IncidentRecord:
     if (low, high) != (best, best):
         if not casualties:
             casualties.append(CasualtyRecord(Outcome.KILLED, Affiliation.UNKNOWN, 0, 0, 0))
-        carrier = max(casualties, key=lambda c: c.best)
-        carrier.low = max(0, carrier.best - (best - low))
-        carrier.high = carrier.best + (high - best)
+        ranked = sorted(casualties, key=lambda c: -c.best)
+        ranked[0].high = ranked[0].best + (high - best)
+        deficit = best - low  # taken from the largest groups first; sums to GED's low
+        for group in ranked:
+            cut = min(group.best, deficit)
+            group.low = group.best - cut
+            deficit -= cut
     actors = []
     side_a, side_b = row.get("side_a", "").strip(), row.get("side_b", "").strip()
     if side_a:

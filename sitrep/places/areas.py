@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from sitrep.model import AdminArea
@@ -56,13 +56,14 @@ def compact_key(name: str) -> str:
     return FORMER_NAMES.get(squeezed, squeezed)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Area:
     id: uuid.UUID
     level: int
     name: str
     parent_id: uuid.UUID | None
     pcode: str | None
+    aliases: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -78,6 +79,8 @@ class AreaResolver:
     by_pcode: dict[str, _Area] = field(default_factory=dict)
     by_key: dict[tuple[int, str], list[_Area]] = field(default_factory=dict)
     created: list[dict[str, object]] = field(default_factory=list)
+    _new_aliases: dict[uuid.UUID, _Area] = field(default_factory=dict)
+    _unwritten: set[uuid.UUID] = field(default_factory=set)
     _cache: dict[tuple[str, ...], tuple[uuid.UUID | None, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -92,7 +95,7 @@ class AreaResolver:
             )
         )
         for area_id, level, name, parent_id, pcode, aliases in rows:
-            area = _Area(area_id, level, name, parent_id, pcode)
+            area = _Area(area_id, level, name, parent_id, pcode, list(aliases or []))
             self._index(area, [name, *(aliases or [])])
 
     def _index(self, area: _Area, names: Sequence[str]) -> None:
@@ -139,6 +142,8 @@ class AreaResolver:
                 area = self._find(level, name, parent)
                 if area is None:
                     area = self._create(level, name, parent, pcode or None, country_iso)
+                else:
+                    self._remember_spelling(area, name)
             if area is None:
                 broken = True
             ids.append(area.id if area else None)
@@ -147,11 +152,22 @@ class AreaResolver:
         self._cache[cache_key] = result
         return result
 
+    def _remember_spelling(self, area: _Area, name: str) -> None:
+        """A new spelling of a known area ("Kayin state" for "Karen state") becomes an
+        alias, so region names typed either way find it."""
+        key = area_key(name)
+        if key == area_key(area.name) or any(area_key(a) == key for a in area.aliases):
+            return
+        area.aliases.append(name)
+        if area.id not in self._unwritten:
+            self._new_aliases[area.id] = area
+
     def _create(
         self, level: int, name: str, parent: _Area | None, pcode: str | None, country_iso: str
     ) -> _Area:
         area = _Area(new_uuid(), level, name, parent.id if parent else None, pcode)
         self._index(area, [name])
+        self._unwritten.add(area.id)
         now = utcnow()
         self.created.append(
             {
@@ -159,7 +175,7 @@ class AreaResolver:
                 "level": level,
                 "name": name,
                 "name_norm": area_key(name),
-                "aliases": [],
+                "aliases": area.aliases,  # the same list: later spellings join it
                 "pcode": pcode,
                 "country_iso": country_iso or self.country_iso,
                 "parent_id": area.parent_id,
@@ -173,6 +189,17 @@ class AreaResolver:
 
     def flush(self) -> int:
         """Insert the areas created so far; returns how many."""
+        if self._new_aliases:
+            stmt = (
+                update(AdminArea.__table__)
+                .where(AdminArea.__table__.c.id == bindparam("b_id"))
+                .values(aliases=bindparam("b_aliases"))
+            )
+            self.session.connection().execute(
+                stmt,
+                [{"b_id": a.id, "b_aliases": a.aliases} for a in self._new_aliases.values()],
+            )
+            self._new_aliases.clear()
         pending = [row for row in self.created if not row.get("_written")]
         if pending:
             self.session.connection().execute(
@@ -181,4 +208,5 @@ class AreaResolver:
             )
             for row in pending:
                 row["_written"] = True
+                self._unwritten.discard(row["id"])  # type: ignore[arg-type]
         return len(pending)
