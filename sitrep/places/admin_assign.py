@@ -109,6 +109,17 @@ def assign_admin_areas(
     changed = 0
     now = utcnow()
     params: list[dict[str, object]] = []
+    parents = {a: p for a, p in session.execute(select(AdminArea.id, AdminArea.parent_id))}
+
+    def under(area: uuid.UUID | None, ancestor: uuid.UUID) -> bool:
+        seen = 0
+        while area is not None and seen < 6:
+            if area == ancestor:
+                return True
+            area = parents.get(area)
+            seen += 1
+        return False
+
     for start in range(0, len(rows), 5000):
         batch = rows[start : start + 5000]
         located = index.locate([r[1] for r in batch], [r[2] for r in batch])
@@ -118,6 +129,13 @@ def assign_admin_areas(
             for level, areas in located.items():
                 if areas[i] is not None:
                     new[level] = areas[i]
+            # deeper areas known only by name must lie inside the area the point fell in
+            for level in sorted(located):
+                if new[level] is None or new[level] == current[level]:
+                    continue
+                for deeper in range(level + 1, 5):
+                    if deeper not in located and not under(new[deeper], new[level]):
+                        new[deeper] = None
             if new != current:
                 params.append(
                     {

@@ -282,11 +282,20 @@ def remove_empty_name_only_areas(session: Session) -> int:
     """Delete areas that existed only because an import named them (no P-code, no
     boundary) and that nothing uses any more once incidents were placed by boundaries
     (UCDP's "Shan state" when the pack splits Shan into North, South and East)."""
+    removed = 0
+    while True:
+        n = _remove_once(session)
+        if not n:
+            return removed
+        removed += n
+
+
+def _remove_once(session: Session) -> int:
     import uuid
 
     from sqlalchemy import delete
 
-    from sitrep.model import Incident
+    from sitrep.model import CustomRegion, Incident
 
     candidates = set(
         session.scalars(
@@ -305,8 +314,6 @@ def remove_empty_name_only_areas(session: Session) -> int:
             select(AdminArea.parent_id).distinct().where(AdminArea.parent_id.is_not(None))
         )
     )
-    from sitrep.model import CustomRegion
-
     for region in session.scalars(select(CustomRegion)):
         used.update(uuid.UUID(i) for i in region.area_ids)
     unused = list(candidates - used)

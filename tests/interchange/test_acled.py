@@ -85,7 +85,9 @@ def test_current_format_maps_every_field(project: Project, tmp_path: Path) -> No
         ("2019-07-30", dt.date(2019, 7, 30)),
     ],
 )
-def test_acled_date_formats(project: Project, tmp_path: Path, text: str, expected: dt.date) -> None:
+def test_acled_date_formats(
+    project: Project, tmp_path: Path, text: str, expected: dt.date
+) -> None:
     rows = [dict(ACLED_CURRENT_ROWS[0], event_date=text)]
     import_file(project, write_acled(tmp_path / "a.csv", rows))
     assert by_external(project, "acled", "MMR1001").date_start == expected
@@ -101,9 +103,15 @@ def test_old_format_upper_case_crlf_multiline_and_old_types(
     first = by_external(project, "acled", "MMR1")
     assert first.date_start == dt.date(2015, 1, 1)
     assert (first.event_type, first.sub_event_type) == ("Battles", "Armed clash")
-    assert first.narrative == "Fighting.\r\nTwo killed." or first.narrative == "Fighting.\nTwo killed."
+    assert (
+        first.narrative == "Fighting.\r\nTwo killed."
+        or first.narrative == "Fighting.\nTwo killed."
+    )
     air = by_external(project, "acled", "MMR2")
-    assert (air.event_type, air.sub_event_type) == ("Explosions/Remote violence", "Air/drone strike")
+    assert (air.event_type, air.sub_event_type) == (
+        "Explosions/Remote violence",
+        "Air/drone strike",
+    )
     unclear = by_external(project, "acled", "MMR3")
     assert unclear.sub_event_type == "Shelling/artillery/missile attack"
     vac = by_external(project, "acled", "MMR4")
@@ -125,7 +133,9 @@ def test_old_format_upper_case_crlf_multiline_and_old_types(
 
 
 def test_riots_in_old_format_become_riots(project: Project, tmp_path: Path) -> None:
-    rows = [old_row("BGD1", "01-January-2015", "Riots/Protests", "x", ACTOR1="Rioters (Bangladesh)")]
+    rows = [
+        old_row("BGD1", "01-January-2015", "Riots/Protests", "x", ACTOR1="Rioters (Bangladesh)")
+    ]
     import_file(project, write_acled_old(tmp_path / "r.csv", rows))
     riot = by_external(project, "acled", "BGD1")
     assert (riot.event_type, riot.sub_event_type) == ("Riots", "Violent demonstration")

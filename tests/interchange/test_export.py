@@ -24,7 +24,7 @@ def loaded(project: Project, tmp_path: Path) -> Project:
     import_file(project, write_acled(tmp_path / "a.csv"))
     other = dict(ACLED_CURRENT_ROWS[0], event_id_cnty="THA1", admin1="Tak", admin2="", admin3="")
     other.update(location="Mae Sot", latitude="16.7131", longitude="98.5747", country="Thailand")
-    other.update(iso="764", event_date="2024-04-01", notes="Ünïcode, \"quotes\" and <b>tags</b>")
+    other.update(iso="764", event_date="2024-04-01", notes='Ünïcode, "quotes" and <b>tags</b>')
     import_file(project, write_acled(tmp_path / "b.csv", [other]))
     return project
 

@@ -23,7 +23,17 @@ from sitrep.store import Project
 from tests.interchange.fixtures import write_csv
 from tests.interchange.helpers import by_external, incident_count
 
-PARTNER_HEADER = ["Ref", "Date of incident", "Village", "Lat", "Long", "What happened", "Dead", "Hurt", "Township"]
+PARTNER_HEADER = [
+    "Ref",
+    "Date of incident",
+    "Village",
+    "Lat",
+    "Long",
+    "What happened",
+    "Dead",
+    "Hurt",
+    "Township",
+]
 PARTNER_ROWS = [
     ["P-1", "03/06/2025", "Lone Khin", "25.6564", "96.3568", "Drone strike", "2", "5", "Hpakant"],
     ["P-2", "04/06/2025", "Hpakant", "25.6128", "96.3121", "Ambush", "0", "1", "Hpakant"],
@@ -84,7 +94,9 @@ def test_saved_mappings_round_trip(project: Project) -> None:
         assert mapping_for_layout(s, PARTNER_HEADER) is None
 
 
-def test_incomplete_mapping_is_refused_before_reading_rows(project: Project, tmp_path: Path) -> None:
+def test_incomplete_mapping_is_refused_before_reading_rows(
+    project: Project, tmp_path: Path
+) -> None:
     path = write_csv(tmp_path / "p.csv", PARTNER_HEADER, PARTNER_ROWS)
     mapping = ColumnMapping(columns={"place_name": "Village", "latitude": "Nope"})
     with pytest.raises(SitrepError) as err:
@@ -103,7 +115,9 @@ def test_incomplete_mapping_is_refused_before_reading_rows(project: Project, tmp
         ("Lat", "", "latitude is missing"),
     ],
 )
-def test_mapped_bad_values(project: Project, tmp_path: Path, column: str, value: str, reason: str) -> None:
+def test_mapped_bad_values(
+    project: Project, tmp_path: Path, column: str, value: str, reason: str
+) -> None:
     rows = [list(r) for r in PARTNER_ROWS]
     rows[1][PARTNER_HEADER.index(column)] = value
     path = write_csv(tmp_path / "p.csv", PARTNER_HEADER, rows)

@@ -18,7 +18,9 @@ from tests.interchange.fixtures import ucdp_row, write_ucdp
 from tests.interchange.helpers import actors_of, by_external, incident_count
 
 
-def test_ucdp_row_maps_deaths_sides_precision_and_sources(project: Project, tmp_path: Path) -> None:
+def test_ucdp_row_maps_deaths_sides_precision_and_sources(
+    project: Project, tmp_path: Path
+) -> None:
     path = write_ucdp(tmp_path / "ged.csv", [ucdp_row("101")])
     assert b"Fighting in\nHpakant" in path.read_bytes()  # embedded line breaks survive
     result = import_file(project, path)
@@ -129,7 +131,9 @@ def test_inconsistent_ged_range_is_widened_with_a_note(project: Project, tmp_pat
         ({"id": ""}, "id"),
     ],
 )
-def test_bad_ucdp_rows(project: Project, tmp_path: Path, change: dict[str, str], column: str) -> None:
+def test_bad_ucdp_rows(
+    project: Project, tmp_path: Path, change: dict[str, str], column: str
+) -> None:
     rows = [ucdp_row("1"), ucdp_row("2", **change)]
     with pytest.raises(ImportRejected) as err:
         import_file(project, write_ucdp(tmp_path / "g.csv", rows))
