@@ -4,7 +4,8 @@ GED counts deaths per side (``deaths_a``, ``deaths_b``), civilians and unknown, 
 low/best/high range for the total. Each group becomes a casualty row (best estimates,
 so report totals equal GED's ``best``); the low–high range of the total is spread over
 the groups (largest first), so the casualty rows add up to GED's low, best and high.
-``date_prec`` and ``where_prec`` are the model's own codes. Sides become actors; each source article becomes a source.
+``date_prec`` and ``where_prec`` are the model's own codes. Sides become actors; each
+source article becomes a source.
 """
 
 from __future__ import annotations
