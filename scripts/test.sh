@@ -7,4 +7,5 @@ export QT_QPA_PLATFORM=offscreen
 export QTWEBENGINE_DISABLE_SANDBOX=1   # WebEngine refuses root otherwise; tests/CI only
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/mypy
 bash scripts/with-postgres.sh .venv/bin/python -m pytest -q "$@"

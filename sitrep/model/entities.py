@@ -189,11 +189,15 @@ class Incident(Record, Base):
             "civilians_killed",
             "injured",
             "abducted_detained",
+            "killed_claimed",
+            "admin2_id",
             "admin3_id",
         ),
         Index("ix_incident_admin2_date", "admin2_id", "date_start", "event_type"),
         Index("ix_incident_admin3_date", "admin3_id", "date_start", "event_type"),
         Index("ix_incident_date", "date_start", "event_type"),
+        # the map: per-viewport grid counts read position and type from the index
+        Index("ix_incident_date_geo", "date_start", "event_type", "lat", "lon"),
     )
 
     reference: Mapped[str] = mapped_column(String(40), unique=True)

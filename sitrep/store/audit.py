@@ -15,7 +15,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from sitrep.model import AuditEntry
-from sitrep.model.base import Record
+from sitrep.model.base import Record, new_uuid
 
 if TYPE_CHECKING:
     from sitrep.store.project import Project
@@ -46,6 +46,8 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     entries: list[AuditEntry] = []
     for obj in session.new:
         if isinstance(obj, Record):
+            if obj.id is None:  # column defaults apply only at flush; the log needs it now
+                obj.id = new_uuid()
             obj.updated_by = user
             values = {k: jsonable(getattr(obj, k)) for k in _columns(obj) if k not in _SKIP}
             entries.append(_entry(obj, "insert", values, user))

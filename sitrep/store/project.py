@@ -192,7 +192,10 @@ def create_project(target: str | Path, *, name: str = "", user: str | None = Non
     except OperationalError as exc:
         engine.dispose()
         raise ProjectError(f"Cannot create a project at {location}: {exc.orig}.") from exc
-    project = Project(location, engine, **({"user": user} if user else {}))
+    except BaseException:
+        engine.dispose()
+        raise
+    project = Project(location, engine, user=user or _default_user())
     install_audit(project)
     with project.session() as s:
         seed_taxonomy(s)
@@ -234,7 +237,7 @@ def open_project(target: str | Path, *, user: str | None = None) -> Project:
     except BaseException:
         engine.dispose()
         raise
-    project = Project(location, engine, backup_path=backup, **({"user": user} if user else {}))
+    project = Project(location, engine, user=user or _default_user(), backup_path=backup)
     install_audit(project)
     with project.session() as s:
         seed_taxonomy(s)  # new taxonomy entries of this version reach old projects

