@@ -22,8 +22,7 @@ from sitrep.store.incidents import save_incident
 
 # ../shared/data beside the checkout; SITREP_SHARED_DATA points elsewhere (git worktrees).
 SHARED_DATA = Path(
-    os.environ.get("SITREP_SHARED_DATA")
-    or Path(__file__).resolve().parents[2] / "shared" / "data"
+    os.environ.get("SITREP_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
 )
 
 

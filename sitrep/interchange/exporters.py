@@ -384,6 +384,15 @@ def _write_acled(rows: Iterator[ExportRow], out: Path, tick: Callable[[], None])
 # --------------------------------------------------------------------------- entry point
 
 
+def count_matching(session: Session, flt: IncidentFilter) -> int:
+    """How many incidents ``flt`` selects (counted over the incident table even when
+    the filter is empty)."""
+    from sqlalchemy import func
+
+    stmt = select(func.count()).select_from(select_incidents(flt, Incident.id).subquery())
+    return int(session.scalar(stmt) or 0)
+
+
 class ExportCancelled(SitrepError):
     """The user cancelled an export; no file was written."""
 
@@ -412,9 +421,7 @@ def export_incidents(
     flt = flt or IncidentFilter()
     tmp = out.with_name(f".{out.name}.part")
     with project.session() as session:
-        from sitrep.store.queries import count_incidents
-
-        total = count_incidents(session, flt)
+        total = count_matching(session, flt)
         done = 0
 
         def tick() -> None:

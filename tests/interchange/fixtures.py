@@ -152,8 +152,8 @@ def old_row(event_id: str, date: str, event_type: str, notes: str, **extra: str)
 
 
 OLD_ROWS = [
-    old_row("MMR1", "01-January-2015", "Battle-No change of territory", "Fighting.\r\nTwo killed."),  # noqa: E501
-    old_row("MMR2", "02-January-2015", "Remote violence", "The military carried out an airstrike."),  # noqa: E501
+    old_row("MMR1", "01-January-2015", "Battle-No change of territory", "Fighting.\r\nTwo killed."),
+    old_row("MMR2", "02-January-2015", "Remote violence", "The military carried out an airstrike."),
     old_row("MMR3", "03-January-2015", "Remote violence", "Unclear incident at a checkpoint."),
     old_row(
         "MMR4",
@@ -164,7 +164,7 @@ OLD_ROWS = [
         ACTOR2="Civilians (Myanmar)",
         INTER2="7",
     ),
-    old_row("MMR5", "05-January-2015", "Riots/Protests", "Protest in town.", ACTOR1="Protesters (Myanmar)", ACTOR2="", INTER1="6", INTER2="", FATALITIES="0"),  # noqa: E501
+    old_row("MMR5", "05-January-2015", "Riots/Protests", "Protest in town.", ACTOR1="Protesters (Myanmar)", ACTOR2="", INTER1="6", INTER2="", FATALITIES="0"),
     old_row("MMR6", "06-January-2015", "Strategic development", "Troops arrested two men."),
 ]  # fmt: skip
 

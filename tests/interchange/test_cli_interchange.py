@@ -69,7 +69,15 @@ def test_map_and_set_options_for_a_partner_file(
 ) -> None:
     data = tmp_path / "partner.csv"
     data.write_text("No,Day,Where,Y,X\n7,2025-06-03,Hpakant,25.6128,96.3121\n", encoding="utf-8")
-    args = ["import", str(project_file), str(data), "--map", "external_id=No", "--map", "date_start=Day"]
+    args = [
+        "import",
+        str(project_file),
+        str(data),
+        "--map",
+        "external_id=No",
+        "--map",
+        "date_start=Day",
+    ]
     args += ["--map", "place_name=Where", "--map", "latitude=Y", "--map", "longitude=X"]
     args += ["--set", "sub_event_type=Armed clash", "--scheme", "partner"]
     assert main(args) == 0
@@ -89,7 +97,9 @@ def test_export_formats_and_filters(
     args = ["export", str(project_file), str(out), "--format", "acled", "--type", "Battles"]
     assert main(args) == 0
     assert "Exported 1 incidents" in capsys.readouterr().out
-    assert main(["export", str(project_file), str(tmp_path / "x.xlsx"), "--from", "2024-03-08"]) == 0
+    assert (
+        main(["export", str(project_file), str(tmp_path / "x.xlsx"), "--from", "2024-03-08"]) == 0
+    )
     assert "Exported 2 incidents" in capsys.readouterr().out
     assert main(["export", str(project_file), str(out), "--region", "Atlantis"]) == 1
 

@@ -140,7 +140,7 @@ def _comparable(inc: object) -> tuple[object, ...]:
 def test_acled_export_round_trips_through_the_acled_importer(
     loaded: Project, tmp_path: Path
 ) -> None:
-    import_file(loaded, write_acled_old(tmp_path / "old.csv", [old_row("MMR9", "01-January-2015", "Remote violence", "IED blast")]))  # fmt: skip  # noqa: E501
+    import_file(loaded, write_acled_old(tmp_path / "old.csv", [old_row("MMR9", "01-January-2015", "Remote violence", "IED blast")]))  # fmt: skip
     out = tmp_path / "acled.csv"
     assert export_incidents(loaded, out, "acled") == 5
     header = out.read_text(encoding="utf-8").splitlines()[0]

@@ -130,7 +130,7 @@ def test_mapped_bad_values(
 def test_hxl_hashtag_row_is_recognised_and_maps_columns(project: Project, tmp_path: Path) -> None:
     header = ["code", "when", "until", "lat", "lon", "where", "kind", "dead", "displaced", "note"]
     tags = ["#event+code", "#date+occurred", "#date+end", "#geo+lat", "#geo+lon", "#loc+name",
-            "#event+type+sub", "#affected+killed", "#affected+displaced", "#description"]  # fmt: skip  # noqa: E501
+            "#event+type+sub", "#affected+killed", "#affected+displaced", "#description"]  # fmt: skip
     rows = [
         tags,
         ["E1", "2024-09-23", "2024-09-30", "17.05", "96.11", "Yangon", "Other", "0", "100", "x"],
@@ -152,7 +152,7 @@ def test_hxl_hashtag_row_is_recognised_and_maps_columns(project: Project, tmp_pa
 def test_xlsx_import_with_real_dates(project: Project, tmp_path: Path) -> None:
     wb = Workbook()
     ws = wb.active
-    ws.append(["Event date", "Location", "Latitude", "Longitude", "Event type", "Sub event type", "Fatalities"])  # fmt: skip  # noqa: E501
+    ws.append(["Event date", "Location", "Latitude", "Longitude", "Event type", "Sub event type", "Fatalities"])  # fmt: skip
     ws.append([dt.datetime(2025, 1, 2), "Bhamo", 24.25, 97.23, "Battles", "Armed clash", 3])
     ws.append([dt.date(2025, 1, 3), "Mansi", 24.1, 97.3, "Battles", "Armed clash", None])
     ws.append([None, None, None, None, None, None, None])  # a formatted empty row

@@ -39,7 +39,7 @@ def states(tmp_path: Path) -> Path:
     return write_fc(
         tmp_path / "adm1.geojson",
         [
-            feature({"ADM1_EN": "Kachin", "ADM1_MY": "ကချင်ပြည်နယ်", "ADM1_PCODE": "MMR001"}, square(95, 24, 98, 28)),  # noqa: E501
+            feature({"ADM1_EN": "Kachin", "ADM1_MY": "ကချင်ပြည်နယ်", "ADM1_PCODE": "MMR001"}, square(95, 24, 98, 28)),
             feature({"ADM1_EN": "Shan (North)", "ADM1_PCODE": "MMR015"}, square(95, 20, 98, 24)),
         ],
     )  # fmt: skip
@@ -49,8 +49,8 @@ def districts(tmp_path: Path) -> Path:
     return write_fc(
         tmp_path / "adm2.geojson",
         [
-            feature({"ADM2_EN": "Mohnyin", "ADM2_PCODE": "MMR001D003", "ADM1_EN": "Kachin", "ADM1_PCODE": "MMR001"}, square(95, 24, 96.5, 28)),  # noqa: E501
-            feature({"ADM2_EN": "Myitkyina", "ADM2_PCODE": "MMR001D001", "ADM1_EN": "Kachin", "ADM1_PCODE": "MMR001"}, square(96.5, 24, 98, 28)),  # noqa: E501
+            feature({"ADM2_EN": "Mohnyin", "ADM2_PCODE": "MMR001D003", "ADM1_EN": "Kachin", "ADM1_PCODE": "MMR001"}, square(95, 24, 96.5, 28)),
+            feature({"ADM2_EN": "Myitkyina", "ADM2_PCODE": "MMR001D001", "ADM1_EN": "Kachin", "ADM1_PCODE": "MMR001"}, square(96.5, 24, 98, 28)),
         ],
     )  # fmt: skip
 
@@ -150,12 +150,12 @@ def test_bad_boundary_packs(project: Project, tmp_path: Path) -> None:
     assert [(p.row, p.column) for p in result.problems] == [(1, "geometry")]
 
 
-GAZ_HEADER = ["SR_Pcode", "SR_Name_Eng", "District/SAZ_Pcode", "District/SAZ_Name_Eng", "Tsp_Pcode",  # noqa: E501
-              "Township_Name_Eng", "Town_Pcode", "Town_Name_Eng", "Town_Name_MMR", "Longitude", "Latitude"]  # fmt: skip  # noqa: E501
+GAZ_HEADER = ["SR_Pcode", "SR_Name_Eng", "District/SAZ_Pcode", "District/SAZ_Name_Eng", "Tsp_Pcode",
+              "Township_Name_Eng", "Town_Pcode", "Town_Name_Eng", "Town_Name_MMR", "Longitude", "Latitude"]  # fmt: skip
 GAZ_ROWS = [
-    ["MMR001", "Kachin", "MMR001D003", "Mohnyin", "MMR001009", "Hpakant", "MMR001009701", "Hpakant Town", "ဖားကန့်", "96.31482", "25.6138"],  # noqa: E501
-    ["MMR001", "Kachin", "MMR001D001", "Myitkyina", "MMR001001", "Myitkyina", "MMR001001701", "Myitkyina", "မြစ်ကြီးနား", "97.3964", "25.3833"],  # noqa: E501
-    ["MMR001", "Kachin", "MMR001D003", "Mohnyin", "MMR001009", "Hpakant", "MMR001009999", "Long Hkin", "", "", ""],  # noqa: E501
+    ["MMR001", "Kachin", "MMR001D003", "Mohnyin", "MMR001009", "Hpakant", "MMR001009701", "Hpakant Town", "ဖားကန့်", "96.31482", "25.6138"],
+    ["MMR001", "Kachin", "MMR001D001", "Myitkyina", "MMR001001", "Myitkyina", "MMR001001701", "Myitkyina", "မြစ်ကြီးနား", "97.3964", "25.3833"],
+    ["MMR001", "Kachin", "MMR001D003", "Mohnyin", "MMR001009", "Hpakant", "MMR001009999", "Long Hkin", "", "", ""],
 ]  # fmt: skip
 
 
