@@ -102,6 +102,7 @@ def test_boundaries_then_point_in_polygon(project: Project) -> None:
     adm3 = import_boundary_pack(
         project, shared_data("boundaries", "mmr_townships_adm3_mimu_v9.3_simplified.geojson")
     )
+    assert not adm3.problems and adm3.incidents_reassigned > 0
     with project.session() as s:
         townships = select(func.count()).where(
             AdminArea.level == 3, AdminArea.geometry.is_not(None), AdminArea.pcode.is_not(None)
