@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sitrep.interchange.common import (
     blank,
@@ -211,6 +212,7 @@ def looks_like_acled(columns: list[str]) -> bool:
     return {"event_id_cnty", "event_date", "event_type", "fatalities"} <= keys
 
 
+@lru_cache(maxsize=256)
 def inter_code(value: str) -> int:
     text = value.strip()
     if not text:
@@ -221,6 +223,7 @@ def inter_code(value: str) -> int:
     return INTER_NAMES.get(text.lower(), 0)
 
 
+@lru_cache(maxsize=256)
 def source_type(scale: str) -> SourceType:
     first = scale.split("-")[0].strip().lower() if scale else ""
     if scale.strip().lower().startswith("local partner"):
@@ -270,7 +273,7 @@ def parse_row(
     number: int, raw: dict[str, str], cols: dict[str, str], stats: AcledStats
 ) -> IncidentRecord:
     """One ACLED row -> record. ``cols`` maps canonical names back to file columns."""
-    row = {cols_key: raw.get(col, "") for cols_key, col in cols.items()}
+    row = raw if "__identity__" in cols else {key: raw.get(col, "") for key, col in cols.items()}
     event_id = row.get("event_id_cnty", "").strip()
     if not event_id:
         raise RowError(cols["event_id_cnty"], "the ACLED event id is missing")

@@ -36,7 +36,7 @@ def parse_date(text: str, *, month_first: bool = False) -> dt.date:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
             raise DateFormatError(f"'{value}' is not a real date") from None
-    formats = _FORMATS
+    formats: tuple[str, ...] = _FORMATS
     if month_first:
         formats = tuple(f.replace("%d/%m/%Y", "%m/%d/%Y") for f in _FORMATS)
     for fmt in formats:

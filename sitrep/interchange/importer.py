@@ -28,7 +28,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import String, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from sitrep.errors import SitrepError, ValidationError
@@ -57,7 +57,7 @@ from sitrep.model.base import new_uuid, utcnow
 from sitrep.model.enums import Affiliation, Outcome
 from sitrep.model.validation import validate_incident
 from sitrep.places.areas import AreaResolver
-from sitrep.store.bulk import fast_insert
+from sitrep.store.bulk import fast_insert, table_of
 from sitrep.store.incidents import bulk_insert_incidents, known_sub_event_types, save_incident
 from sitrep.store.project import Project
 
@@ -173,6 +173,7 @@ def parse_table(
     records: list[IncidentRecord] = []
     problems: list[RowProblem] = []
     notes: list[str] = []
+    parse: Callable[[int, dict[str, str]], IncidentRecord]
     if table.encoding and table.encoding not in {"utf-8", "xlsx"}:
         notes.append(f"read as {table.encoding}")
     if fmt == "acled":
@@ -180,6 +181,8 @@ def parse_table(
         cols = {v: k for k, v in canon.items()}
         for name in acled.EXPORT_COLUMNS:
             cols.setdefault(name, name)
+        if all(k == v for k, v in canon.items()):
+            cols["__identity__"] = "1"  # current export: read the row dicts as they are
         stats = acled.AcledStats()
 
         def parse(number: int, row: dict[str, str]) -> IncidentRecord:
@@ -381,6 +384,16 @@ def _chunks(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
         yield items[i : i + size]
 
 
+def _raw(column: Any) -> Any:
+    """An id column read as stored (hex text on SQLite): comparing ~200k ids needs no
+    UUID objects, which cost more than the query itself."""
+    return type_coerce(column, String)
+
+
+def _as_uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
 def _existing_signatures(
     session: Session, scheme: str, wanted: set[uuid.UUID]
 ) -> dict[uuid.UUID, tuple[tuple[Any, ...], bool]]:
@@ -396,28 +409,28 @@ def _existing_signatures(
     cas: dict[uuid.UUID, list[tuple[Any, ...]]] = {}
     c = Casualty.__table__
     for row in conn.execute(
-        select(c.c.incident_id, c.c.outcome, c.c.affiliation, c.c.low, c.c.best, c.c.high)
+        select(_raw(c.c.incident_id), c.c.outcome, c.c.affiliation, c.c.low, c.c.best, c.c.high)
         .join(ext, ext.c.incident_id == c.c.incident_id)
         .where(by_scheme)
-    ):
+    ).all():
         cas.setdefault(row[0], []).append(tuple(row[1:]))
     act: dict[uuid.UUID, list[tuple[str, str]]] = {}
     ia, a = IncidentActor.__table__, Actor.__table__
     for inc_id, name, role in conn.execute(
-        select(ia.c.incident_id, a.c.name, ia.c.role)
+        select(_raw(ia.c.incident_id), a.c.name, ia.c.role)
         .join(a, a.c.id == ia.c.actor_id)
         .join(ext, ext.c.incident_id == ia.c.incident_id)
         .where(by_scheme)
-    ):
+    ).all():
         act.setdefault(inc_id, []).append((name, role))
     src: dict[uuid.UUID, list[str]] = {}
     s = Source.__table__
     for inc_id, name in conn.execute(
-        select(s.c.incident_id, s.c.name)
+        select(_raw(s.c.incident_id), s.c.name)
         .join(ext, ext.c.incident_id == s.c.incident_id)
         .where(by_scheme)
         .order_by(s.c.incident_id, s.c.position)
-    ):
+    ).all():
         src.setdefault(inc_id, []).append(name)
     keys = (
         "id", "date_start", "date_end", "date_precision", "place_name", "lat", "lon",
@@ -426,8 +439,10 @@ def _existing_signatures(
     )  # fmt: skip
     out: dict[uuid.UUID, tuple[tuple[Any, ...], bool]] = {}
     for row in conn.execute(
-        select(*(inc.c[k] for k in keys)).join(ext, ext.c.incident_id == inc.c.id).where(by_scheme)
-    ):
+        select(_raw(inc.c.id), *(inc.c[k] for k in keys[1:]))
+        .join(ext, ext.c.incident_id == inc.c.id)
+        .where(by_scheme)
+    ).all():
         values = dict(zip(keys, row, strict=True))
         inc_id = values["id"]
         if inc_id not in wanted:
@@ -471,7 +486,7 @@ class _ActorRegistry:
 
     def flush(self) -> None:
         if self.new:
-            self.session.connection().execute(insert(Actor.__table__), self.new)
+            self.session.connection().execute(insert(Actor), self.new)
             self.created = getattr(self, "created", 0) + len(self.new)
             self.new = []
 
@@ -493,7 +508,9 @@ def _apply(
     existing: dict[tuple[str, str], uuid.UUID] = {}
     for scheme in {r.scheme for r in records if r.external_id}:
         for value, inc_id in session.execute(
-            select(ExternalId.value, ExternalId.incident_id).where(ExternalId.scheme == scheme)
+            select(ExternalId.value, _raw(ExternalId.incident_id)).where(
+                ExternalId.scheme == scheme
+            )
         ):
             existing[(scheme, value)] = inc_id
     matched = {
@@ -515,9 +532,9 @@ def _apply(
             new_records.append(rec)
         elif old.get(inc_id, ((), False))[0] == _record_signature(rec):
             result.unchanged += 1
-            result.incident_ids.append(inc_id)
+            result.incident_ids.append(_as_uuid(inc_id))
         else:
-            changed.append((rec, inc_id))
+            changed.append((rec, _as_uuid(inc_id)))
     result.added = len(new_records)
     result.updated = len(changed)
     if dry_run:
@@ -620,7 +637,7 @@ def _apply(
             (IncidentActor, links),
             (ExternalId, externals),
         ):
-            fast_insert(session, model.__table__, rows)
+            fast_insert(session, table_of(model), rows)
         done += len(batch)
         tick(done, "writing")
     for rec, inc_id in changed:

@@ -13,6 +13,8 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from enum import IntEnum
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,6 +46,8 @@ from sitrep.model.enums import (
 from sitrep.model.taxonomy import SUB_TO_TYPE
 from sitrep.places.countries import country_iso_for
 from sitrep.places.names import fold
+
+E = TypeVar("E", bound=IntEnum)
 
 # field -> what the user sees in the mapping step
 FIELDS: dict[str, str] = {
@@ -223,10 +227,10 @@ def guess_mapping(columns: Sequence[str], hxl_tags: Sequence[str] | None = None)
         if fld in mapping.columns:
             continue
         for name in names:
-            col = folded.get(fold(name).replace("_", " "))
-            if col is not None and col not in taken:
-                mapping.columns[fld] = col
-                taken.add(col)
+            found = folded.get(fold(name).replace("_", " "))
+            if found is not None and found not in taken:
+                mapping.columns[fld] = found
+                taken.add(found)
                 break
     return mapping
 
@@ -330,6 +334,13 @@ class MappedRowParser:
             )
         return parent, sub, local
 
+    def _code(self, row: Mapping[str, str], fld: str, enum: type[E]) -> E:
+        text = self.value(row, fld)
+        try:
+            return enum(int(text)) if text else enum(1)
+        except ValueError:
+            raise RowError(self.column(fld), f"'{text}' is not a precision code") from None
+
     def parse(self, number: int, row: Mapping[str, str]) -> IncidentRecord:
         date_start = self._date(row, "date_start", True)
         date_end = self._date(row, "date_end", False) or date_start
@@ -365,21 +376,13 @@ class MappedRowParser:
         ):
             if n:
                 casualties.append(CasualtyRecord(outcome, aff, n, n, n))
-        actors = []
+        actors: list[ActorRecord] = []
         for fld, role in (("actor1", ActorRole.SIDE_A), ("actor2", ActorRole.SIDE_B)):
             for name in split_list(self.value(row, fld)):
                 if all(a.name != name or a.role != role for a in actors):
                     actors.append(ActorRecord(name[:200], role))
-        precision = {}
-        for fld, enum in (
-            ("date_precision", DatePrecision),
-            ("location_precision", LocationPrecision),
-        ):
-            text = self.value(row, fld)
-            try:
-                precision[fld] = enum(int(text)) if text else enum(1)
-            except ValueError:
-                raise RowError(self.column(fld), f"'{text}' is not a precision code") from None
+        date_prec = self._code(row, "date_precision", DatePrecision)
+        where_prec = self._code(row, "location_precision", LocationPrecision)
         country_text = self.value(row, "country")
         country = ""
         if country_text:
@@ -399,11 +402,11 @@ class MappedRowParser:
             event_type=etype,
             sub_event_type=sub,
             local_type=local,
-            date_precision=precision["date_precision"],
+            date_precision=date_prec,
             place_name=place[:200],
             lat=lat,
             lon=lon,
-            location_precision=precision["location_precision"],
+            location_precision=where_prec,
             country_iso=country,
             admin_names=(
                 self.value(row, "admin1"),

@@ -43,6 +43,8 @@ class AreaIndex:
             )
         )
         for area_id, level, geometry in rows:
+            if not geometry:
+                continue
             try:
                 geom = shape(json.loads(geometry))
             except (ValueError, TypeError, KeyError, AttributeError):
@@ -122,7 +124,7 @@ def assign_admin_areas(
 
     for start in range(0, len(rows), 5000):
         batch = rows[start : start + 5000]
-        located = index.locate([r[1] for r in batch], [r[2] for r in batch])
+        located = index.locate([r[1] or 0.0 for r in batch], [r[2] or 0.0 for r in batch])
         for i, row in enumerate(batch):
             current = {1: row[3], 2: row[4], 3: row[5], 4: row[6]}
             new = dict(current)
@@ -131,10 +133,11 @@ def assign_admin_areas(
                     new[level] = areas[i]
             # deeper areas known only by name must lie inside the area the point fell in
             for level in sorted(located):
-                if new[level] is None or new[level] == current[level]:
+                placed = new[level]
+                if placed is None or placed == current[level]:
                     continue
                 for deeper in range(level + 1, 5):
-                    if deeper not in located and not under(new[deeper], new[level]):
+                    if deeper not in located and not under(new[deeper], placed):
                         new[deeper] = None
             if new != current:
                 params.append(

@@ -191,8 +191,8 @@ class AreaResolver:
         """Insert the areas created so far; returns how many."""
         if self._new_aliases:
             stmt = (
-                update(AdminArea.__table__)
-                .where(AdminArea.__table__.c.id == bindparam("b_id"))
+                update(AdminArea)
+                .where(AdminArea.id == bindparam("b_id"))
                 .values(aliases=bindparam("b_aliases"))
             )
             self.session.connection().execute(
@@ -203,7 +203,7 @@ class AreaResolver:
         pending = [row for row in self.created if not row.get("_written")]
         if pending:
             self.session.connection().execute(
-                insert(AdminArea.__table__),
+                insert(AdminArea),
                 [{k: v for k, v in r.items() if k != "_written"} for r in pending],
             )
             for row in pending:

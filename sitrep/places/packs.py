@@ -419,7 +419,7 @@ def _existing_area(
         candidates = resolver.by_key.get((level, compact_key(name)), [])
         under = [c for c in candidates if c.parent_id == parent_id and not c.pcode]
         loose = [c for c in candidates if c.parent_id is None and not c.pcode]
-        ref = (under or loose or [None])[0]
+        ref = (under or loose)[0] if (under or loose) else None
     if ref is None:
         return None
     return areas_by_id.get(ref.id) or session.get(AdminArea, ref.id)

@@ -18,7 +18,7 @@ from sitrep.model.base import new_uuid, utcnow
 from sitrep.model.harm import refresh_harm_totals
 from sitrep.model.validation import validate_incident
 from sitrep.store.audit import log_bulk
-from sitrep.store.bulk import fast_insert
+from sitrep.store.bulk import fast_insert, table_of
 
 DEFAULT_PREFIX = "INC"
 _PREFIX = re.compile(r"^[A-Z0-9]{2,8}$")
@@ -132,7 +132,7 @@ def bulk_insert_incidents(
                 item["reference"] = ref
         pending_refs.clear()
         if batch:
-            fast_insert(session, Incident.__table__, batch)
+            fast_insert(session, table_of(Incident), batch)
         batch = []
 
     for row in rows:

@@ -93,9 +93,10 @@ class ExportDialog(QDialog):
             self.region.setEditText(self.base_filter.region.name)
         self.use_from = QCheckBox("From")
         self.use_to = QCheckBox("To")
-        self.date_from = QDateEdit(calendarPopup=True)
-        self.date_to = QDateEdit(calendarPopup=True)
+        self.date_from = QDateEdit()
+        self.date_to = QDateEdit()
         for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setDate(QDate.currentDate())
         if self.base_filter.date_from:

@@ -65,7 +65,7 @@ def choose_file_dialog(parent: QWidget | None) -> str | None:
 
 
 class ImportWizard(QWizard):
-    """Import one file into ``project``; ``result`` holds what was done."""
+    """Import one file into ``project``; ``import_result`` holds what was done."""
 
     def __init__(
         self,
@@ -87,7 +87,7 @@ class ImportWizard(QWizard):
         self.table: Table | None = None
         self.mapping: ColumnMapping | None = None
         self.check: ImportResult | None = None
-        self.result: ImportResult | None = None
+        self.import_result: ImportResult | None = None
         self.file_page = FilePage(self)
         self.format_page = FormatPage(self)
         self.mapping_page = MappingPage(self)
@@ -436,7 +436,7 @@ class CheckPage(QWizardPage):
 
     def validatePage(self) -> bool:
         try:
-            self.w.result = self._run(dry_run=False, skip_invalid=self.skip.isChecked())
+            self.w.import_result = self._run(dry_run=False, skip_invalid=self.skip.isChecked())
         except ImportCancelled:
             QMessageBox.information(self, "Import", "Import cancelled; nothing was saved.")
             return False
@@ -457,5 +457,5 @@ class DonePage(QWizardPage):
         QVBoxLayout(self).addWidget(self.label)
 
     def initializePage(self) -> None:
-        result = self.w.result
+        result = self.w.import_result
         self.label.setText(result.summary() if result else "")
