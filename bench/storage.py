@@ -86,8 +86,11 @@ def time_insert(n: int, workdir: Path) -> tuple[float, float]:
     geo_b = make_geography(bare_proj)
     bare_proj.close()
     db = sqlite3.connect(workdir / f"bare-{n}.sitrep")
+    # the same connection settings the app uses, so only the code path differs
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA cache_size = -65536")
+    db.execute("PRAGMA temp_store = MEMORY")
     columns = [r[1] for r in db.execute("PRAGMA table_info(incident)")]
     sql = f"INSERT INTO incident ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     rows = [bare_row(r, columns) for r in incident_rows(geo_b, n)]

@@ -34,6 +34,7 @@ VERBS = {
     "import",
     "export",
     "merge",
+    "conflicts",
     "report",
     "map",
     "places",

@@ -30,6 +30,10 @@ class NotAProjectError(ProjectError):
     """The file exists but is not a Sitrep project."""
 
 
+class EncryptedProjectError(ProjectError):
+    """The file is an encrypted shared project: it must be decrypted (merged) first."""
+
+
 class NewerSchemaError(ProjectError):
     """The project was written by a newer version of Sitrep."""
 

@@ -459,3 +459,34 @@ class AuditEntry(Base):
     record_id: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(20))
     changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+# --------------------------------------------------------------------------- sharing
+
+
+class MergeBase(Base):
+    """The content of a record as last exchanged with a colleague (the merge base).
+
+    With it a merge can tell "they changed it, we did not" (take theirs) from "both
+    changed it" (a conflict: keep ours, store theirs for the user to decide).
+    """
+
+    __tablename__ = "merge_base"
+    unit: Mapped[str] = mapped_column(String(40), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+
+class MergeConflict(Base):
+    """Their version of a record both sides changed; ours stays in place until resolved."""
+
+    __tablename__ = "merge_conflict"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    unit: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(64), index=True)
+    label: Mapped[str] = mapped_column(String(300), default="")
+    theirs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    their_user: Mapped[str] = mapped_column(String(120), default="")
+    their_source: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    resolved: Mapped[bool] = mapped_column(default=False)

@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from sitrep.errors import (
     ConflictError,
+    EncryptedProjectError,
     NewerSchemaError,
     NotAProjectError,
     ProjectError,
@@ -121,6 +122,11 @@ def _inspect_file(path: Path) -> str | None:
             header = fh.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise ProjectError(f"Cannot read {path}: {exc.strerror}.") from exc
+    if header.startswith(b"age-encryption"):
+        raise EncryptedProjectError(
+            f"{path} is an encrypted shared project. Merge it into a project "
+            "(sitrep merge, or File > Merge in the app) and give its passphrase."
+        )
     if header != SQLITE_HEADER:
         raise NotAProjectError(f"{path} is not a Sitrep project (it is not a SQLite database).")
     try:
