@@ -91,6 +91,11 @@ def register(sub: Any) -> None:
     p.add_argument("--level", type=int, choices=(1, 2, 3, 4), help="default: detected")
     p.add_argument("--country", default="", metavar="ISO3")
     p.set_defaults(func=cmd_boundaries_import)
+    p = bsub.add_parser(
+        "assign", help="place all incidents with coordinates in the admin areas (again)"
+    )
+    add_project_argument(p)
+    p.set_defaults(func=cmd_boundaries_assign)
 
 
 def _terminal_progress(label: str) -> Any:
@@ -230,6 +235,24 @@ def cmd_boundaries_import(args: argparse.Namespace) -> int:
         print(result.summary("boundaries"))
         for p in result.problems[:20]:
             print(f"  skipped feature {p.row}, {p.column}: {p.reason}")
+        return 0
+    finally:
+        project.close()
+
+
+def cmd_boundaries_assign(args: argparse.Namespace) -> int:
+    from sitrep.places.admin_assign import assign_admin_areas, has_boundaries
+
+    project = open_for_cli(args.project)
+    try:
+        with project.session() as s:
+            if not has_boundaries(s):
+                raise SitrepError(
+                    "This project has no admin boundaries yet; import a boundary pack first "
+                    "(sitrep boundaries import PROJECT FILE)."
+                )
+            n = assign_admin_areas(s)
+        print(f"{n} incidents placed in other admin areas.")
         return 0
     finally:
         project.close()

@@ -133,3 +133,12 @@ def test_places_and_boundaries_import(
     assert main(["boundaries", "import", str(project_file), str(bounds)]) == 0
     assert "1 given boundaries" in capsys.readouterr().out
     assert main(["boundaries", "import", str(project_file), str(tmp_path / "none.shp")]) == 1
+    assert main(["boundaries", "assign", str(project_file)]) == 0
+    assert "0 incidents placed" in capsys.readouterr().out
+
+
+def test_assign_without_boundaries_is_a_user_error(
+    project_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["boundaries", "assign", str(project_file)]) == 1
+    assert "no admin boundaries yet" in capsys.readouterr().err
