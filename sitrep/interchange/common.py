@@ -71,4 +71,8 @@ def match_sub_event_type(value: str) -> str | None:
 
 
 def split_list(value: str, sep: str = ";") -> list[str]:
+    if not value:
+        return []
+    if sep not in value:
+        return [] if blank(value) else [value.strip()]
     return [part.strip() for part in value.split(sep) if not blank(part)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import JSON, Table, insert
+from sqlalchemy import JSON, Table, Uuid, insert
 from sqlalchemy.orm import Session
 
 
@@ -33,8 +33,21 @@ def table_of(model: Any) -> Table:
     return cast(Table, model.__table__)
 
 
+def _stored_text_passes(proc: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Ids may come already in SQLite's stored form (32 hex digits): keep those."""
+
+    def process(value: Any) -> Any:
+        return value if type(value) is str else proc(value)
+
+    return process
+
+
 def fast_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """INSERT ``rows`` (dicts with the same keys) into ``table``."""
+    """INSERT ``rows`` (dicts with the same keys) into ``table``.
+
+    On SQLite, UUID values may be given as their stored text (see
+    :func:`sitrep.interchange.importer.uuid7_batch`); elsewhere give UUID objects.
+    """
     if not rows:
         return
     conn = session.connection()
@@ -53,6 +66,8 @@ def fast_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
             continue
         if isinstance(column.type, JSON):
             proc = _json_processor(proc)
+        elif isinstance(column.type, Uuid):
+            proc = _stored_text_passes(proc)
         values.append(list(map(proc, raw)))
     names = ", ".join(f'"{c.name}"' for c in columns)
     marks = ", ".join("?" for _ in columns)
