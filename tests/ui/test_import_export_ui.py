@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMetaObject, Qt
+from PySide6.QtCore import QMetaObject, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QTableWidget, QWizard
 
 from sitrep.errors import SitrepError
@@ -162,3 +162,41 @@ def test_export_dialog_xlsx_suffix(qtbot: Any, project: Project, tmp_path: Path)
     assert dialog.path.text().endswith("x.xlsx")
     assert isinstance(dialog.findChild(QComboBox), QComboBox)
     assert isinstance(dialog.findChild(QLineEdit), QLineEdit)
+
+
+def test_menu_helpers_return_what_was_done(qtbot: Any, project: Project, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from sitrep.ui.interchange_actions import run_export, run_import
+
+    path = write_acled(tmp_path / "a.csv")
+
+    def drive_wizard() -> None:
+        wizard = QApplication.activeModalWidget()
+        assert isinstance(wizard, ImportWizard)
+        wizard.file_page.path_edit.setText(str(path))
+        for _ in range(3):  # file -> format -> check -> import (done page)
+            wizard.next()
+        wizard.accept()
+
+    QTimer.singleShot(0, drive_wizard)
+    result = run_import(None, project)
+    assert result is not None and result.added == 3 and len(result.incident_ids) == 3
+
+    out = tmp_path / "x.geojson"
+
+    def drive_export() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ExportDialog)
+        dialog.format.setCurrentIndex(dialog.format.findData("geojson"))
+        dialog.path.setText(str(out))
+        dialog.save_button.click()
+
+    from sitrep.places.regions import resolve_region
+    from sitrep.store.queries import IncidentFilter
+
+    with project.session() as s:
+        flt = IncidentFilter(region=resolve_region(s, "Kachin"), event_types=("Battles",))
+    QTimer.singleShot(0, drive_export)
+    assert run_export(None, project, flt) == 1
+    assert out.exists()
