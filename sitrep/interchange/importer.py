@@ -169,6 +169,7 @@ def parse_table(
     table: Table,
     mapping: ColumnMapping | None = None,
     local: dict[str, tuple[str, str]] | None = None,
+    progress: Progress | None = None,
 ) -> ParsedFile:
     records: list[IncidentRecord] = []
     problems: list[RowProblem] = []
@@ -198,7 +199,10 @@ def parse_table(
             raise SitrepError("The column mapping is incomplete: " + "; ".join(wrong) + ".")
         parser = MappedRowParser(mapping, local)
         parse = parser.parse
-    for number, row in table.records():
+    total = len(table.rows)
+    for i, (number, row) in enumerate(table.records()):
+        if progress is not None and i % 2000 == 0 and progress(i, total, "reading") is False:
+            raise ImportCancelled("The import was cancelled; the project is unchanged.")
         if fmt == "geojson" and row.get(GEOMETRY_ERROR):
             problems.append(RowProblem(number, "geometry", row[GEOMETRY_ERROR]))
             continue
@@ -721,7 +725,7 @@ def import_file(
     with project.session() as session:
         if fmt not in {"acled", "ucdp"} and mapping is None:
             mapping = default_mapping(session, table)
-        parsed = parse_table(fmt, table, mapping, local_types(session))
+        parsed = parse_table(fmt, table, mapping, local_types(session), progress)
         subs = known_sub_event_types(session)
     records, problems = _check(parsed.records, subs, fmt, mapping)
     problems = sorted(parsed.problems + problems, key=lambda p: (p.row or 0, p.severity))

@@ -271,7 +271,7 @@ def test_cancel_rolls_back_everything(project: Project, tmp_path: Path) -> None:
 
     def progress(done: int, total: int, phase: str) -> bool:
         seen.append((done, total, phase))
-        return done < 2000  # cancel after the first batch was written
+        return phase != "writing" or done < 2000  # cancel after the first batch was written
 
     with pytest.raises(ImportCancelled):
         import_file(project, path, progress=progress)
@@ -279,6 +279,19 @@ def test_cancel_rolls_back_everything(project: Project, tmp_path: Path) -> None:
     assert incident_count(project) == 0
     with project.session() as s:
         assert s.scalar(select(func.count()).select_from(AdminArea)) == 0
+
+
+def test_cancel_while_reading(project: Project, tmp_path: Path) -> None:
+    path = write_acled(tmp_path / "a.csv")
+    phases: list[str] = []
+
+    def progress(done: int, total: int, phase: str) -> bool:
+        phases.append(phase)
+        return False
+
+    with pytest.raises(ImportCancelled):
+        import_file(project, path, progress=progress)
+    assert phases == ["reading"] and incident_count(project) == 0
 
 
 def test_not_an_acled_file(project: Project, tmp_path: Path) -> None:
