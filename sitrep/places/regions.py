@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from sitrep.errors import RegionError
@@ -84,7 +84,8 @@ def resolve_region(session: Session, name: str) -> Region:
         return Region(pcode_match.name, (area_ref(pcode_match),))
     if not candidates:
         # aliases (spelling variants) are few; scan them in Python
-        for area in session.scalars(select(AdminArea).where(AdminArea.aliases != "[]")):
+        has_aliases = cast(AdminArea.aliases, String) != "[]"  # JSON compares as text on PG
+        for area in session.scalars(select(AdminArea).where(has_aliases)):
             if any(area_key(alias) == wanted for alias in area.aliases or []):
                 candidates.append(area)
     if level_hint is not None and len(candidates) > 1:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from sitrep.model import AdminArea, Casualty, Incident
 from sitrep.model.enums import Sensitivity, Verification
@@ -121,7 +121,8 @@ def conditions(flt: IncidentFilter) -> list[ColumnElement[bool]]:
 
 def select_incidents(flt: IncidentFilter, *columns: Any) -> Select[Any]:
     """SELECT the filtered incidents (entities, or the given columns)."""
-    stmt = select(*columns) if columns else select(Incident)
+    # select_from: a bare aggregate such as count(*) would otherwise have no FROM at all
+    stmt = select(*columns).select_from(Incident) if columns else select(Incident)
     conds = conditions(flt)
     return stmt.where(*conds) if conds else stmt
 
@@ -346,3 +347,113 @@ def date_range(
     if lo is None:
         return None
     return _as_date(lo), _as_date(hi)
+
+
+# --------------------------------------------------------------------------- table pages
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    """What the incident table shows of one incident (read without loading entities)."""
+
+    id: uuid.UUID
+    reference: str
+    date_start: dt.date
+    place_name: str
+    area_name: str
+    event_type: str
+    sub_event_type: str
+    killed: int
+    verification: str
+    sensitivity: str
+    title: str
+
+
+SORT_COLUMNS: dict[str, Any] = {
+    "reference": Incident.reference,
+    "date": Incident.date_start,
+    "place": Incident.place_name,
+    "event_type": Incident.event_type,
+    "sub_event_type": Incident.sub_event_type,
+    "killed": Incident.killed,
+    "verification": Incident.verification,
+    "title": Incident.title,
+}
+
+
+@dataclass(frozen=True)
+class PageKey:
+    """Where the next page starts: the sort value and id of the last row shown."""
+
+    value: Any
+    id: uuid.UUID
+
+
+def incident_page(
+    session: Session,
+    flt: IncidentFilter,
+    *,
+    sort: str = "date",
+    descending: bool = True,
+    after: PageKey | None = None,
+    limit: int = 200,
+) -> tuple[list[IncidentRow], PageKey | None]:
+    """One page of table rows in a stable order, and the key of the next page.
+
+    Keyset paging (``WHERE (sort, id) < (last sort, last id)``) costs the same for the
+    ten-thousandth page as for the first, which offsets do not. The next key is None
+    when this page is the last.
+    """
+    col = SORT_COLUMNS[sort]
+    area = aliased(AdminArea)
+    stmt = select_incidents(
+        flt,
+        Incident.id,
+        Incident.reference,
+        Incident.date_start,
+        Incident.place_name,
+        area.name,
+        Incident.event_type,
+        Incident.sub_event_type,
+        Incident.killed,
+        Incident.verification,
+        Incident.sensitivity,
+        Incident.title,
+        col.label("sort_value"),
+    ).outerjoin(area, area.id == func.coalesce(Incident.admin3_id, Incident.admin2_id))
+    if after is not None:
+        if descending:
+            stmt = stmt.where(
+                or_(col < after.value, and_(col == after.value, Incident.id < after.id))
+            )
+        else:
+            stmt = stmt.where(
+                or_(col > after.value, and_(col == after.value, Incident.id > after.id))
+            )
+    order = (col.desc(), Incident.id.desc()) if descending else (col.asc(), Incident.id.asc())
+    result = session.execute(stmt.order_by(*order).limit(limit + 1)).all()
+    rows = [
+        IncidentRow(
+            r[0],
+            r[1],
+            _as_date(r[2]),
+            r[3] or "",
+            r[4] or "",
+            r[5],
+            r[6],
+            int(r[7] or 0),
+            _enum_value(r[8]),
+            _enum_value(r[9]),
+            r[10] or "",
+        )
+        for r in result[:limit]
+    ]
+    next_key = None
+    if len(result) > limit:
+        last = result[limit - 1]
+        next_key = PageKey(last[-1], last[0])
+    return rows, next_key
+
+
+def _enum_value(value: Any) -> str:
+    return str(getattr(value, "value", value) or "")

@@ -53,7 +53,7 @@ def pg_url() -> Iterator[str]:
 def filters(project: Project) -> list[IncidentFilter]:
     with project.session() as s:
         kachin = resolve_region(s, "Kachin")
-        hpakant = resolve_region(s, "Hpakant")
+        hpakant = resolve_region(s, "Hpakan")  # a spelling variant: the alias path
         sr1 = resolve_region(s, "Special Region 1")
     return [
         IncidentFilter(),

@@ -1,0 +1,752 @@
+"""The incident form: every field of an incident, checked as the user types.
+
+The form edits an :class:`~sitrep.editing.draft.IncidentDraft`; saving goes through a
+``save`` callable the host passes in (the main window's, which also records undo).
+While the user edits, the draft is autosaved to the draft store so that a crash or a
+killed process loses nothing; saving or discarding the form removes that file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import logging
+import uuid
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from sitrep.editing.catalogue import Catalogue
+from sitrep.editing.draft import IncidentDraft, Problem, check_draft
+from sitrep.editing.draft_store import DraftStore
+from sitrep.errors import SitrepError
+from sitrep.model import Blob
+from sitrep.model.enums import (
+    SENSITIVE_FIELDS,
+    DatePrecision,
+    LocationPrecision,
+    ReviewStatus,
+    Sensitivity,
+    Verification,
+)
+from sitrep.places.search import PlaceHit, add_place, search_places
+from sitrep.store import Project
+from sitrep.ui.attachment_list import AttachmentList
+from sitrep.ui.form_rows import ActorRow, CasualtyRow, RowList, SourceRow, enum_combo, set_combo
+from sitrep.ui.marks import INVALID_STYLE, mark_invalid
+from sitrep.ui.place_field import AddPlaceDialog, PlaceField, area_combo
+from sitrep.ui.prompts import Prompts
+from sitrep.ui.widgets import as_slot, date_edit
+
+log = logging.getLogger(__name__)
+
+SaveDraft = Callable[[IncidentDraft], uuid.UUID]
+ReportError = Callable[[QWidget, BaseException], None]
+
+ROW_FIELDS = {
+    "actor_name": "actors",
+    "actor_role": "actors",
+    "casualty_low": "casualties",
+    "casualty_best": "casualties",
+    "casualty_high": "casualties",
+    "casualty_outcome": "casualties",
+    "source_name": "sources",
+    "source_published": "sources",
+}
+
+
+def _qdate(text: str, fallback: dt.date) -> QDate:
+    try:
+        value = dt.date.fromisoformat(text)
+    except ValueError:
+        value = fallback
+    return QDate(value.year, value.month, value.day)
+
+
+def _stacked(*widgets: QWidget) -> QWidget:
+    """Widgets one above the other in one form cell (a field and its hint)."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return box
+
+
+def _iso(date: QDate) -> str:
+    return dt.date(date.year(), date.month(), date.day()).isoformat()
+
+
+class IncidentForm(QWidget):
+    saved = Signal(object)  # uuid of the saved incident
+    closed = Signal()
+    pickLocationRequested = Signal()  # the user wants to click the place on the map
+
+    def __init__(
+        self,
+        project: Project,
+        catalogue: Catalogue,
+        *,
+        save: SaveDraft,
+        prompts: Prompts,
+        report_error: ReportError,
+        drafts: DraftStore | None = None,
+        draft_key: str | None = None,
+        autosave_ms: int = 1500,
+        today: Callable[[], dt.date] = dt.date.today,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.catalogue = catalogue
+        self._save = save
+        self._prompts = prompts
+        self._report_error = report_error
+        self._drafts = drafts
+        self.draft_key = draft_key or DraftStore.new_key()
+        self._today = today
+        self._draft = IncidentDraft(author=project.user)
+        self._loading = False
+        self.dirty = False
+        self._tried_save = False
+        self._place_id: str | None = None
+        self.problems: list[Problem] = []
+        self._last_start = QDate()
+        self.add_place_dialog: AddPlaceDialog | None = None
+        self.fields: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        self._error_rows: dict[str, QFormLayout] = {}
+        self.setStyleSheet(INVALID_STYLE)
+        self.setWindowTitle("New incident")
+        self.resize(1200, 860)
+        self._autosave = QTimer(self, singleShot=True, interval=autosave_ms)
+        self._autosave.timeout.connect(self.autosave)
+        self._build()
+        self.set_draft(self._draft)
+        QShortcut(QKeySequence.StandardKey.Save, self, as_slot(self.save)).setContext(
+            Qt.ShortcutContext.WidgetWithChildrenShortcut
+        )
+
+    # ================================================================= layout
+    def _field(self, form: QFormLayout, label: str, name: str, widget: QWidget) -> QWidget:
+        form.addRow(label, widget)
+        error = QLabel()
+        error.setProperty("role", "error")
+        error.setWordWrap(True)
+        error.setVisible(False)
+        form.addRow("", error)
+        form.setRowVisible(error, False)
+        self._error_rows[name] = form
+        self.fields[name] = widget
+        self.errors[name] = error
+        return widget
+
+    def _section_error(self, name: str, layout: QVBoxLayout) -> None:
+        error = QLabel()
+        error.setProperty("role", "error")
+        error.setWordWrap(True)
+        error.setVisible(False)
+        layout.addWidget(error)
+        self.errors[name] = error
+
+    def _build(self) -> None:
+        cat = self.catalogue
+        self.header = QLabel()
+        self.header.setStyleSheet("font-size: 15px; font-weight: bold")
+
+        # ---- what
+        what = QGroupBox("What happened")
+        fw = QFormLayout(what)
+        self.title = QLineEdit()
+        self.title.setPlaceholderText("Short title, e.g. Blast at Lone Khin jade mine")
+        self._field(fw, "&Title", "title", self.title)
+        self.local_type = QComboBox()
+        self.local_type.addItem("(none)", "")
+        for opt in cat.local_types:
+            self.local_type.addItem(opt.name, opt.name)
+            self.local_type.setItemData(
+                self.local_type.count() - 1,
+                f"ACLED: {opt.sub_event_type}. {opt.hint}",
+                Qt.ItemDataRole.ToolTipRole,
+            )
+        self.local_hint = QLabel()
+        self.local_hint.setProperty("role", "hint")
+        self.local_hint.setWordWrap(True)
+        self.local_hint.setVisible(False)
+        self._field(fw, "&Local type", "local_type", _stacked(self.local_type, self.local_hint))
+        self.fields["local_type"] = self.local_type
+        self.event_type = QComboBox()
+        self.event_type.addItem("(choose)", "")
+        for name in cat.event_types:
+            self.event_type.addItem(name, name)
+        self._field(fw, "&Event type", "event_type", self.event_type)
+        self.sub_event_type = QComboBox()
+        self._field(fw, "S&ub-event type", "sub_event_type", self.sub_event_type)
+        self.civilian_targeting = QCheckBox("Civilians were the target")
+        fw.addRow("", self.civilian_targeting)
+        self.weapons = QLineEdit()
+        self.weapons.setPlaceholderText("e.g. artillery, drone — separated by commas")
+        fw.addRow("Weapons", self.weapons)
+        self.impacts = QLineEdit()
+        self.impacts.setPlaceholderText("e.g. houses, mine sites, aid suspended")
+        fw.addRow("Impacts", self.impacts)
+
+        # ---- when
+        when = QGroupBox("When")
+        fd = QFormLayout(when)
+        self.date_start = date_edit()
+        self.date_end = date_edit()
+        self._field(fd, "&Date", "date_start", self.date_start)
+        self._field(fd, "Until", "date_end", self.date_end)
+        self.time_local = QLineEdit()
+        self.time_local.setPlaceholderText("HH:MM, local time (optional)")
+        self.time_local.setMaximumWidth(180)
+        self._field(fd, "Time", "time_local", self.time_local)
+        self.date_precision = QComboBox()
+        for dp in DatePrecision:
+            self.date_precision.addItem(dp.label, int(dp))
+        fd.addRow("Date known to", self.date_precision)
+
+        # ---- where
+        where = QGroupBox("Where")
+        fp = QFormLayout(where)
+        self.place = PlaceField(self._search_places)
+        self._field(fp, "&Place", "place_name", self.place)
+        coords = QWidget()
+        cl = QHBoxLayout(coords)
+        cl.setContentsMargins(0, 0, 0, 0)
+        self.lat = QLineEdit()
+        self.lat.setPlaceholderText("latitude, e.g. 25.6612")
+        self.lon = QLineEdit()
+        self.lon.setPlaceholderText("longitude, e.g. 96.2810")
+        cl.addWidget(self.lat)
+        cl.addWidget(self.lon)
+        self.pick_button = QPushButton("Pick on map")
+        self.pick_button.setToolTip("Click the location on the map; its coordinates fill in")
+        self.pick_button.clicked.connect(self.pickLocationRequested)
+        self.pick_button.setVisible(False)  # shown by the host when a map can pick
+        cl.addWidget(self.pick_button)
+        fp.addRow("Coordinates", coords)
+        for name, widget in (("latitude", self.lat), ("longitude", self.lon)):
+            error = QLabel()
+            error.setProperty("role", "error")
+            error.setWordWrap(True)
+            error.setVisible(False)
+            fp.addRow("", error)
+            fp.setRowVisible(error, False)
+            self._error_rows[name] = fp
+            self.fields[name] = widget
+            self.errors[name] = error
+        self.location_precision = QComboBox()
+        for lp in LocationPrecision:
+            self.location_precision.addItem(lp.label, int(lp))
+        fp.addRow("Location is", self.location_precision)
+        self.area = area_combo(cat.areas)
+        self.area_path = QLabel()
+        self.area_path.setProperty("role", "hint")
+        self._field(fp, "Admin &area", "area", _stacked(self.area, self.area_path))
+        self.fields["area"] = self.area
+        self.country = QLineEdit()
+        self.country.setPlaceholderText("ISO code, from the area if empty")
+        self.country.setMaximumWidth(220)
+        fp.addRow("Country", self.country)
+
+        # ---- status
+        status = QGroupBox("Trust and workflow")
+        fs = QFormLayout(status)
+        self.verification = enum_combo([v.value for v in Verification])
+        self._field(fs, "&Verification", "verification", self.verification)
+        self.sensitivity = enum_combo([s.value for s in Sensitivity])
+        self._field(fs, "Sensiti&vity", "sensitivity", self.sensitivity)
+        sens = QWidget()
+        sl = QGridLayout(sens)
+        sl.setContentsMargins(0, 0, 0, 0)
+        self.sensitive_fields: dict[str, QCheckBox] = {}
+        for i, name in enumerate(SENSITIVE_FIELDS):
+            box = QCheckBox(name.replace("_", " "))
+            self.sensitive_fields[name] = box
+            sl.addWidget(box, i // 3, i % 3)
+        fs.addRow("Sensitive", sens)
+        self.review_status = enum_combo([r.value for r in ReviewStatus])
+        self._field(fs, "Re&view", "review_status", self.review_status)
+        self.author = QLineEdit()
+        fs.addRow("Author", self.author)
+
+        # ---- right column
+        actors_box = QGroupBox("Actors")
+        al = QVBoxLayout(actors_box)
+        self.actors: RowList = RowList(lambda: ActorRow(cat.actors), "Add &actor")
+        al.addWidget(self.actors)
+        self._section_error("actors", al)
+        harm_box = QGroupBox("Casualties (one row per outcome × affiliation)")
+        hl = QVBoxLayout(harm_box)
+        self.casualties: RowList = RowList(CasualtyRow, "Add &casualty row")
+        hl.addWidget(self.casualties)
+        self._section_error("casualties", hl)
+        sources_box = QGroupBox("Sources (Admiralty grading: reliability A–F, credibility 1–6)")
+        srl = QVBoxLayout(sources_box)
+        self.sources: RowList = RowList(SourceRow, "Add &source")
+        srl.addWidget(self.sources)
+        self._section_error("sources", srl)
+        narrative_box = QGroupBox("Narrative")
+        nl = QVBoxLayout(narrative_box)
+        self.narrative = QPlainTextEdit()
+        self.narrative.setTabChangesFocus(True)
+        self.narrative.setPlaceholderText("What happened, as the sources tell it.")
+        self.narrative.setMinimumHeight(110)
+        nl.addWidget(self.narrative)
+        attach_box = QGroupBox("Attachments")
+        atl = QVBoxLayout(attach_box)
+        self.attachments = AttachmentList(self._load_blob)
+        self.attachments.view.setMaximumHeight(150)
+        self.attachments.addRequested.connect(self._add_attachments)
+        self.attachments.captionRequested.connect(self._edit_caption)
+        atl.addWidget(self.attachments)
+        self._section_error("attachments", atl)
+
+        left = QVBoxLayout()
+        for group in (what, when, where, status):
+            left.addWidget(group)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        for group in (actors_box, harm_box, sources_box, narrative_box, attach_box):
+            right.addWidget(group)
+        right.addStretch(1)
+        body = QWidget()
+        grid = QHBoxLayout(body)
+        grid.addLayout(left, 4)
+        grid.addLayout(right, 5)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+
+        self.summary = QLabel()
+        self.summary.setProperty("role", "error")
+        self.summary.setWordWrap(True)
+        self.save_button = QPushButton("Save (Ctrl+S)")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(as_slot(self.save))
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(as_slot(self.close))
+        bar = QHBoxLayout()
+        bar.addWidget(self.summary, 1)
+        bar.addWidget(self.cancel_button)
+        bar.addWidget(self.save_button)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.header)
+        outer.addWidget(scroll, 1)
+        outer.addLayout(bar)
+
+        # ---- behaviour
+        self.local_type.currentIndexChanged.connect(self._local_type_changed)
+        self.event_type.currentIndexChanged.connect(self._event_type_changed)
+        self.sub_event_type.currentIndexChanged.connect(self._sub_type_changed)
+        self.place.placeChosen.connect(self._place_chosen)
+        self.place.textEdited.connect(self._place_edited)
+        self.place.add_button.clicked.connect(self.add_new_place)
+        self.area.currentIndexChanged.connect(self._area_changed)
+        self.date_start.dateChanged.connect(self._start_changed)
+        for edit in (self.lat, self.lon, self.time_local):
+            edit.editingFinished.connect(self._check_live)
+        for signal in (
+            self.title.textChanged,
+            self.weapons.textChanged,
+            self.impacts.textChanged,
+            self.time_local.textChanged,
+            self.lat.textChanged,
+            self.lon.textChanged,
+            self.country.textChanged,
+            self.author.textChanged,
+            self.place.edit.textChanged,
+            self.narrative.textChanged,
+            self.date_start.dateChanged,
+            self.date_end.dateChanged,
+            self.civilian_targeting.toggled,
+            self.actors.changed,
+            self.casualties.changed,
+            self.sources.changed,
+            self.attachments.changed,
+            *(c.currentIndexChanged for c in self._combos()),
+            *(b.toggled for b in self.sensitive_fields.values()),
+        ):
+            signal.connect(self._changed)
+        chain = [
+            self.title,
+            self.local_type,
+            self.event_type,
+            self.sub_event_type,
+            self.civilian_targeting,
+            self.weapons,
+            self.impacts,
+            self.date_start,
+            self.date_end,
+            self.time_local,
+            self.date_precision,
+            self.place.edit,
+            self.place.add_button,
+            self.lat,
+            self.lon,
+            self.location_precision,
+            self.area,
+            self.country,
+            self.verification,
+            self.sensitivity,
+            self.review_status,
+            self.author,
+            self.actors.add_button,
+            self.casualties.add_button,
+            self.sources.add_button,
+            self.narrative,
+            self.attachments.add_button,
+            self.save_button,
+        ]
+        for a, b in itertools.pairwise(chain):
+            QWidget.setTabOrder(a, b)
+
+    def _combos(self) -> list[QComboBox]:
+        return [
+            self.local_type,
+            self.event_type,
+            self.sub_event_type,
+            self.date_precision,
+            self.location_precision,
+            self.area,
+            self.verification,
+            self.sensitivity,
+            self.review_status,
+        ]
+
+    # ================================================================= services
+    def _search_places(self, text: str) -> list[PlaceHit]:
+        with self.project.session() as s:
+            return search_places(s, text, 15)
+
+    def _create_place(
+        self,
+        name: str,
+        lat: float | None,
+        lon: float | None,
+        area_id: uuid.UUID | None,
+        alt_names: list[str],
+    ) -> PlaceHit:
+        with self.project.session() as s:
+            place = add_place(s, name, lat, lon, area_id=area_id, alt_names=alt_names)
+            place_id = place.id
+            hits = [h for h in search_places(s, name, 50) if h.place_id == place_id]
+        return hits[0]
+
+    def _load_blob(self, sha256: str) -> bytes | None:
+        with self.project.session() as s:
+            return s.scalar(select(Blob.data).where(Blob.sha256 == sha256))
+
+    # ================================================================= behaviour
+    def _changed(self, *_args: object) -> None:
+        if self._loading:
+            return
+        self.dirty = True
+        if self._drafts is not None:
+            self._autosave.start()
+        if self._tried_save:
+            self._check_live()
+
+    def _local_type_changed(self) -> None:
+        opt = self.catalogue.local_type(self.local_type.currentData() or "")
+        self.local_hint.setVisible(opt is not None)
+        if opt is None:
+            self.local_hint.setText("")
+            return
+        self.local_hint.setText(
+            f"Coded as ACLED {opt.event_type} › {opt.sub_event_type}. {opt.hint}"
+        )
+        set_combo(self.event_type, opt.event_type)
+        set_combo(self.sub_event_type, opt.sub_event_type)
+
+    def _event_type_changed(self) -> None:
+        current = self.sub_event_type.currentData()
+        self.sub_event_type.blockSignals(True)
+        self.sub_event_type.clear()
+        self.sub_event_type.addItem("(choose)", "")
+        for sub in self.catalogue.event_types.get(self.event_type.currentData() or "", []):
+            self.sub_event_type.addItem(sub, sub)
+        index = self.sub_event_type.findData(current)
+        self.sub_event_type.setCurrentIndex(max(index, 0))
+        self.sub_event_type.blockSignals(False)
+        self._sub_type_changed()
+
+    def _sub_type_changed(self) -> None:
+        opt = self.catalogue.local_type(self.local_type.currentData() or "")
+        if opt is not None and opt.sub_event_type != self.sub_event_type.currentData():
+            self.local_type.blockSignals(True)
+            self.local_type.setCurrentIndex(0)
+            self.local_type.blockSignals(False)
+            self.local_hint.setText("")
+
+    def _place_chosen(self, hit: PlaceHit) -> None:
+        self._place_id = str(hit.place_id) if hit.place_id else None
+        if hit.lat is not None and hit.lon is not None:
+            self.lat.setText(f"{hit.lat:.6f}".rstrip("0").rstrip("."))
+            self.lon.setText(f"{hit.lon:.6f}".rstrip("0").rstrip("."))
+        area_id = hit.deepest_area_id
+        if area_id is not None:
+            self.area.setCurrentIndex(max(self.area.findData(str(area_id)), 0))
+        if hit.country_iso and not self.country.text():
+            self.country.setText(hit.country_iso)
+        self._check_live()
+
+    def set_location(self, lat: float, lon: float) -> None:
+        """Coordinates picked on the map (rounded to about 1 m)."""
+        self.lat.setText(f"{lat:.5f}".rstrip("0").rstrip("."))
+        self.lon.setText(f"{lon:.5f}".rstrip("0").rstrip("."))
+        self._check_live()
+
+    def _place_edited(self, _text: str) -> None:
+        self._place_id = None
+
+    def add_new_place(self) -> None:
+        dialog = AddPlaceDialog(
+            self._create_place,
+            self.catalogue.areas,
+            name=self.place.text(),
+            lat=self.lat.text(),
+            lon=self.lon.text(),
+            area_id=uuid.UUID(self.area.currentData()) if self.area.currentData() else None,
+            parent=self,
+        )
+        self.add_place_dialog = dialog  # reachable for tests while it is open
+        if dialog.exec() and dialog.hit is not None:
+            self.place.choose(dialog.hit)
+
+    def _area_changed(self) -> None:
+        area = self.area.currentData()
+        path = self.catalogue.area_path(uuid.UUID(area) if area else None)
+        self.area_path.setText(" › ".join(a.ref.name for a in path))
+
+    def _start_changed(self, date: QDate) -> None:
+        """The end date follows the start until the user sets it apart."""
+        if self.date_end.date() < date or self.date_end.date() == self._last_start:
+            self.date_end.setDate(date)
+        self._last_start = date
+
+    def _add_attachments(self) -> None:
+        paths = self._prompts.attachments(self)
+        if paths:
+            self.attachments.add_files(paths)
+
+    def _edit_caption(self, row: int) -> None:
+        item = self.attachments.items[row]
+        caption = self._prompts.text(
+            self, "Attachment caption", f"What does {item.filename} show?", item.caption
+        )
+        if caption is not None:
+            self.attachments.set_caption(row, caption.strip())
+
+    # ================================================================= draft
+    def draft(self) -> IncidentDraft:
+        d = self._draft
+        return IncidentDraft(
+            incident_id=d.incident_id,
+            base_version=d.base_version,
+            reference=d.reference,
+            title=self.title.text().strip(),
+            narrative=self.narrative.toPlainText(),
+            date_start=_iso(self.date_start.date()),
+            date_end=_iso(self.date_end.date()),
+            time_local=self.time_local.text().strip(),
+            date_precision=self.date_precision.currentData(),
+            place_id=self._place_id,
+            place_name=self.place.text().strip(),
+            lat=self.lat.text().strip(),
+            lon=self.lon.text().strip(),
+            location_precision=self.location_precision.currentData(),
+            country_iso=self.country.text().strip(),
+            area_id=self.area.currentData() or None,
+            event_type=self.event_type.currentData() or "",
+            sub_event_type=self.sub_event_type.currentData() or "",
+            local_type=self.local_type.currentData() or "",
+            weapons=[w.strip() for w in self.weapons.text().split(",") if w.strip()],
+            impacts=[w.strip() for w in self.impacts.text().split(",") if w.strip()],
+            civilian_targeting=self.civilian_targeting.isChecked(),
+            verification=self.verification.currentData(),
+            sensitivity=self.sensitivity.currentData(),
+            sensitive_fields=[n for n, b in self.sensitive_fields.items() if b.isChecked()],
+            review_status=self.review_status.currentData(),
+            author=self.author.text().strip(),
+            actors=self.actors.values(),
+            casualties=self.casualties.values(),
+            sources=self.sources.values(),
+            attachments=self.attachments.values(),
+        )
+
+    def set_draft(self, draft: IncidentDraft, *, dirty: bool = False) -> None:
+        self._loading = True
+        try:
+            self._draft = draft
+            today = self._today()
+            self.header.setText(
+                f"{draft.reference} — {draft.title or draft.place_name}"
+                if draft.reference
+                else "New incident"
+            )
+            self.setWindowTitle(
+                f"Incident {draft.reference}" if draft.reference else "New incident"
+            )
+            self.title.setText(draft.title)
+            set_combo(self.event_type, draft.event_type)
+            self._event_type_changed()
+            set_combo(self.sub_event_type, draft.sub_event_type)
+            set_combo(self.local_type, draft.local_type)
+            self._local_type_changed()
+            self.civilian_targeting.setChecked(draft.civilian_targeting)
+            self.weapons.setText(", ".join(draft.weapons))
+            self.impacts.setText(", ".join(draft.impacts))
+            self.date_start.setDate(_qdate(draft.date_start, today))
+            self._last_start = self.date_start.date()
+            self.date_end.setDate(_qdate(draft.date_end or draft.date_start, today))
+            self.time_local.setText(draft.time_local)
+            set_combo(self.date_precision, int(draft.date_precision))
+            self.place.set_text(draft.place_name)
+            self._place_id = draft.place_id
+            self.lat.setText(draft.lat)
+            self.lon.setText(draft.lon)
+            set_combo(self.location_precision, int(draft.location_precision))
+            self.area.setCurrentIndex(max(self.area.findData(draft.area_id or None), 0))
+            self._area_changed()
+            self.country.setText(draft.country_iso)
+            set_combo(self.verification, draft.verification)
+            set_combo(self.sensitivity, draft.sensitivity)
+            for name, box in self.sensitive_fields.items():
+                box.setChecked(name in draft.sensitive_fields)
+            set_combo(self.review_status, draft.review_status)
+            self.author.setText(draft.author)
+            self.actors.set_values(draft.actors)
+            self.casualties.set_values(draft.casualties)
+            self.sources.set_values(draft.sources)
+            self.narrative.setPlainText(draft.narrative)
+            self.attachments.set_values(draft.attachments)
+        finally:
+            self._loading = False
+        self.dirty = dirty
+        self.show_problems([])
+        if dirty and self._drafts is not None:
+            self.autosave()
+
+    def autosave(self) -> None:
+        if self._drafts is None:
+            return
+        try:
+            self._drafts.save(self.draft_key, self.draft(), self.project.location)
+        except OSError as exc:  # a full disk must not stop the user typing
+            log.warning("could not autosave the draft: %s", exc)
+
+    # ================================================================= checking
+    def show_problems(self, problems: list[Problem]) -> None:
+        by_field: dict[str, list[str]] = {}
+        for p in problems:
+            if p.field in ROW_FIELDS:
+                section = ROW_FIELDS[p.field]
+                row_no = p.row if p.row is not None else 0
+                by_field.setdefault(section, []).append(f"Row {row_no + 1}: {p.message}")
+            else:
+                key = p.field if p.field in self.errors else "title"
+                by_field.setdefault(key, []).append(p.message)
+        for name, label in self.errors.items():
+            messages = by_field.get(name, [])
+            label.setText("\n".join(messages))
+            if name in self._error_rows:
+                self._error_rows[name].setRowVisible(label, bool(messages))
+            else:
+                label.setVisible(bool(messages))
+            if name in self.fields:
+                mark_invalid(self.fields[name], "\n".join(messages) or None)
+        for section in ("actors", "casualties", "sources"):
+            for i, row in enumerate(getattr(self, section).rows):
+                row.clear_marks()
+                for p in problems:
+                    if ROW_FIELDS.get(p.field) == section and p.row == i:
+                        row.mark(p.field, p.message)
+        if problems:
+            n = len(problems)
+            self.summary.setText(
+                f"{n} problem{'s' if n > 1 else ''} to fix before saving: {problems[0].message}"
+            )
+        else:
+            self.summary.setText("")
+        self.problems = problems
+
+    def _check_live(self) -> None:
+        draft = self.draft()
+        problems = check_draft(draft, self.catalogue.sub_event_types)
+        if not self._tried_save:  # before a save attempt, only judge fields already typed
+            typed = {"latitude", "longitude", "time_local", "date_end"}
+            problems = [p for p in problems if p.field in typed]
+        self.show_problems(problems)
+
+    def focus_first_problem(self) -> None:
+        if not self.problems:
+            return
+        p = self.problems[0]
+        widget = self.fields.get(p.field)
+        if widget is None and p.field in ROW_FIELDS:
+            rows = getattr(self, ROW_FIELDS[p.field]).rows
+            if p.row is not None and p.row < len(rows):
+                widget = rows[p.row].fields.get(p.field)
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # ================================================================= saving
+    def save(self) -> bool:
+        self._tried_save = True
+        draft = self.draft()
+        problems = check_draft(draft, self.catalogue.sub_event_types)
+        self.show_problems(problems)
+        if problems:
+            self.focus_first_problem()
+            return False
+        try:
+            incident_id = self._save(draft)
+        except SitrepError as exc:
+            field = getattr(exc, "field", None)
+            if field:
+                self.show_problems([Problem(field, str(exc))])
+                self.focus_first_problem()
+            else:
+                self._report_error(self, exc)
+            return False
+        if self._drafts is not None:
+            self._autosave.stop()
+            self._drafts.discard(self.draft_key)
+        self.dirty = False
+        self.saved.emit(incident_id)
+        self.close()
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.dirty and not self._prompts.confirm(
+            self, "Discard changes?", "This incident has changes that are not saved. Discard them?"
+        ):
+            event.ignore()
+            return
+        self._autosave.stop()
+        if self._drafts is not None:
+            self._drafts.discard(self.draft_key)
+        self.dirty = False
+        event.accept()
+        self.closed.emit()

@@ -1,0 +1,230 @@
+"""The incident table model: pages of rows from the query layer, fetched as the user scrolls.
+
+A project of a million incidents opens on its first page (200 rows, one indexed query);
+Qt asks for more through ``canFetchMore``/``fetchMore`` when the view nears the end.
+Sorting restarts paging in the new order. The total is counted separately and only
+when asked, so a slow count never delays the first rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from sitrep.store import Project
+from sitrep.store.queries import (
+    IncidentFilter,
+    IncidentRow,
+    PageKey,
+    count_incidents,
+    incident_page,
+)
+
+log = logging.getLogger(__name__)
+
+IncidentIdRole = Qt.ItemDataRole.UserRole + 1
+SortValueRole = Qt.ItemDataRole.UserRole + 2
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    sort_key: str | None
+    numeric: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("Reference", "reference"),
+    Column("Date", "date"),
+    Column("Place", "place"),
+    Column("Area", None),
+    Column("Type", "event_type"),
+    Column("Sub-type", "sub_event_type"),
+    Column("Killed", "killed", numeric=True),
+    Column("Verification", "verification"),
+    Column("Title", "title"),
+)
+(
+    COL_REFERENCE,
+    COL_DATE,
+    COL_PLACE,
+    COL_AREA,
+    COL_TYPE,
+    COL_SUB_TYPE,
+    COL_KILLED,
+    COL_VERIFICATION,
+    COL_TITLE,
+) = range(len(COLUMNS))
+
+
+def _cell(row: IncidentRow, column: int) -> Any:
+    return (
+        row.reference,
+        row.date_start.isoformat(),
+        row.place_name,
+        row.area_name,
+        row.event_type,
+        row.sub_event_type,
+        row.killed,
+        row.verification,
+        row.title,
+    )[column]
+
+
+class IncidentTableModel(QAbstractTableModel):
+    def __init__(self, project: Project, *, page_size: int = 200, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.page_size = page_size
+        self._filter = IncidentFilter()
+        self._rows: list[IncidentRow] = []
+        self._next: PageKey | None = None
+        self._sort_key = "date"
+        self._descending = True
+        self._total: int | None = None
+        self._row_of: dict[uuid.UUID, int] = {}
+
+    # ------------------------------------------------------------ loading
+    def set_filter(self, flt: IncidentFilter) -> None:
+        self._filter = flt
+        self.reload()
+
+    def current_filter(self) -> IncidentFilter:
+        return self._filter
+
+    def reload(self, *, keep_rows: int = 0) -> None:
+        """Read the first page again (and more, up to ``keep_rows``, after an edit)."""
+        self.beginResetModel()
+        self._rows, self._next, self._total, self._row_of = [], None, None, {}
+        self._load_page(first=True)
+        while self._next is not None and len(self._rows) < keep_rows:
+            self._load_page()
+        self.endResetModel()
+
+    def _query_page(self, after: PageKey | None) -> tuple[list[IncidentRow], PageKey | None]:
+        with self.project.session() as s:
+            return incident_page(
+                s,
+                self._filter,
+                sort=self._sort_key,
+                descending=self._descending,
+                after=after,
+                limit=self.page_size,
+            )
+
+    def _append(self, rows: list[IncidentRow], nxt: PageKey | None) -> None:
+        start = len(self._rows)
+        self._rows.extend(rows)
+        for i, row in enumerate(rows, start):
+            self._row_of[row.id] = i
+        self._next = nxt
+
+    def _load_page(self, *, first: bool = False) -> None:
+        self._append(*self._query_page(None if first else self._next))
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._next is not None
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._next is None:
+            return
+        rows, nxt = self._query_page(self._next)
+        if not rows:
+            self._next = None
+            return
+        start = len(self._rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+        self._append(rows, nxt)
+        self.endInsertRows()
+
+    def total(self) -> int:
+        """All incidents matching the filter (counted once per filter, on demand)."""
+        if self._total is None:
+            if self._next is None:
+                self._total = len(self._rows)
+            else:
+                with self.project.session() as s:
+                    self._total = count_incidents(s, self._filter)
+        return self._total
+
+    # ------------------------------------------------------------ lookup
+    def incident_id(self, row: int) -> uuid.UUID | None:
+        return self._rows[row].id if 0 <= row < len(self._rows) else None
+
+    def row_of(self, incident_id: uuid.UUID, *, fetch_pages: int = 0) -> int | None:
+        """The row showing an incident, fetching up to ``fetch_pages`` more pages to find it."""
+        for _ in range(fetch_pages + 1):
+            row = self._row_of.get(incident_id)
+            if row is not None or not self.canFetchMore():
+                return row
+            if fetch_pages:
+                self.fetchMore()
+        return self._row_of.get(incident_id)
+
+    def loaded_rows(self) -> int:
+        return len(self._rows)
+
+    # ------------------------------------------------------------ Qt model
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = _cell(row, column)
+            return str(value) if column == COL_KILLED else value
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.title or row.place_name
+        if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[column].numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == IncidentIdRole:
+            return row.id
+        if role == SortValueRole:
+            return _cell(row, column)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            return COLUMNS[section].title
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        key = COLUMNS[column].sort_key
+        if key is None:
+            return
+        self._sort_key = key
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    def sort_state(self) -> tuple[str, bool]:
+        return self._sort_key, self._descending

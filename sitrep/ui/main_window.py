@@ -1,0 +1,508 @@
+"""The main window: filter bar, incident table and detail pane, map and timeline.
+
+Everything it needs comes in through the constructor (project, settings, draft store,
+prompts, pane factories), so tests build it on a temporary project and settings file.
+The panes talk through three things only: ``filterChanged``, ``incidentSelected`` and
+:meth:`MainWindow.select_incident` (see :mod:`sitrep.ui.panes`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sitrep.editing.catalogue import Catalogue, load_catalogue
+from sitrep.editing.draft import IncidentDraft, duplicate_draft
+from sitrep.editing.draft_store import DraftStore, StoredDraft
+from sitrep.editing.save import load_draft
+from sitrep.errors import SitrepError
+from sitrep.store import Project
+from sitrep.store.queries import IncidentFilter
+from sitrep.ui.counter import BackgroundCounter
+from sitrep.ui.crash import show_error
+from sitrep.ui.detail_pane import DetailPane
+from sitrep.ui.filter_bar import FilterBar
+from sitrep.ui.incident_form import IncidentForm
+from sitrep.ui.incident_table import COL_DATE, IncidentTableModel
+from sitrep.ui.panes import PaneFactories, make_pane
+from sitrep.ui.prompts import Prompts
+from sitrep.ui.settings import AppSettings
+from sitrep.ui.undo import IncidentEditing
+from sitrep.ui.widgets import as_slot
+
+log = logging.getLogger(__name__)
+
+ReportError = Callable[[QWidget | None, BaseException], None]
+
+
+class MainWindow(QMainWindow):
+    filterChanged = Signal(object)  # IncidentFilter
+    incidentSelected = Signal(object)  # uuid.UUID | None
+    # asked of whoever runs the app (sitrep.ui.app), which owns the project switch
+    openProjectRequested = Signal()
+    newProjectRequested = Signal()
+    openDemoRequested = Signal()
+    closeProjectRequested = Signal()
+
+    def __init__(
+        self,
+        project: Project,
+        settings: AppSettings,
+        *,
+        drafts: DraftStore | None = None,
+        prompts: Prompts | None = None,
+        report_error: ReportError = show_error,
+        panes: PaneFactories | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
+        autosave_ms: int = 1500,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.settings = settings
+        self.drafts = drafts
+        self.prompts = prompts or Prompts()
+        self._report_error = report_error
+        self._today = today
+        self._autosave_ms = autosave_ms
+        self.forms: list[IncidentForm] = []
+        self.catalogue: Catalogue = self._load_catalogue()
+        self.undo_stack = self._make_undo_stack()
+        self.editing = IncidentEditing(project, self.undo_stack, self.report_error, self)
+        self.editing.incidentsChanged.connect(self._incidents_changed)
+        self._selected: uuid.UUID | None = None
+        self._location_picker: QWidget | None = None
+        self._picking_form: IncidentForm | None = None
+        self.setWindowTitle(f"{project.setting('name') or project.name} — Sitrep")
+        self._build(panes or PaneFactories())
+        self._build_actions()
+        self._restore_layout()
+        self.model.set_filter(self.filter_bar.current_filter())
+        self._after_reload()
+
+    def _load_catalogue(self) -> Catalogue:
+        with self.project.session() as s:
+            return load_catalogue(s)
+
+    def _make_undo_stack(self) -> QUndoStack:
+        stack = QUndoStack(self)
+        stack.setUndoLimit(200)
+        return stack
+
+    # ================================================================= building
+    def _build(self, panes: PaneFactories) -> None:
+        self.filter_bar = FilterBar(
+            self.catalogue.areas,
+            list(self.catalogue.event_types),
+            custom_regions=self.catalogue.custom_regions,
+            today=self._today,
+        )
+        self.filter_bar.filterChanged.connect(self._filter_changed)
+
+        self.model = IncidentTableModel(self.project, parent=self)
+        self.table = QTableView()
+        self.table.setObjectName("incidentTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(COL_DATE, Qt.SortOrder.DescendingOrder)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        for column, width in enumerate((112, 82, 100, 90, 150, 170, 52, 100)):
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.doubleClicked.connect(as_slot(self.edit_selected))
+        self.detail = DetailPane(self.project)
+
+        self.map_pane = make_pane(panes.map, self.project, "Map")
+        self.timeline_pane = make_pane(panes.timeline, self.project, "Timeline")
+        self.report_pane = make_pane(panes.report_editor, self.project, "Situation reports")
+        for pane in (self.map_pane, self.timeline_pane, self.report_pane):
+            self._connect_pane(pane)
+
+        self.left_split = QSplitter(Qt.Orientation.Vertical)
+        self.left_split.setObjectName("leftSplit")
+        self.left_split.addWidget(self.table)
+        self.left_split.addWidget(self.detail)
+        self.left_split.setSizes([520, 280])
+        self.right_split = QSplitter(Qt.Orientation.Vertical)
+        self.right_split.setObjectName("rightSplit")
+        self.right_split.addWidget(self.map_pane)
+        self.right_split.addWidget(self.timeline_pane)
+        self.right_split.setSizes([560, 220])
+        self.main_split = QSplitter(Qt.Orientation.Horizontal)
+        self.main_split.setObjectName("mainSplit")
+        self.main_split.addWidget(self.left_split)
+        self.main_split.addWidget(self.right_split)
+        self.main_split.setSizes([880, 520])
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.main_split, "&Incidents")
+        self.tabs.addTab(self.report_pane, "Situation &reports")
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self.count_label = QLabel()
+        self.counter = BackgroundCounter(self.project, self)
+        self.counter.counted.connect(self._show_count)
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.resize(1400, 860)
+
+    def _connect_pane(self, pane: QWidget) -> None:
+        if hasattr(pane, "set_filter"):
+            self.filterChanged.connect(pane.set_filter)
+            pane.set_filter(self.filter_bar.current_filter())
+        if hasattr(pane, "select_incident"):
+            self.incidentSelected.connect(pane.select_incident)
+        if hasattr(pane, "incidentSelected"):
+            pane.incidentSelected.connect(self.select_incident)
+        if hasattr(pane, "periodSelected"):
+            pane.periodSelected.connect(self.filter_bar.set_period)
+        if hasattr(pane, "locationPicked") and hasattr(pane, "start_pick"):
+            self._location_picker = pane
+            pane.locationPicked.connect(self._location_picked)
+
+    def _build_actions(self) -> None:
+        def action(
+            text: str,
+            slot: Callable[[], object],
+            shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+            tip: str = "",
+        ) -> QAction:
+            act = QAction(text, self)
+            if shortcut is not None:
+                act.setShortcut(shortcut)
+            act.setToolTip(tip or text.replace("&", ""))
+            act.triggered.connect(as_slot(slot))
+            self.addAction(act)
+            return act
+
+        self.new_action = action("&New incident", self.new_incident, QKeySequence.StandardKey.New)
+        self.edit_action = action("&Edit incident", self.edit_selected)
+        self.edit_action.setToolTip("Edit the selected incident (Enter in the table)")
+        for key in ("Return", "Enter"):  # only in the table: Enter elsewhere means other things
+            shortcut = QShortcut(QKeySequence(key), self.table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(as_slot(self.edit_selected))
+        self.duplicate_action = action(
+            "&Duplicate incident",
+            self.duplicate_selected,
+            "Ctrl+D",
+            "Enter a new incident like the selected one",
+        )
+        self.delete_action = action(
+            "De&lete incident", self.delete_selected, QKeySequence.StandardKey.Delete
+        )
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        # Ctrl+Y (Windows) and Ctrl+Shift+Z (elsewhere) both redo, whatever the platform says
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        self.addAction(self.undo_action)
+        self.addAction(self.redo_action)
+        self.search_action = action("&Search", self.filter_bar.focus_search, "Ctrl+F")
+        open_act = action("&Open project…", self.openProjectRequested.emit, "Ctrl+O")
+        new_proj = action("New &project…", self.newProjectRequested.emit)
+        demo = action("Open &demo project", self.openDemoRequested.emit)
+        close = action("&Close project", self.closeProjectRequested.emit, "Ctrl+W")
+        quit_act = action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        menu = self.menuBar().addMenu("&File")
+        for act in (new_proj, open_act, demo, close):
+            menu.addAction(act)
+        menu.addSeparator()
+        menu.addAction(quit_act)
+        menu = self.menuBar().addMenu("&Edit")
+        menu.addAction(self.undo_action)
+        menu.addAction(self.redo_action)
+        menu.addSeparator()
+        menu.addAction(self.search_action)
+        menu = self.menuBar().addMenu("&Incident")
+        for act in (self.new_action, self.edit_action, self.duplicate_action, self.delete_action):
+            menu.addAction(act)
+        toolbar = QToolBar("Incidents")
+        toolbar.setObjectName("incidentToolbar")
+        for act in (
+            self.new_action,
+            self.edit_action,
+            self.duplicate_action,
+            self.delete_action,
+            self.undo_action,
+            self.redo_action,
+        ):
+            toolbar.addAction(act)
+        self.addToolBar(toolbar)
+        self._update_actions()
+
+    # ================================================================= layout memory
+    def _restore_layout(self) -> None:
+        geometry = self.settings.state("main/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.state("main/state")
+        if state is not None:
+            self.restoreState(state)
+        for split in (self.main_split, self.left_split, self.right_split):
+            saved = self.settings.state(f"main/{split.objectName()}")
+            if saved is not None:
+                split.restoreState(saved)
+
+    def save_layout(self) -> None:
+        self.settings.set_state("main/geometry", self.saveGeometry())
+        self.settings.set_state("main/state", self.saveState())
+        for split in (self.main_split, self.left_split, self.right_split):
+            self.settings.set_state(f"main/{split.objectName()}", split.saveState())
+        self.settings.sync()
+
+    # ================================================================= filter + table
+    def _filter_changed(self, flt: IncidentFilter) -> None:
+        self.model.set_filter(flt)
+        self._after_reload()
+        self.filterChanged.emit(flt)
+
+    def current_filter(self) -> IncidentFilter:
+        return self.filter_bar.current_filter()
+
+    def _after_reload(self) -> None:
+        if self._selected is not None:
+            row = self.model.row_of(self._selected)
+            if row is not None:
+                self._select_row(row)
+            else:
+                self.table.clearSelection()
+        if self.model.canFetchMore():
+            self.count_label.setText("counting incidents…")
+            self.counter.request(self.model.current_filter())
+        else:  # everything is loaded: no need to ask the database
+            self._show_count(self.model.loaded_rows())
+
+    def _show_count(self, total: int) -> None:
+        self.count_label.setText(f"{total:,} incident{'s' if total != 1 else ''}")
+
+    def _incidents_changed(self, ids: list[uuid.UUID]) -> None:
+        self.model.reload(keep_rows=self.model.loaded_rows())
+        self._after_reload()
+        if self._selected is not None:
+            self.detail.show_incident(self._selected)
+        for pane in (self.map_pane, self.timeline_pane, self.report_pane):
+            refresh = getattr(pane, "refresh", None)
+            if callable(refresh):
+                refresh()
+        self._update_actions()
+
+    # ================================================================= selection
+    def selected_ids(self) -> list[uuid.UUID]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [i for i in (self.model.incident_id(r) for r in rows) if i is not None]
+
+    def _selection_changed(self) -> None:
+        ids = self.selected_ids()
+        current = ids[0] if ids else None
+        if current != self._selected:
+            self._selected = current
+            self.detail.show_incident(current)
+            self.incidentSelected.emit(current)
+        self._update_actions()
+
+    def select_incident(self, incident_id: object) -> None:
+        """Select an incident (from the map or timeline), loading pages to find its row."""
+        if not isinstance(incident_id, uuid.UUID):
+            incident_id = uuid.UUID(str(incident_id)) if incident_id else None
+        if incident_id is None:
+            self.table.clearSelection()
+            return
+        row = self.model.row_of(incident_id, fetch_pages=25)
+        if row is not None:
+            self._select_row(row)
+        else:  # not in the filtered table: still show it in full
+            self.table.clearSelection()
+            self._selected = incident_id
+            self.detail.show_incident(incident_id)
+            self.incidentSelected.emit(incident_id)
+
+    def _select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def _update_actions(self) -> None:
+        has = bool(self.selected_ids())
+        for act in (self.edit_action, self.duplicate_action, self.delete_action):
+            act.setEnabled(has)
+
+    # ================================================================= incidents
+    def open_form(
+        self,
+        draft: IncidentDraft | None = None,
+        *,
+        draft_key: str | None = None,
+        dirty: bool = False,
+    ) -> IncidentForm:
+        form = IncidentForm(
+            self.project,
+            self.catalogue,
+            save=self._save_draft,
+            prompts=self.prompts,
+            report_error=self._report_error,
+            drafts=self.drafts,
+            draft_key=draft_key,
+            autosave_ms=self._autosave_ms,
+            today=self._today,
+        )
+        form.setWindowFlag(Qt.WindowType.Window, True)
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        if draft is None:
+            draft = IncidentDraft(author=self.project.user, date_start=self._today().isoformat())
+        form.set_draft(draft, dirty=dirty)
+        form.saved.connect(self._form_saved)
+        if self._location_picker is not None:
+            form.pick_button.setVisible(True)
+            form.pickLocationRequested.connect(lambda f=form: self._start_pick(f))
+        form.closed.connect(lambda f=form: self._form_closed(f))
+        self.forms.append(form)
+        form.show()
+        form.raise_()
+        form.activateWindow()
+        form.title.setFocus()
+        return form
+
+    def _start_pick(self, form: IncidentForm) -> None:
+        if self._location_picker is None:
+            return
+        self._picking_form = form
+        self.raise_()
+        self.activateWindow()
+        self.statusBar().showMessage("Click the incident's location on the map.", 10000)
+        self._location_picker.start_pick()  # type: ignore[attr-defined]
+
+    def _location_picked(self, lat: float, lon: float) -> None:
+        form, self._picking_form = self._picking_form, None
+        if form is not None and form in self.forms:
+            form.set_location(lat, lon)
+            form.raise_()
+            form.activateWindow()
+
+    def _save_draft(self, draft: IncidentDraft) -> uuid.UUID:
+        new_id = self.editing.save(draft)
+        self._refresh_catalogue_actors()
+        return new_id
+
+    def _refresh_catalogue_actors(self) -> None:
+        self.catalogue = self._load_catalogue()
+
+    def _form_closed(self, form: IncidentForm) -> None:
+        if form in self.forms:
+            self.forms.remove(form)
+        if self._picking_form is form:
+            self._picking_form = None
+
+    def _form_saved(self, incident_id: uuid.UUID) -> None:
+        self.select_incident(incident_id)
+        self.statusBar().showMessage("Incident saved", 4000)
+
+    def new_incident(self) -> IncidentForm:
+        return self.open_form()
+
+    def edit_selected(self) -> IncidentForm | None:
+        ids = self.selected_ids()
+        if not ids:
+            return None
+        for form in self.forms:  # already open: bring it up
+            if form.draft().incident_id == str(ids[0]):
+                form.raise_()
+                form.activateWindow()
+                return form
+        try:
+            with self.project.session() as s:
+                draft = load_draft(s, ids[0])
+        except SitrepError as exc:
+            self.report_error(exc)
+            return None
+        return self.open_form(draft)
+
+    def duplicate_selected(self) -> IncidentForm | None:
+        ids = self.selected_ids()
+        if not ids:
+            return None
+        try:
+            with self.project.session() as s:
+                draft = duplicate_draft(load_draft(s, ids[0]))
+        except SitrepError as exc:
+            self.report_error(exc)
+            return None
+        return self.open_form(draft, dirty=True)
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        self.editing.delete(ids)
+        n = len(ids)
+        self.statusBar().showMessage(
+            f"Deleted {n} incident{'s' if n != 1 else ''}. Undo with Ctrl+Z.", 6000
+        )
+
+    def report_error(self, exc: BaseException) -> None:
+        self._report_error(self, exc)
+
+    # ================================================================= drafts
+    def offer_drafts(self) -> list[IncidentForm]:
+        """Offer back forms that were never saved or cancelled (a crash, a killed process)."""
+        if self.drafts is None:
+            return []
+        opened: list[IncidentForm] = []
+        for stored in self.drafts.drafts_for(self.project.location):
+            if self.prompts.confirm(self, "Recover unsaved incident?", _recover_text(stored)):
+                opened.append(self.open_form(stored.draft, draft_key=stored.key, dirty=True))
+            else:
+                self.drafts.discard(stored.key)
+        return opened
+
+    # ================================================================= closing
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for form in list(self.forms):
+            if not form.close():
+                event.ignore()
+                return
+        self.save_layout()
+        self.counter.wait()
+        event.accept()
+
+
+def _recover_text(stored: StoredDraft) -> str:
+    when = stored.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return (
+        f"An incident you were editing was not saved when Sitrep last closed:\n\n"
+        f"{stored.draft.describe()}\n(autosaved {when})\n\n"
+        "Open it again to finish it? Choosing No discards it."
+    )

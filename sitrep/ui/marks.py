@@ -1,0 +1,35 @@
+"""Marking a field as invalid: a red border and the plain message as its tooltip."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+INVALID_STYLE = """
+*[invalid="true"] { border: 2px solid #c0392b; border-radius: 3px; }
+QLabel[role="error"] { color: #c0392b; }
+QLabel[role="hint"] { color: #555; font-size: small; }
+"""
+
+
+def mark_invalid(widget: QWidget, message: str | None) -> None:
+    invalid = bool(message)
+    if bool(widget.property("invalid")) == invalid and (
+        not invalid or widget.toolTip() == message
+    ):
+        return
+    if invalid:
+        if widget.property("plainTip") is None:
+            widget.setProperty("plainTip", widget.toolTip())
+        widget.setToolTip(message or "")
+    else:
+        tip = widget.property("plainTip")
+        widget.setToolTip(str(tip) if tip else "")
+    widget.setProperty("invalid", invalid)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()
+
+
+def is_marked(widget: QWidget) -> bool:
+    return bool(widget.property("invalid"))
