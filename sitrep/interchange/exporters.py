@@ -36,6 +36,7 @@ from sitrep.model import (
     Source,
 )
 from sitrep.model.enums import ActorRole, DatePrecision, LocationPrecision, SourceType
+from sitrep.store.bulk import table_of
 from sitrep.store.project import Project
 from sitrep.store.queries import IncidentFilter, select_incidents
 
@@ -49,7 +50,7 @@ ExportProgress = Callable[[int, int], bool | None]
 class ExportRow:
     """An incident with what the flat formats need from related tables."""
 
-    incident: Incident
+    incident: Any  # an Incident, or a row with the same attributes
     admin: list[tuple[str, str]]  # (name, pcode) for levels 1..3
     actors: dict[ActorRole, list[tuple[str, int]]] = field(default_factory=dict)
     sources: list[tuple[str, SourceType]] = field(default_factory=list)
@@ -75,8 +76,10 @@ def iter_rows(session: Session, flt: IncidentFilter) -> Iterator[ExportRow]:
         )
     )
     for chunk in _chunks(ids):
+        # plain rows (attribute access like the ORM object, without identity-map costs)
+        table = table_of(Incident)
         incidents = {
-            i.id: i for i in session.scalars(select(Incident).where(Incident.id.in_(chunk)))
+            r.id: r for r in session.execute(select(*table.c).where(table.c.id.in_(chunk)))
         }
         actors: dict[uuid.UUID, dict[ActorRole, list[tuple[str, int]]]] = {}
         for inc_id, role, name, code in session.execute(
@@ -241,22 +244,9 @@ def _write_xlsx(rows: Iterator[ExportRow], out: Path, tick: Callable[[], None]) 
         header.append(cell)
     ws.append(header)
     n = 0
-    date_cols = {
-        i
-        for i, (c, _, _) in enumerate(FLAT_COLUMNS)
-        if c.startswith("date_") and "precision" not in c
-    }
     for row in rows:
-        values = _flat(row)
-        cells = []
-        for i, value in enumerate(values):
-            cell = WriteOnlyCell(
-                ws, value=value if not isinstance(value, bool) else ("yes" if value else "no")
-            )
-            if i in date_cols:
-                cell.number_format = "yyyy-mm-dd"
-            cells.append(cell)
-        ws.append(cells)
+        # plain values (dates get openpyxl's date format); styled cells only in the header
+        ws.append([("yes" if v else "no") if isinstance(v, bool) else v for v in _flat(row)])
         n += 1
         tick()
     ws.auto_filter.ref = f"A1:{get_column_letter(len(FLAT_COLUMNS))}{n + 1}"
@@ -420,7 +410,9 @@ def export_incidents(
         raise SitrepError(f"The folder {out.parent} does not exist.")
     flt = flt or IncidentFilter()
     tmp = out.with_name(f".{out.name}.part")
-    with project.session() as session:
+    from sitrep.interchange.importer import _gc_paused
+
+    with _gc_paused(), project.session() as session:
         total = count_matching(session, flt)
         done = 0
 
