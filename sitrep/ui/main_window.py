@@ -44,8 +44,10 @@ from sitrep.ui.incident_table import COL_DATE, IncidentTableModel
 from sitrep.ui.panes import PaneFactories, make_pane
 from sitrep.ui.prompts import Prompts
 from sitrep.ui.settings import AppSettings
+from sitrep.ui.share_dialogs import ConflictsDialog, SharePrompts, export_shared, merge_shared
 from sitrep.ui.undo import IncidentEditing
 from sitrep.ui.widgets import as_slot
+from sitrep.ui.worker import Cancelled
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,7 @@ class MainWindow(QMainWindow):
         prompts: Prompts | None = None,
         report_error: ReportError = show_error,
         panes: PaneFactories | None = None,
+        share_prompts: SharePrompts | None = None,
         today: Callable[[], dt.date] = dt.date.today,
         autosave_ms: int = 1500,
         parent: QWidget | None = None,
@@ -79,6 +82,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.drafts = drafts
         self.prompts = prompts or Prompts()
+        self.share_prompts = share_prompts or SharePrompts()
         self._report_error = report_error
         self._today = today
         self._autosave_ms = autosave_ms
@@ -245,6 +249,17 @@ class MainWindow(QMainWindow):
             "CSV, Excel, GeoJSON, HXL, ACLED",
         )
         about = action("&About Sitrep", self.show_about)
+        self.share_export_action = action(
+            "E&xport shared project…",
+            self.export_shared,
+            tip="Write a (redacted, optionally encrypted) project file for a colleague",
+        )
+        self.share_merge_action = action(
+            "&Merge colleague's project…",
+            self.merge_shared,
+            tip="Bring in a colleague's project file; nothing of yours is deleted",
+        )
+        self.conflicts_action = action("Merge &conflicts…", self.show_conflicts)
 
         menu = self.menuBar().addMenu("&File")
         for act in (new_proj, open_act, demo, close):
@@ -252,6 +267,9 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.import_action)
         menu.addAction(self.export_action)
+        menu.addSeparator()
+        for act in (self.share_export_action, self.share_merge_action, self.conflicts_action):
+            menu.addAction(act)
         menu.addSeparator()
         menu.addAction(quit_act)
         menu = self.menuBar().addMenu("&Edit")
@@ -352,6 +370,33 @@ class MainWindow(QMainWindow):
             if callable(refresh):
                 refresh()
         self._update_actions()
+
+    # ================================================================= sharing
+    def export_shared(self) -> None:
+        try:
+            export_shared(self, self.project, self.current_filter(), self.share_prompts)
+        except (SitrepError, Cancelled) as exc:
+            if not isinstance(exc, Cancelled):
+                self.report_error(exc)
+
+    def merge_shared(self) -> None:
+        try:
+            result = merge_shared(self, self.project, self.share_prompts)
+        except Cancelled:
+            return
+        except SitrepError as exc:
+            self.report_error(exc)
+            return
+        if result is None:
+            return
+        self._incidents_changed([])
+        if result.conflicts:
+            self.show_conflicts()
+
+    def show_conflicts(self) -> None:
+        dialog = ConflictsDialog(self.project, self)
+        dialog.exec()
+        self._incidents_changed([])
 
     # ================================================================= selection
     def selected_ids(self) -> list[uuid.UUID]:
