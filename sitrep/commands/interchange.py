@@ -14,6 +14,7 @@ from sitrep.commands.common import (
     open_for_cli,
 )
 from sitrep.errors import SitrepError
+from sitrep.model.enums import Sensitivity
 
 
 def register(sub: Any) -> None:
@@ -64,13 +65,27 @@ def register(sub: Any) -> None:
     p.add_argument("--scheme", help="name of the id scheme for re-imports (default: import)")
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("export", help="export incidents as CSV, XLSX, GeoJSON, HXL or ACLED CSV")
+    p = sub.add_parser(
+        "export",
+        help="export a shared project file, or incidents as CSV, XLSX, GeoJSON, HXL, ACLED CSV",
+    )
     add_project_argument(p)
     p.add_argument("out", metavar="OUT", type=Path)
     p.add_argument(
         "--format",
-        choices=EXPORT_FORMATS,
-        help="default: from the file extension (.xlsx, .geojson, else csv)",
+        choices=("sitrep", *EXPORT_FORMATS),
+        help="default: from the file extension (.sitrep, .xlsx, .geojson, else csv)",
+    )
+    p.add_argument(
+        "--level",
+        choices=[level.value for level in Sensitivity],
+        help="sitrep format: highest confidentiality level included (default restricted); "
+        "below internal, sensitive fields are withheld",
+    )
+    p.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="sitrep format: encrypt with a passphrase (SITREP_PASSPHRASE or a prompt)",
     )
     add_filter_arguments(p)
     p.set_defaults(func=cmd_export)
@@ -199,7 +214,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = args.format
     if fmt is None:
         suffix = args.out.suffix.lower()
-        fmt = {".xlsx": "xlsx", ".geojson": "geojson", ".json": "geojson"}.get(suffix, "csv")
+        fmt = {
+            ".xlsx": "xlsx",
+            ".geojson": "geojson",
+            ".json": "geojson",
+            ".sitrep": "sitrep",
+        }.get(suffix, "csv")
+    if fmt != "sitrep" and (args.level or args.encrypt):
+        raise SitrepError("--level and --encrypt apply to --format sitrep (shared projects).")
+    if fmt == "sitrep":
+        return _export_shared(args)
     project = open_for_cli(args.project)
     try:
         flt = filter_from_args(project, args)
@@ -208,6 +232,27 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 0
     finally:
         project.close()
+
+
+def _export_shared(args: argparse.Namespace) -> int:
+    from sitrep.commands.sharing import passphrase_for
+    from sitrep.sharing.export import export_project
+
+    level = Sensitivity(args.level or Sensitivity.RESTRICTED.value)
+    secret = passphrase_for(args.out, confirm=True) if args.encrypt else None
+    project = open_for_cli(args.project)
+    try:
+        flt = filter_from_args(project, args)
+        result = export_project(project, args.out, flt=flt, level=level, passphrase=secret)
+    finally:
+        project.close()
+    notes = [f"level {level.value}"]
+    if result.redacted:
+        notes.append(f"sensitive fields withheld in {result.redacted}")
+    if result.encrypted:
+        notes.append("encrypted")
+    print(f"Exported {result.incidents} incidents to {args.out} ({', '.join(notes)})")
+    return 0
 
 
 def cmd_places_import(args: argparse.Namespace) -> int:
