@@ -20,7 +20,10 @@ from sitrep.places.names import area_key
 from sitrep.store import Project, create_project, open_project
 from sitrep.store.incidents import save_incident
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# ../shared/data beside the checkout; SITREP_SHARED_DATA points elsewhere (git worktrees).
+SHARED_DATA = Path(
+    os.environ.get("SITREP_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

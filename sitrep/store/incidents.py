@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sitrep.model import Incident, ProjectSetting, SubEventType
@@ -18,6 +18,7 @@ from sitrep.model.base import new_uuid, utcnow
 from sitrep.model.harm import refresh_harm_totals
 from sitrep.model.validation import validate_incident
 from sitrep.store.audit import log_bulk
+from sitrep.store.bulk import fast_insert, table_of
 
 DEFAULT_PREFIX = "INC"
 _PREFIX = re.compile(r"^[A-Z0-9]{2,8}$")
@@ -131,7 +132,7 @@ def bulk_insert_incidents(
                 item["reference"] = ref
         pending_refs.clear()
         if batch:
-            session.execute(insert(Incident), batch)
+            fast_insert(session, table_of(Incident), batch)
         batch = []
 
     for row in rows:

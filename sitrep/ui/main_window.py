@@ -237,6 +237,19 @@ class MainWindow(QMainWindow):
         demo = action("Open &demo project", self.openDemoRequested.emit)
         close = action("&Close project", self.closeProjectRequested.emit, "Ctrl+W")
         quit_act = action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.import_action = action(
+            "&Import incidents…",
+            self.import_incidents,
+            "Ctrl+I",
+            "ACLED, UCDP, CSV/Excel, HXL, GeoJSON",
+        )
+        self.export_action = action(
+            "&Export incidents…",
+            self.export_incidents,
+            "Ctrl+E",
+            "CSV, Excel, GeoJSON, HXL, ACLED",
+        )
+        about = action("&About Sitrep", self.show_about)
         self.share_export_action = action(
             "E&xport shared project…",
             self.export_shared,
@@ -253,6 +266,9 @@ class MainWindow(QMainWindow):
         for act in (new_proj, open_act, demo, close):
             menu.addAction(act)
         menu.addSeparator()
+        menu.addAction(self.import_action)
+        menu.addAction(self.export_action)
+        menu.addSeparator()
         for act in (self.share_export_action, self.share_merge_action, self.conflicts_action):
             menu.addAction(act)
         menu.addSeparator()
@@ -265,6 +281,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&Incident")
         for act in (self.new_action, self.edit_action, self.duplicate_action, self.delete_action):
             menu.addAction(act)
+        self.menuBar().addMenu("&Help").addAction(about)
         toolbar = QToolBar("Incidents")
         toolbar.setObjectName("incidentToolbar")
         for act in (
@@ -300,6 +317,26 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     # ================================================================= filter + table
+    def import_incidents(self) -> None:
+        from sitrep.ui.interchange_actions import run_import
+
+        result = run_import(self, self.project)
+        if result is not None and (result.added or result.updated):
+            self._incidents_changed(result.incident_ids)
+
+    def export_incidents(self) -> None:
+        from sitrep.ui.interchange_actions import run_export
+
+        run_export(self, self.project, self.current_filter())
+
+    def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from sitrep import __version__
+        from sitrep.places.attribution import ATTRIBUTION_TEXT
+
+        QMessageBox.about(self, "About Sitrep", f"Sitrep {__version__}\n\n{ATTRIBUTION_TEXT}")
+
     def _filter_changed(self, flt: IncidentFilter) -> None:
         self.model.set_filter(flt)
         self._after_reload()

@@ -269,3 +269,32 @@ def test_cli_merge_and_conflicts(
     assert main(["conflicts", location]) == 0
     assert "No unresolved" in capsys.readouterr().out
     assert main(["conflicts", location, "--keep", "ours"]) == 1
+
+
+def test_cli_export_sitrep_format_with_level_and_encryption(
+    demo_project: Project,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sitrep.cli import main
+
+    location = demo_project.location
+    demo_project.close()
+    out = tmp_path / "partner.sitrep"
+    assert main(["export", location, str(out), "--level", "partner", "--region", "Hpakant"]) == 0
+    said = capsys.readouterr().out
+    assert "level partner" in said and "withheld" in said
+    shared = open_project(out)
+    with shared.session() as s:
+        assert set(s.scalars(select(Incident.sensitivity))) <= {
+            Sensitivity.PUBLIC,
+            Sensitivity.PARTNER,
+        }
+    shared.close()
+    monkeypatch.setenv("SITREP_PASSPHRASE", "kachin-2025")
+    enc = tmp_path / "enc.sitrep"
+    assert main(["export", location, str(enc), "--encrypt"]) == 0
+    assert enc.read_bytes().startswith(b"age-encryption.org/v1")
+    assert main(["export", location, str(tmp_path / "x.csv"), "--encrypt"]) == 1
+    assert "--format sitrep" in capsys.readouterr().err

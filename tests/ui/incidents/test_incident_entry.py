@@ -247,7 +247,8 @@ def test_place_autocomplete_fills_coordinates_and_areas(
     qtbot.keyClicks(form.place.edit, "phak")  # a spelling variant
     popup = form.place.completer.popup()
     qtbot.waitUntil(popup.isVisible)
-    assert [h.name for h in form.place.hits] == ["Hpakant"]
+    assert [h.name for h in form.place.hits if h.origin == "project"] == ["Hpakant"]
+    assert form.place.hits[0].name == "Hpakant"  # the project's place before the gazetteer
     assert popup.model().index(0, 0).data().startswith("Hpakant (Phakant) — Hpakant, Mohnyin")
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)

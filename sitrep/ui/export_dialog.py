@@ -1,0 +1,219 @@
+"""File > Export…: incidents as CSV, Excel, GeoJSON, HXL or ACLED CSV, filtered.
+
+The filter starts as the main window's current view (when it passes one) and can be
+narrowed to a region, a period and an event type. Writing runs in a worker thread;
+cancelling leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
+from sqlalchemy import select
+
+from sitrep.errors import SitrepError
+from sitrep.interchange.exporters import (
+    SUFFIXES,
+    ExportCancelled,
+    count_matching,
+    export_incidents,
+)
+from sitrep.model import AdminArea, EventType
+from sitrep.places.regions import resolve_region
+from sitrep.store import Project
+from sitrep.store.queries import IncidentFilter
+from sitrep.ui.long_task import run_cancellable
+
+FORMATS = {
+    "csv": "CSV (spreadsheet, UTF-8)",
+    "xlsx": "Excel workbook (.xlsx)",
+    "geojson": "GeoJSON points (GIS)",
+    "hxl": "HXL-tagged CSV (humanitarian data exchange)",
+    "acled": "ACLED-format CSV",
+}
+
+
+def choose_output_dialog(parent: QWidget | None, suggested: str) -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, "Export incidents", suggested)
+    return path or None
+
+
+class ExportDialog(QDialog):
+    def __init__(
+        self,
+        project: Project,
+        parent: QWidget | None = None,
+        *,
+        base_filter: IncidentFilter | None = None,
+        choose_output: Callable[[QWidget | None, str], str | None] = choose_output_dialog,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export incidents")
+        self.project = project
+        self.base_filter = base_filter or IncidentFilter()
+        self.choose_output = choose_output
+        self.written: int | None = None
+        self.format = QComboBox()
+        for key, label in FORMATS.items():
+            self.format.addItem(label, key)
+        self.format.currentIndexChanged.connect(lambda _i: self._suffix())
+        self.path = QLineEdit()
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(lambda: self._browse())
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(browse)
+        self.region = QComboBox()
+        self.region.setEditable(True)
+        self.region.addItem("")
+        with project.session() as s:
+            names = sorted(set(s.scalars(select(AdminArea.name).where(AdminArea.level <= 2))))
+            types = list(s.scalars(select(EventType.name).order_by(EventType.position)))
+        self.region.addItems(names)
+        if self.base_filter.region is not None:
+            self.region.setEditText(self.base_filter.region.name)
+        self.use_from = QCheckBox("From")
+        self.use_to = QCheckBox("To")
+        self.date_from = QDateEdit()
+        self.date_to = QDateEdit()
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDate(QDate.currentDate())
+        if self.base_filter.date_from:
+            self.use_from.setChecked(True)
+            self.date_from.setDate(_qdate(self.base_filter.date_from))
+        if self.base_filter.date_to:
+            self.use_to.setChecked(True)
+            self.date_to.setDate(_qdate(self.base_filter.date_to))
+        period = QHBoxLayout()
+        for w in (self.use_from, self.date_from, self.use_to, self.date_to):
+            period.addWidget(w)
+        self.event_type = QComboBox()
+        self.event_type.addItem("All types", None)
+        for name in types:
+            self.event_type.addItem(name, name)
+        self.count = QLabel()
+        self.count.setObjectName("exportCount")
+        for signal in (
+            self.region.currentTextChanged,
+            self.use_from.toggled,
+            self.use_to.toggled,
+            self.date_from.dateChanged,
+            self.date_to.dateChanged,
+            self.event_type.currentIndexChanged,
+        ):
+            signal.connect(lambda *_a: self._update_count())
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(lambda: self._export())
+        buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("Export")
+        form = QFormLayout(self)
+        form.addRow("Format:", self.format)
+        form.addRow("File:", path_row)
+        form.addRow("Region:", self.region)
+        form.addRow("Period:", period)
+        form.addRow("Event type:", self.event_type)
+        form.addRow("", self.count)
+        form.addRow(buttons)
+        self._update_count()
+
+    def _suffix(self) -> None:
+        text = self.path.text().strip()
+        if text:
+            self.path.setText(str(Path(text).with_suffix(SUFFIXES[self.format.currentData()])))
+
+    def _browse(self) -> None:
+        suggested = self.path.text() or f"incidents{SUFFIXES[self.format.currentData()]}"
+        path = self.choose_output(self, suggested)
+        if path:
+            self.path.setText(path)
+
+    def current_filter(self) -> IncidentFilter:
+        """The base filter narrowed by what the dialog shows; raises on an unknown region."""
+        flt = self.base_filter
+        region_text = self.region.currentText().strip()
+        region = None
+        if region_text:
+            with self.project.session() as s:
+                region = resolve_region(s, region_text)
+        date_from = _pydate(self.date_from.date()) if self.use_from.isChecked() else None
+        date_to = _pydate(self.date_to.date()) if self.use_to.isChecked() else None
+        types = (self.event_type.currentData(),) if self.event_type.currentData() else ()
+        return replace(
+            flt,
+            region=region,
+            date_from=date_from,
+            date_to=date_to,
+            event_types=types or flt.event_types,
+        )
+
+    def _update_count(self) -> None:
+        try:
+            flt = self.current_filter()
+        except SitrepError as exc:
+            self.count.setText(str(exc))
+            self.save_button.setEnabled(False)
+            return
+        with self.project.session() as s:
+            n = count_matching(s, flt)
+        self.count.setText(f"{n} incidents will be exported.")
+        self.save_button.setEnabled(True)
+
+    def _export(self) -> None:
+        text = self.path.text().strip()
+        if not text:
+            self._browse()
+            text = self.path.text().strip()
+            if not text:
+                return
+        try:
+            flt = self.current_filter()
+            fmt = self.format.currentData()
+            self.written = run_cancellable(
+                self,
+                "Exporting",
+                lambda progress: export_incidents(
+                    self.project,
+                    Path(text),
+                    fmt,
+                    flt,
+                    progress=lambda done, total: progress(done, total, ""),
+                ),
+            )
+        except ExportCancelled:
+            return
+        except SitrepError as exc:
+            QMessageBox.warning(self, "Export", str(exc))
+            return
+        self.accept()
+
+
+def _qdate(value: dt.date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def _pydate(value: QDate) -> dt.date:
+    return dt.date(value.year(), value.month(), value.day())

@@ -1,0 +1,461 @@
+"""File > Import…: choose a file, see its detected format, map columns with a preview,
+read the validation report, then import in a worker thread (cancellable = rolled back).
+
+The wizard only shows what :mod:`sitrep.interchange.importer` computes: the check step
+is a dry run of the real import, so the figures shown are the figures that will apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from sitrep.errors import SitrepError
+from sitrep.interchange.importer import (
+    ImportCancelled,
+    ImportRejected,
+    ImportResult,
+    default_mapping,
+    import_file,
+    load_table,
+)
+from sitrep.interchange.mapping import FIELDS, ColumnMapping, save_mapping, saved_mappings
+from sitrep.interchange.readers import Table
+from sitrep.interchange.records import write_report
+from sitrep.store import Project
+from sitrep.ui.long_task import run_cancellable
+
+FILE_FILTER = "Incident data (*.csv *.txt *.tsv *.xlsx *.geojson *.json);;All files (*)"
+FORMAT_LABELS = {
+    "acled": "ACLED export",
+    "ucdp": "UCDP GED (georeferenced events)",
+    "csv": "CSV file (columns mapped in the next step)",
+    "xlsx": "Excel workbook (columns mapped in the next step)",
+    "geojson": "GeoJSON points (properties mapped in the next step)",
+}
+PREVIEW_ROWS = 20
+NONE = "(not in this file)"
+
+PAGE_FILE, PAGE_FORMAT, PAGE_MAPPING, PAGE_CHECK, PAGE_DONE = range(5)
+
+
+def choose_file_dialog(parent: QWidget | None) -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, "Import incidents", "", FILE_FILTER)
+    return path or None
+
+
+class ImportWizard(QWizard):
+    """Import one file into ``project``; ``import_result`` holds what was done."""
+
+    def __init__(
+        self,
+        project: Project,
+        parent: QWidget | None = None,
+        *,
+        choose_file: Callable[[QWidget | None], str | None] = choose_file_dialog,
+        choose_report: Callable[[QWidget | None], str | None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.choose_file = choose_file
+        self.choose_report = choose_report or _choose_report
+        self.setWindowTitle("Import incidents")
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        self.path: Path | None = None
+        self.fmt = "auto"
+        self.table: Table | None = None
+        self.mapping: ColumnMapping | None = None
+        self.check: ImportResult | None = None
+        self.import_result: ImportResult | None = None
+        self.file_page = FilePage(self)
+        self.format_page = FormatPage(self)
+        self.mapping_page = MappingPage(self)
+        self.check_page = CheckPage(self)
+        self.done_page = DonePage(self)
+        for page_id, page in enumerate(
+            (self.file_page, self.format_page, self.mapping_page, self.check_page, self.done_page)
+        ):
+            self.setPage(page_id, page)
+        self.resize(900, 640)
+
+    @property
+    def needs_mapping(self) -> bool:
+        return self.fmt not in {"acled", "ucdp"}
+
+    def show_error(self, exc: BaseException) -> None:
+        QMessageBox.warning(self, "Import", str(exc))
+
+
+def _choose_report(parent: QWidget | None) -> str | None:
+    path, _ = QFileDialog.getSaveFileName(
+        parent, "Save validation report", "import-report.csv", "CSV (*.csv)"
+    )
+    return path or None
+
+
+class FilePage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle("Choose a file")
+        self.setSubTitle(
+            "ACLED or UCDP exports, a partner's CSV or Excel sheet (HXL hashtags are "
+            "recognised), or GeoJSON points."
+        )
+        self.path_edit = QLineEdit()
+        self.path_edit.setPlaceholderText("File to import")
+        self.path_edit.textChanged.connect(lambda _t: self.completeChanged.emit())
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(lambda: self._browse())
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addStretch(1)
+
+    def _browse(self) -> None:
+        path = self.w.choose_file(self)
+        if path:
+            self.path_edit.setText(path)
+
+    def isComplete(self) -> bool:
+        return bool(self.path_edit.text().strip())
+
+    def validatePage(self) -> bool:
+        path = Path(self.path_edit.text().strip())
+        try:
+            fmt, table = load_table(path, "auto")
+        except SitrepError as exc:
+            self.w.show_error(exc)
+            return False
+        self.w.path, self.w.fmt, self.w.table = path, fmt, table
+        with self.w.project.session() as s:
+            self.w.mapping = default_mapping(s, table) if fmt not in {"acled", "ucdp"} else None
+        return True
+
+
+class FormatPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle("Format")
+        self.format_label = QLabel()
+        self.format_label.setObjectName("detectedFormat")
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.format_combo = QComboBox()
+        for key, label in FORMAT_LABELS.items():
+            self.format_combo.addItem(label, key)
+        form = QFormLayout(self)
+        form.addRow("Detected:", self.format_label)
+        form.addRow("Read as:", self.format_combo)
+        form.addRow("", self.details)
+
+    def initializePage(self) -> None:
+        table = self.w.table
+        assert table is not None
+        self.format_label.setText(FORMAT_LABELS.get(self.w.fmt, self.w.fmt))
+        self.format_combo.setCurrentIndex(self.format_combo.findData(self.w.fmt))
+        parts = [f"{len(table.rows)} rows, {len(table.columns)} columns"]
+        if table.encoding and table.encoding != "xlsx":
+            parts.append(f"text encoding {table.encoding}")
+        if table.delimiter and table.delimiter != ",":
+            parts.append(f"separator {table.delimiter!r}")
+        if table.hxl_tags:
+            parts.append("HXL hashtag row found: columns mapped from the hashtags")
+        self.details.setText("; ".join(parts) + ".")
+
+    def validatePage(self) -> bool:
+        chosen = self.format_combo.currentData()
+        if chosen != self.w.fmt:
+            try:
+                fmt, table = load_table(self.w.path or Path(), chosen)
+            except SitrepError as exc:
+                self.w.show_error(exc)
+                return False
+            self.w.fmt, self.w.table = fmt, table
+            if self.w.needs_mapping and self.w.mapping is None:
+                with self.w.project.session() as s:
+                    self.w.mapping = default_mapping(s, table)
+        return True
+
+    def nextId(self) -> int:
+        chosen = self.format_combo.currentData() or self.w.fmt
+        return PAGE_CHECK if chosen in {"acled", "ucdp"} else PAGE_MAPPING
+
+
+class MappingPage(QWizardPage):
+    """One row per incident field: the column it comes from, or a value for all rows."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle("Columns")
+        self.setSubTitle(
+            "Say which column holds which field, or type a value that applies to every "
+            "row (e.g. an event type the file does not have)."
+        )
+        self.fields = QTableWidget(len(FIELDS), 3)
+        self.fields.setObjectName("mappingTable")
+        self.fields.setHorizontalHeaderLabels(["Field", "Column", "Or, for every row"])
+        self.fields.verticalHeader().setVisible(False)
+        header = self.fields.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.combos: dict[str, QComboBox] = {}
+        self.constants: dict[str, QLineEdit] = {}
+        for row, (key, label) in enumerate(FIELDS.items()):
+            item = QTableWidgetItem(label)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.fields.setItem(row, 0, item)
+            combo = QComboBox()
+            combo.currentIndexChanged.connect(lambda _i: self._changed())
+            self.fields.setCellWidget(row, 1, combo)
+            edit = QLineEdit()
+            edit.textChanged.connect(lambda _t: self._changed())
+            self.fields.setCellWidget(row, 2, edit)
+            self.combos[key] = combo
+            self.constants[key] = edit
+        self.preview = QTableWidget()
+        self.preview.setObjectName("previewTable")
+        self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.problems = QLabel()
+        self.problems.setObjectName("mappingProblems")
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #a00;")
+        self.save_name = QLineEdit()
+        self.save_name.setPlaceholderText("Name to save this mapping under (optional)")
+        self.saved = QComboBox()
+        self.saved.activated.connect(lambda _i: self._load_saved())
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Saved mappings:"))
+        top.addWidget(self.saved, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.fields, 3)
+        layout.addWidget(QLabel(f"The first {PREVIEW_ROWS} rows of the file:"))
+        layout.addWidget(self.preview, 2)
+        layout.addWidget(self.problems)
+        layout.addWidget(self.save_name)
+        self._loading = False
+
+    def initializePage(self) -> None:
+        table = self.w.table
+        assert table is not None
+        self._loading = True
+        with self.w.project.session() as s:
+            self._saved = {
+                k: v for k, v in saved_mappings(s).items() if not k.startswith("layout-")
+            }
+        self.saved.clear()
+        self.saved.addItem("—", None)
+        for name in sorted(self._saved):
+            self.saved.addItem(name, name)
+        for combo in self.combos.values():
+            combo.clear()
+            combo.addItem(NONE, None)
+            for col in table.columns:
+                combo.addItem(col, col)
+        self._show(self.w.mapping or ColumnMapping())
+        headers = table.columns
+        self.preview.setColumnCount(len(headers))
+        labels = [
+            f"{c}\n{t}" if table.hxl_tags and t else c
+            for c, t in zip(headers, table.hxl_tags or [""] * len(headers), strict=False)
+        ]
+        self.preview.setHorizontalHeaderLabels(labels)
+        rows = table.rows[:PREVIEW_ROWS]
+        self.preview.setRowCount(len(rows))
+        self.preview.setVerticalHeaderLabels([str(n) for n, _ in rows])
+        for r, (_, cells) in enumerate(rows):
+            for c, value in enumerate(cells[: len(headers)]):
+                self.preview.setItem(r, c, QTableWidgetItem(value.replace("\n", " ")[:200]))
+        self._loading = False
+        self._changed()
+
+    def _show(self, mapping: ColumnMapping) -> None:
+        for key, combo in self.combos.items():
+            col = mapping.columns.get(key)
+            index = combo.findData(col) if col else 0
+            combo.setCurrentIndex(max(index, 0))
+            self.constants[key].setText(mapping.constants.get(key, ""))
+
+    def _load_saved(self) -> None:
+        name = self.saved.currentData()
+        if name:
+            self._loading = True
+            self._show(self._saved[name])
+            self._loading = False
+            self._changed()
+
+    def current_mapping(self) -> ColumnMapping:
+        base = self.w.mapping or ColumnMapping()
+        mapping = ColumnMapping(scheme=base.scheme, month_first=base.month_first)
+        for key, combo in self.combos.items():
+            if combo.currentData():
+                mapping.columns[key] = combo.currentData()
+            text = self.constants[key].text().strip()
+            if text:
+                mapping.constants[key] = text
+        return mapping
+
+    def _changed(self) -> None:
+        if self._loading or self.w.table is None:
+            return
+        problems = self.current_mapping().problems(self.w.table.columns)
+        self.problems.setText("To do: " + "; ".join(problems) + "." if problems else "")
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        if self.w.table is None:
+            return False
+        return not self.current_mapping().problems(self.w.table.columns)
+
+    def validatePage(self) -> bool:
+        self.w.mapping = self.current_mapping()
+        name = self.save_name.text().strip()
+        if name:
+            with self.w.project.session() as s:
+                save_mapping(s, name, self.w.mapping)
+        return True
+
+
+class CheckPage(QWizardPage):
+    """The validation report of a dry run; the import itself runs when leaving it."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle("Check")
+        self.setButtonText(QWizard.WizardButton.NextButton, "Import")
+        self.summary = QLabel()
+        self.summary.setObjectName("checkSummary")
+        self.summary.setWordWrap(True)
+        self.report = QTableWidget(0, 4)
+        self.report.setObjectName("reportTable")
+        self.report.setHorizontalHeaderLabels(["Row", "Column", "", "Problem"])
+        self.report.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.report.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.skip = QCheckBox("Import the valid rows and leave out the rows listed")
+        self.skip.setObjectName("skipInvalid")
+        self.skip.toggled.connect(lambda _c: self.completeChanged.emit())
+        save = QPushButton("Save report…")
+        save.clicked.connect(lambda: self._save_report())
+        row = QHBoxLayout()
+        row.addWidget(self.skip, 1)
+        row.addWidget(save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.report, 1)
+        layout.addLayout(row)
+
+    def _run(self, dry_run: bool, skip_invalid: bool) -> ImportResult:
+        w = self.w
+        assert w.path is not None
+        return run_cancellable(
+            self,
+            "Importing" if not dry_run else "Checking",
+            lambda progress: import_file(
+                w.project,
+                w.path,  # type: ignore[arg-type]
+                fmt=w.fmt,
+                mapping=w.mapping if w.needs_mapping else None,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                progress=progress,
+            ),
+        )
+
+    def initializePage(self) -> None:
+        self.w.check = None
+        try:
+            self.w.check = self._run(dry_run=True, skip_invalid=True)
+        except (SitrepError, ImportCancelled) as exc:
+            self.summary.setText(str(exc))
+            self.report.setRowCount(0)
+            self.completeChanged.emit()
+            return
+        check = self.w.check
+        text = check.summary()
+        if check.errors:
+            text += (
+                f"\n{check.invalid} rows cannot be imported (listed below). By default "
+                "nothing is imported until they are fixed."
+            )
+        else:
+            text += "\nEvery row is valid."
+        for note in check.notes:
+            text += f"\n• {note}"
+        self.summary.setText(text)
+        self.skip.setVisible(bool(check.errors))
+        self.skip.setChecked(False)
+        problems = check.problems
+        self.report.setRowCount(len(problems))
+        for r, p in enumerate(problems):
+            for c, value in enumerate(
+                ("" if p.row is None else str(p.row), p.column, p.severity, p.reason)
+            ):
+                self.report.setItem(r, c, QTableWidgetItem(value))
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        check = self.w.check
+        if check is None:
+            return False
+        return not check.errors or self.skip.isChecked()
+
+    def _save_report(self) -> None:
+        if self.w.check is None:
+            return
+        path = self.w.choose_report(self)
+        if path:
+            write_report(Path(path), self.w.check.problems)
+
+    def validatePage(self) -> bool:
+        try:
+            self.w.import_result = self._run(dry_run=False, skip_invalid=self.skip.isChecked())
+        except ImportCancelled:
+            QMessageBox.information(self, "Import", "Import cancelled; nothing was saved.")
+            return False
+        except (SitrepError, ImportRejected) as exc:
+            self.w.show_error(exc)
+            return False
+        return True
+
+
+class DonePage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle("Imported")
+        self.label = QLabel()
+        self.label.setObjectName("doneSummary")
+        self.label.setWordWrap(True)
+        QVBoxLayout(self).addWidget(self.label)
+
+    def initializePage(self) -> None:
+        result = self.w.import_result
+        self.label.setText(result.summary() if result else "")
