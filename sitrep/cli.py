@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import logging
 import sys
 from collections.abc import Sequence
@@ -20,11 +19,13 @@ from sitrep.errors import SitrepError
 COMMAND_MODULES = (
     "sitrep.commands.project",  # new, demo, info
     "sitrep.commands.interchange",  # import, export, places, boundaries
-    "sitrep.commands.sharing",  # merge
+    "sitrep.commands.sharing",  # merge, conflicts
     "sitrep.commands.report",  # report
     "sitrep.commands.map",  # map
     "sitrep.commands.gui",  # gui (the default)
 )
+# Each module imports only argparse-level code at the top; Qt and heavy libraries are
+# imported inside the handlers, so `sitrep info` starts fast and needs no display.
 
 VERBS = {
     "gui",
@@ -51,8 +52,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        if importlib.util.find_spec(name) is None:
-            continue
         importlib.import_module(name).register(sub)
     return parser
 

@@ -278,6 +278,17 @@ class MainWindow(QMainWindow):
         menu.addAction(self.redo_action)
         menu.addSeparator()
         menu.addAction(self.search_action)
+        self.online_tiles_action = QAction("Online map &tiles (OpenStreetMap)", self)
+        self.online_tiles_action.setCheckable(True)
+        self.online_tiles_action.setChecked(self.settings.online_tiles())
+        self.online_tiles_action.setToolTip(
+            "Load OpenStreetMap tiles from the internet. Off, the map uses only data "
+            "shipped with Sitrep and your boundary packs, and sends nothing anywhere."
+        )
+        self.online_tiles_action.toggled.connect(self._set_online_tiles)
+        self._apply_online_tiles(self.settings.online_tiles())
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self.online_tiles_action)
         menu = self.menuBar().addMenu("&Incident")
         for act in (self.new_action, self.edit_action, self.duplicate_action, self.delete_action):
             menu.addAction(act)
@@ -371,6 +382,16 @@ class MainWindow(QMainWindow):
             if callable(refresh):
                 refresh()
         self._update_actions()
+
+    # ================================================================= map tiles
+    def _set_online_tiles(self, on: bool) -> None:
+        self.settings.set_online_tiles(on)
+        self._apply_online_tiles(on)
+
+    def _apply_online_tiles(self, on: bool) -> None:
+        setter = getattr(self.map_pane, "set_online_tiles", None)
+        if callable(setter):
+            setter(on)
 
     # ================================================================= sharing
     def export_shared(self) -> None:

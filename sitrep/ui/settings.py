@@ -51,6 +51,15 @@ class AppSettings:
         self.q.remove("projects/last")
         self.q.sync()
 
+    # ------------------------------------------------------------ map
+    def online_tiles(self) -> bool:
+        """Online OpenStreetMap tiles: off unless the user turns them on (offline first)."""
+        return str(self.q.value("map/online_tiles", "false")).lower() == "true"
+
+    def set_online_tiles(self, on: bool) -> None:
+        self.q.setValue("map/online_tiles", "true" if on else "false")
+        self.q.sync()
+
     # ------------------------------------------------------------ layout
     def state(self, key: str) -> QByteArray | None:
         value = self.q.value(f"layout/{key}")
