@@ -203,9 +203,14 @@ class IncidentTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS)
+        if role == Qt.ItemDataRole.ToolTipRole and horizontal:
+            if COLUMNS[section].sort_key is None:
+                return "Not sortable: filter by area with the region picker instead"
+            return f"Sort by {COLUMNS[section].title.lower()}"
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+        if horizontal:
             return COLUMNS[section].title
         if orientation == Qt.Orientation.Vertical:
             return str(section + 1)

@@ -41,7 +41,7 @@ from sitrep.ui.crash import show_error
 from sitrep.ui.detail_pane import DetailPane
 from sitrep.ui.filter_bar import FilterBar
 from sitrep.ui.incident_form import IncidentForm
-from sitrep.ui.incident_table import COL_DATE, IncidentTableModel
+from sitrep.ui.incident_table import COL_DATE, COLUMNS, IncidentTableModel
 from sitrep.ui.panes import PaneFactories, make_pane
 from sitrep.ui.prompts import Prompts
 from sitrep.ui.settings import AppSettings
@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(COL_DATE, Qt.SortOrder.DescendingOrder)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._keep_sort_indicator)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.verticalHeader().setVisible(False)
@@ -382,6 +383,19 @@ class MainWindow(QMainWindow):
             if callable(refresh):
                 refresh()
         self._update_actions()
+
+    def _keep_sort_indicator(self, column: int, _order: Qt.SortOrder) -> None:
+        """A column the table cannot sort by must not show an arrow it does not honour."""
+        if 0 <= column < len(COLUMNS) and COLUMNS[column].sort_key is None:
+            key, descending = self.model.sort_state()
+            current = next(i for i, c in enumerate(COLUMNS) if c.sort_key == key)
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(
+                current,
+                Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder,
+            )
+            header.blockSignals(False)
 
     # ================================================================= map tiles
     def _set_online_tiles(self, on: bool) -> None:

@@ -280,3 +280,27 @@ def test_detail_pane_shows_links_and_escapes_text(
     text = window.detail.toPlainText()
     assert "same event series: " + second.reference + " Blast on 6 June" in text
     assert "<b>not bold</b><script>" in text  # shown as typed, not as markup
+
+
+def test_clicking_the_area_header_keeps_the_real_sort(
+    qtbot: Any, make_window: Any, project: Project
+) -> None:
+    from PySide6.QtCore import QPoint
+
+    from sitrep.ui.incident_table import COLUMNS
+
+    window = make_window(project)
+    header = window.table.horizontalHeader()
+    area = next(i for i, c in enumerate(COLUMNS) if c.title == "Area")
+    place = next(i for i, c in enumerate(COLUMNS) if c.title == "Place")
+    assert "Not sortable" in window.model.headerData(
+        area, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    )
+    x = header.sectionViewportPosition(place) + header.sectionSize(place) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert window.model.sort_state()[0] == "place"
+    assert header.sortIndicatorSection() == place
+    x = header.sectionViewportPosition(area) + header.sectionSize(area) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert window.model.sort_state()[0] == "place"  # unchanged, and the arrow says so
+    assert header.sortIndicatorSection() == place
