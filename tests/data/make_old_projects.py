@@ -7,7 +7,6 @@ they must be what that release actually wrote, so never regenerate an old one.
 from __future__ import annotations
 
 import sqlite3
-import sys
 from pathlib import Path
 
 from sqlalchemy import create_engine
@@ -48,9 +47,28 @@ def make_0001(path: Path) -> None:
     db.close()
 
 
+def make_release(path: Path) -> None:
+    """The demo project as this release writes it (schema at head), in one file."""
+    from sitrep.demo import build_demo
+
+    path.unlink(missing_ok=True)
+    project = build_demo(path, synthetic=10)
+    with project.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA journal_mode = DELETE")
+        conn.exec_driver_sql("VACUUM")
+    project.close()
+
+
 if __name__ == "__main__":
-    target = HERE / "project-schema-0001.sitrep"
-    if target.exists() and "--force" not in sys.argv:
-        sys.exit(f"{target} exists; old-version files are never regenerated")
-    make_0001(target)
-    print(f"wrote {target}")
+    from sitrep.store import schema
+
+    targets = {
+        HERE / "project-schema-0001.sitrep": make_0001,
+        HERE / f"project-schema-{schema.head_revision()}.sitrep": make_release,
+    }
+    for target, make in targets.items():
+        if target.exists():
+            print(f"kept {target} (old-version files are never regenerated)")
+            continue
+        make(target)
+        print(f"wrote {target}")

@@ -166,3 +166,44 @@ def test_every_migration_upgrades_and_matches_the_models(tmp_path: Path) -> None
         )
     assert diff == []
     engine.dispose()
+
+
+def test_every_stored_release_opens_at_head_with_its_data(tmp_path: Path) -> None:
+    """Each file in tests/data was written by a released schema: it must still open."""
+    from sitrep.model import Incident
+
+    stored = sorted(DATA.glob("project-schema-*.sitrep"))
+    assert len(stored) >= 2
+    for old in stored:
+        path = tmp_path / old.name
+        shutil.copy(old, path)
+        project = open_project(path)
+        try:
+            assert project.schema_revision() == schema.head_revision()
+            with project.session() as s:
+                assert s.query(Incident).count() > 0
+                assert s.query(SubEventType).count() == 25
+        finally:
+            project.close()
+
+
+def test_release_0005_demo_figures_survive_upgrades(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from sitrep.places.regions import resolve_region
+    from sitrep.store.queries import IncidentFilter, key_figures
+
+    path = tmp_path / "release.sitrep"
+    shutil.copy(DATA / "project-schema-0005.sitrep", path)
+    project = open_project(path)
+    try:
+        with project.session() as s:
+            flt = IncidentFilter(
+                region=resolve_region(s, "Lone Khin"),
+                date_from=dt.date(2025, 6, 1),
+                date_to=dt.date(2025, 6, 9),
+            )
+            figures = key_figures(s, flt)
+        assert (figures.incidents, figures.civilians_killed) == (2, 12)
+    finally:
+        project.close()
