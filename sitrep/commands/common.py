@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
-from collections.abc import Iterable, Iterator
-from typing import TypeVar
 
 from sitrep.errors import SitrepError
 from sitrep.places.regions import resolve_region
 from sitrep.store import Project, open_project
 from sitrep.store.queries import IncidentFilter
-
-T = TypeVar("T")
 
 
 def add_project_argument(parser: argparse.ArgumentParser) -> None:
@@ -94,15 +89,3 @@ def _match_name(wanted: str, names: set[str]) -> str | None:
         if name.casefold() == folded:
             return name
     return None
-
-
-def progress(items: Iterable[T], total: int | None, label: str) -> Iterator[T]:
-    """Show a one-line progress counter on a terminal (silent when piped)."""
-    show = sys.stderr.isatty()
-    for i, item in enumerate(items, 1):
-        if show and (i % 500 == 0 or i == total):
-            end = f"/{total}" if total else ""
-            print(f"\r{label}: {i}{end}", end="", file=sys.stderr, flush=True)
-        yield item
-    if show:
-        print(file=sys.stderr)

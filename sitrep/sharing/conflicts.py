@@ -118,7 +118,6 @@ def resolve_conflict(project: Project, conflict_id: int, keep: Literal["ours", "
                     rows.append(r)
                 if rows:
                     conn.execute(insert(child), rows)
-            (ours,) = load_documents(conn, [record_id]).values()
         # either way, what we now hold is the agreed state with that colleague
         bases: Table = MergeBase.__table__  # type: ignore[assignment]
         conn.execute(bases.delete().where(bases.c.record_id == row.record_id))
@@ -126,13 +125,13 @@ def resolve_conflict(project: Project, conflict_id: int, keep: Literal["ours", "
             insert(bases).values(
                 unit="incident",
                 record_id=row.record_id,
-                content_hash=content_hash(_decoded(theirs, ours)),
+                content_hash=content_hash(_decoded(theirs)),
             )
         )
         conn.execute(update(table).where(table.c.id == conflict_id).values(resolved=True))
 
 
-def _decoded(theirs: dict[str, Any], ours: dict[str, Any]) -> dict[str, Any]:
+def _decoded(theirs: dict[str, Any]) -> dict[str, Any]:
     """Their document with typed values, to hash the way a merge will see it."""
     doc: dict[str, Any] = {"incident": _from_json(INCIDENT, theirs["incident"])}
     for name, child in CHILDREN.items():

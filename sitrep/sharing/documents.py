@@ -44,7 +44,7 @@ Row = dict[str, Any]
 def load_documents(conn: Connection, ids: Sequence[Any]) -> dict[Any, dict[str, Any]]:
     """Incident documents by id: ``{"incident": row, "casualty": [rows], ...}``."""
     docs: dict[Any, dict[str, Any]] = {}
-    for chunk in _chunks(list(ids), 500):
+    for chunk in chunks(list(ids), 500):
         for row in conn.execute(select(INCIDENT).where(INCIDENT.c.id.in_(chunk))).mappings():
             docs[row["id"]] = {"incident": dict(row), **{name: [] for name in CHILDREN}}
         for name, table in CHILDREN.items():
@@ -72,8 +72,5 @@ def row_hash(row: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _chunks(items: list[Any], size: int) -> list[list[Any]]:
+def chunks(items: list[Any], size: int) -> list[list[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-chunks = _chunks

@@ -139,14 +139,14 @@ def _copy_slice(
 
     ids = list(src.scalars(select_incidents(flt, INCIDENT.c.id)))
     total = len(ids)
-    place_ids: set[Any] = set()
-    actor_ids: set[Any] = set()
-    blob_ids: set[str] = set()
+    copied = _Copied.of(dst)
     done = redacted = 0
     bases: list[dict[str, str]] = []
-    docs_batches = chunks(ids, 500)
-    for batch in docs_batches:
+    for batch in chunks(ids, 500):
         docs = load_documents(src, batch)
+        place_ids: set[Any] = set()
+        actor_ids: set[Any] = set()
+        blob_ids: set[str] = set()
         for doc in docs.values():
             if redact and redact_document(doc):
                 redacted += 1
@@ -162,7 +162,7 @@ def _copy_slice(
                 }
             )
         # places and actors first: incidents reference them
-        _copy_places_actors(src, dst, place_ids, actor_ids)
+        _copy_places_actors(src, dst, place_ids, actor_ids, copied)
         dst.execute(insert(INCIDENT), [d["incident"] for d in docs.values()])
         for name, table in CHILDREN.items():
             rows = [r for d in docs.values() for r in d[name]]
@@ -171,7 +171,7 @@ def _copy_slice(
             if rows:
                 dst.execute(insert(table), rows)
         atts = [r for d in docs.values() for r in d["attachment"]]
-        _copy_blobs(src, dst, blob_ids)
+        _copy_blobs(src, dst, blob_ids, copied)
         if atts:
             dst.execute(insert(CHILDREN["attachment"]), atts)
         done += len(docs)
@@ -180,7 +180,7 @@ def _copy_slice(
     # the user's own places travel even when no exported incident uses them
     places = _table(Place)
     user_places = set(src.scalars(select(places.c.id).where(places.c.origin == "user")))
-    _copy_places_actors(src, dst, user_places, set())
+    _copy_places_actors(src, dst, user_places, set(), copied)
     links = _table(IncidentLink)
     exported = set(ids)
     link_rows = [
@@ -198,16 +198,33 @@ def _copy_slice(
     return total, redacted, bases
 
 
+@dataclass
+class _Copied:
+    """Ids already in the exported file, read once: batches add to them as they go."""
+
+    places: set[Any]
+    actors: set[Any]
+    blobs: set[str]
+
+    @classmethod
+    def of(cls, dst: Connection) -> _Copied:
+        return cls(
+            set(dst.scalars(select(_table(Place).c.id))),
+            set(dst.scalars(select(_table(Actor).c.id))),
+            set(dst.scalars(select(_table(Blob).c.sha256))),
+        )
+
+
 def _copy_places_actors(
-    src: Connection, dst: Connection, place_ids: set[Any], actor_ids: set[Any]
+    src: Connection, dst: Connection, place_ids: set[Any], actor_ids: set[Any], copied: _Copied
 ) -> None:
     places = _table(Place)
     actors = _table(Actor)
-    have_places = set(dst.scalars(select(places.c.id)))
-    todo = [p for p in place_ids if p not in have_places]
+    todo = [p for p in place_ids if p not in copied.places]
     for chunk in chunks(todo, 500):
         _copy(src, dst, places, places.c.id.in_(chunk))
-    have_actors = set(dst.scalars(select(actors.c.id)))
+    copied.places.update(todo)
+    have_actors = copied.actors
     wanted = {a for a in actor_ids if a not in have_actors}
     # parents first: follow parent_id upwards
     rows: dict[Any, dict[str, Any]] = {}
@@ -225,9 +242,13 @@ def _copy_places_actors(
             if parent is not None and parent not in rows and parent not in have_actors:
                 frontier.add(parent)
     ordered: list[dict[str, Any]] = []
-    placed: set[Any] = set(have_actors)
+    placed: set[Any] = set()
     while rows:
-        ready = [r for r in rows.values() if r["parent_id"] is None or r["parent_id"] in placed]
+        ready = [
+            r
+            for r in rows.values()
+            if r["parent_id"] is None or r["parent_id"] in placed or r["parent_id"] in have_actors
+        ]
         if not ready:  # a cycle: break it rather than fail the export
             ready = list(rows.values())[:1]
             ready[0]["parent_id"] = None
@@ -237,13 +258,15 @@ def _copy_places_actors(
             del rows[r["id"]]
     if ordered:
         dst.execute(insert(actors), ordered)
+        have_actors.update(r["id"] for r in ordered)
 
 
-def _copy_blobs(src: Connection, dst: Connection, blob_ids: set[str]) -> None:
+def _copy_blobs(src: Connection, dst: Connection, blob_ids: set[str], copied: _Copied) -> None:
     blobs = _table(Blob)
-    have = set(dst.scalars(select(blobs.c.sha256)))
-    for chunk in chunks([b for b in blob_ids if b not in have], 50):
+    todo = [b for b in blob_ids if b not in copied.blobs]
+    for chunk in chunks(todo, 50):
         _copy(src, dst, blobs, blobs.c.sha256.in_(chunk))
+    copied.blobs.update(todo)
 
 
 def _store_bases(project: Project, bases: list[dict[str, str]]) -> None:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -248,11 +248,3 @@ def open_project(target: str | Path, *, user: str | None = None) -> Project:
     with project.session() as s:
         seed_taxonomy(s)  # new taxonomy entries of this version reach old projects
     return project
-
-
-def project_summary_counts(project: Project) -> dict[str, int]:
-    from sitrep.model import Incident
-
-    with project.session() as s:
-        n = s.scalar(select(text("count(*)")).select_from(Incident))
-    return {"incidents": int(n or 0)}
