@@ -63,6 +63,14 @@ def register(sub: Any) -> None:
         "--set 'sub_event_type=Other'",
     )
     p.add_argument("--scheme", help="name of the id scheme for re-imports (default: import)")
+    p.add_argument(
+        "--dataset",
+        default="",
+        metavar="NAME",
+        help="how reports credit the data (default: UCDP GED, ACLED, else the file name)",
+    )
+    p.add_argument("--citation", default="", metavar="TEXT", help="the dataset's citation")
+    p.add_argument("--licence", default="", metavar="TEXT", help="the dataset's licence")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(
@@ -127,7 +135,7 @@ def _terminal_progress(label: str) -> Any:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from sitrep.interchange.importer import ImportRejected, import_file
+    from sitrep.interchange.importer import DatasetCredit, ImportRejected, import_file
     from sitrep.interchange.mapping import saved_mappings
 
     project = open_for_cli(args.project)
@@ -155,6 +163,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 skip_invalid=args.skip_invalid,
                 report_path=args.report,
                 progress=_terminal_progress("import"),
+                credit=DatasetCredit(args.dataset, args.citation, args.licence),
             )
         except ImportRejected as exc:
             for p in exc.result.errors[:10]:

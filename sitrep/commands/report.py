@@ -13,7 +13,7 @@ from typing import Any
 
 from sitrep.commands.common import add_project_argument, open_for_cli, parse_date
 from sitrep.errors import SitrepError
-from sitrep.model.enums import ReportKind
+from sitrep.model.enums import ReportKind, Sensitivity
 from sitrep.places.regions import resolve_region
 
 
@@ -51,6 +51,16 @@ def register(sub: Any) -> None:
         help="periodic update (default) or a short flash update",
     )
     p.add_argument("--number", type=int, metavar="N", help="report number (default: next)")
+    p.add_argument(
+        "--classification",
+        "--level",
+        dest="classification",
+        type=str.lower,
+        choices=[s.value for s in Sensitivity],
+        help="the report's marking: incidents more sensitive are not described (they are "
+        "counted in the key figures unless the project setting report_count_withheld is no); "
+        "default internal, or the stored report's own",
+    )
     p.add_argument(
         "--json", type=Path, metavar="FIGURES.json", help="also write the key figures as JSON"
     )
@@ -101,6 +111,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             spec = spec_for_cli(
                 s, region, args.date_from, args.date_to, ReportKind(args.kind), args.number
             )
+            if args.classification:
+                spec.classification = args.classification.upper()
         if args.json is not None and not args.json.parent.is_dir():
             raise SitrepError(f"The folder {args.json.parent} does not exist.")
         result = generate(project, spec, out, template=args.template, progress=_progress)
@@ -110,9 +122,20 @@ def cmd_report(args: argparse.Namespace) -> int:
             write_json_atomic(args.json, result.data.figures_json())
     finally:
         project.close()
-    f = result.data.figures
-    print(
-        f"Wrote {out}: {result.title}, {f.incidents} incidents, {f.killed} killed "
-        f"({f.civilians_killed} civilians)."
-    )
+    print(f"Wrote {out}: {result.title}, {summary_line(result.data)}.")
     return 0
+
+
+def summary_line(data: Any) -> str:
+    """ "12 incidents, 30 killed (4 civilians)", saying what is not recorded or withheld."""
+    f = data.figures
+    killed, civilians = f.value("killed"), f.value("civilians_killed")
+    text = f"{f.incidents} incidents, "
+    text += "killed not recorded" if killed is None else f"{killed} killed"
+    if killed:
+        text += " (civilians not recorded)" if civilians is None else f" ({civilians} civilians)"
+    if data.withheld.incidents:
+        how = "counted" if data.withheld_counted else "not counted"
+        level = str(data.filter.max_sensitivity).upper()
+        text += f"; {data.withheld.incidents} withheld above {level} ({how})"
+    return text

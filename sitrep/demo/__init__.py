@@ -22,7 +22,7 @@ from sitrep.model import (
     ProjectSetting,
     Source,
 )
-from sitrep.model.enums import LinkKind, ReviewStatus, SourceType
+from sitrep.model.enums import LinkKind, ReviewStatus, SourceType, Verification
 from sitrep.places.names import area_key, fold
 from sitrep.store import Project, create_project
 from sitrep.store.incidents import save_incident
@@ -223,6 +223,7 @@ def _incident_from_spec(
                 best=c.best,
                 high=c.high,
                 is_party_claim=c.party_claim,
+                at_least=c.at_least,
                 note=c.note,
             )
         )
@@ -299,6 +300,9 @@ def build_demo(path: str | Path, *, synthetic: int = 300) -> Project:
                 inc.actors.append(IncidentActor(actor=civ, role=ActorRole.TARGET))
             else:
                 inc.actors.append(IncidentActor(actor=kia, role=ActorRole.SIDE_B))
+            if item.verification is Verification.CLAIM_UNVERIFIABLE:
+                # an unverifiable claim: the KIA's statement, its figures claims only
+                inc.actors.append(IncidentActor(actor=kia, role=ActorRole.CLAIMANT))
             inc.sources.append(
                 Source(
                     name="[Synthetic] field report",
@@ -307,10 +311,16 @@ def build_demo(path: str | Path, *, synthetic: int = 300) -> Project:
                     credibility=item.credibility,
                 )
             )
+            claim = item.verification is Verification.CLAIM_UNVERIFIABLE
             for outcome, affiliation, low, best, high in item.casualties:
                 inc.casualties.append(
                     Casualty(
-                        outcome=outcome, affiliation=affiliation, low=low, best=best, high=high
+                        outcome=outcome,
+                        affiliation=affiliation,
+                        low=low,
+                        best=best,
+                        high=high,
+                        is_party_claim=claim,
                     )
                 )
             save_incident(s, inc)

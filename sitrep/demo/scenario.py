@@ -91,6 +91,7 @@ class CasualtySpec:
     party_claim: bool = False
     source_index: int | None = 0
     note: str = ""
+    at_least: bool = False  # a lower bound ("at least 10 soldiers")
 
 
 @dataclass(frozen=True)
@@ -369,6 +370,7 @@ INCIDENTS: tuple[IncidentSpec, ...] = (
                 10,
                 party_claim=True,
                 note="'at least 10', KIA claim",
+                at_least=True,
             ),
         ),
         sources=(

@@ -59,6 +59,7 @@ class CasualtyDraft:
     best: int = 0
     high: int = 0
     is_party_claim: bool = False
+    at_least: bool = False  # the figure is a lower bound ("at least 10")
     note: str = ""
 
 
@@ -71,6 +72,7 @@ class SourceDraft:
     excerpt: str = ""
     reliability: str = Reliability.F.value
     credibility: int = int(Credibility.CANNOT_BE_JUDGED)
+    graded: bool = True  # False: came with an imported dataset, nobody graded it
 
 
 @dataclass
@@ -361,6 +363,7 @@ def draft_from_incident(incident: Incident) -> IncidentDraft:
                 best=c.best,
                 high=c.high,
                 is_party_claim=c.is_party_claim,
+                at_least=bool(c.at_least),
                 note=c.note,
             )
             for c in incident.casualties
@@ -374,6 +377,7 @@ def draft_from_incident(incident: Incident) -> IncidentDraft:
                 excerpt=s.excerpt,
                 reliability=Reliability(s.reliability).value,
                 credibility=int(s.credibility),
+                graded=bool(s.graded),
             )
             for s in incident.sources
         ],

@@ -185,6 +185,7 @@ def _apply_casualties(incident: Incident, draft: IncidentDraft) -> None:
         target.age_group = AgeGroup(row.age_group)
         target.low, target.best, target.high = int(row.low), int(row.best), int(row.high)
         target.is_party_claim = bool(row.is_party_claim)
+        target.at_least = bool(row.at_least)
         target.note = row.note
         if i >= len(rows):
             incident.casualties.append(target)
@@ -203,6 +204,7 @@ def _apply_sources(incident: Incident, draft: IncidentDraft) -> None:
         target.excerpt = row.excerpt
         target.reliability = Reliability(row.reliability)
         target.credibility = Credibility(int(row.credibility))
+        target.graded = bool(row.graded)
         if i >= len(rows):
             incident.sources.append(target)
     for extra in rows[len(draft.sources) :]:

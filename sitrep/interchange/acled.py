@@ -25,6 +25,7 @@ from sitrep.interchange.common import (
     parse_count,
     split_list,
 )
+from sitrep.interchange.datasets import ACLED
 from sitrep.interchange.dates import DateFormatError, parse_date
 from sitrep.interchange.records import (
     ActorRecord,
@@ -323,9 +324,10 @@ def parse_row(
         add(name, ActorRole.ASSOCIATED_B, 0)
     casualties = []
     if fatalities:
-        affiliation = Affiliation.CIVILIAN if targeting else Affiliation.UNKNOWN
+        # ACLED counts fatalities without saying who they were, even in events targeting
+        # civilians: the civilian share is not recorded (datasets.ACLED), not guessed
         casualties.append(
-            CasualtyRecord(Outcome.KILLED, affiliation, fatalities, fatalities, fatalities)
+            CasualtyRecord(Outcome.KILLED, Affiliation.UNKNOWN, fatalities, fatalities, fatalities)
         )
     stype = source_type(row.get("source_scale", ""))
     sources = [SourceRecord(name[:200], stype) for name in split_list(row.get("source", ""))]
@@ -359,4 +361,5 @@ def parse_row(
         actors=actors,
         casualties=casualties,
         sources=sources,
+        unrecorded=int(ACLED.unrecorded),
     )

@@ -36,6 +36,7 @@ from sitrep.model import (
     Source,
 )
 from sitrep.model.enums import ActorRole, DatePrecision, LocationPrecision, SourceType
+from sitrep.model.harm import recorded_value
 from sitrep.store.bulk import table_of
 from sitrep.store.project import Project
 from sitrep.store.queries import IncidentFilter, select_incidents
@@ -121,6 +122,11 @@ def iter_rows(session: Session, flt: IncidentFilter) -> Iterator[ExportRow]:
 # --------------------------------------------------------------------------- flat columns
 
 
+def _harm(row: ExportRow, key: str) -> int | None:
+    inc = row.incident
+    return recorded_value(getattr(inc, key), inc.harm_unrecorded, key, inc.killed)
+
+
 def _names(row: ExportRow, *roles: ActorRole) -> str:
     return "; ".join(n for r in roles for n, _ in row.actors.get(r, []))
 
@@ -151,10 +157,11 @@ FLAT_COLUMNS: tuple[tuple[str, str, Callable[[ExportRow], Any]], ...] = (
     ("admin2_pcode", "#adm2+code", lambda r: r.admin[1][1]),
     ("admin3", "#adm3+name", lambda r: r.admin[2][0]),
     ("admin3_pcode", "#adm3+code", lambda r: r.admin[2][1]),
-    ("killed", "#affected+killed", lambda r: r.incident.killed),
-    ("civilians_killed", "#affected+killed+civilians", lambda r: r.incident.civilians_killed),
-    ("injured", "#affected+injured", lambda r: r.incident.injured),
-    ("abducted_detained", "#affected+abducted", lambda r: r.incident.abducted_detained),
+    # a figure the incident's data does not record is left empty, never written as 0
+    ("killed", "#affected+killed", lambda r: _harm(r, "killed")),
+    ("civilians_killed", "#affected+killed+civilians", lambda r: _harm(r, "civilians_killed")),
+    ("injured", "#affected+injured", lambda r: _harm(r, "injured")),
+    ("abducted_detained", "#affected+abducted", lambda r: _harm(r, "abducted_detained")),
     ("killed_claimed", "#affected+killed+claimed", lambda r: r.incident.killed_claimed),
     (
         "actors_side_a",

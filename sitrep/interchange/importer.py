@@ -34,7 +34,7 @@ from sqlalchemy import String, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from sitrep.errors import SitrepError, ValidationError
-from sitrep.interchange import acled, ucdp
+from sitrep.interchange import acled, datasets, ucdp
 from sitrep.interchange.geojson_io import GEOMETRY_ERROR, read_geojson
 from sitrep.interchange.mapping import (
     ColumnMapping,
@@ -56,7 +56,7 @@ from sitrep.model import (
     Source,
 )
 from sitrep.model.base import new_uuid, utcnow
-from sitrep.model.enums import Affiliation, Outcome
+from sitrep.model.harm import harm_totals
 from sitrep.model.validation import validate_incident
 from sitrep.places.areas import AreaResolver
 from sitrep.store.bulk import fast_insert, table_of
@@ -293,23 +293,8 @@ def _check(
 
 
 def _harm(rec: IncidentRecord) -> dict[str, int]:
-    killed = civ = injured = abducted = 0
-    for c in rec.casualties:
-        if c.outcome is Outcome.KILLED:
-            killed += c.best
-            if c.affiliation is Affiliation.CIVILIAN:
-                civ += c.best
-        elif c.outcome is Outcome.INJURED:
-            injured += c.best
-        elif c.outcome in (Outcome.ABDUCTED, Outcome.DETAINED):
-            abducted += c.best
-    return {
-        "killed": killed,
-        "civilians_killed": civ,
-        "injured": injured,
-        "abducted_detained": abducted,
-        "killed_claimed": 0,
-    }
+    """The incident's harm totals, by the model's one rule (imports carry no claims)."""
+    return dict(harm_totals(rec.casualties).__dict__)
 
 
 def _signature(
@@ -505,6 +490,7 @@ def _apply(
     result: ImportResult,
     progress: Progress | None,
     dry_run: bool,
+    dataset: datasets.DatasetInfo,
 ) -> None:
     total = len(records)
 
@@ -557,6 +543,7 @@ def _apply(
         return
 
     done = result.unchanged
+    datasets.ensure_dataset(session, dataset)
     tick(done, "writing")
     user = session.info.get("user", "")
     ids = uuid7_batch(
@@ -581,6 +568,8 @@ def _apply(
                 admin1_id=admin[0],
                 admin2_id=admin[1],
                 admin3_id=admin[2],
+                dataset_key=dataset.key,
+                harm_unrecorded=rec.unrecorded,
                 verification="unverified",
                 sensitivity="internal",
                 review_status="draft",
@@ -622,6 +611,7 @@ def _apply(
                         "excerpt": s.excerpt,
                         "reliability": "F",
                         "credibility": 6,
+                        "graded": False,
                         "created_at": now,
                         "updated_at": now,
                         "updated_by": user,
@@ -654,7 +644,7 @@ def _apply(
         tick(done, "writing")
     result.incident_ids.extend(_as_uuid(i) for i in new_ids)
     for rec, inc_id in changed:
-        _update(session, inc_id, rec, resolver, actors)
+        _update(session, inc_id, rec, resolver, actors, dataset)
         result.incident_ids.append(inc_id)
         done += 1
         if done % 100 == 0:
@@ -670,11 +660,14 @@ def _update(
     rec: IncidentRecord,
     resolver: AreaResolver,
     actors: _ActorRegistry,
+    dataset: datasets.DatasetInfo,
 ) -> None:
     incident = session.get(Incident, inc_id)
     assert incident is not None
     for key, value in _record_values(rec).items():
         setattr(incident, key, value)
+    incident.dataset_key = dataset.key
+    incident.harm_unrecorded = rec.unrecorded
     if incident.admin1_id is None:
         admin = resolver.resolve(rec.admin_names, rec.admin_pcodes, rec.country_iso)
         resolver.flush()
@@ -697,6 +690,7 @@ def _update(
                 published=s.published,
                 url=s.url,
                 excerpt=s.excerpt,
+                graded=False,
             )
         )
     for a in rec.actors:
@@ -720,8 +714,13 @@ def import_file(
     report_path: Path | str | None = None,
     progress: Progress | None = None,
     remember_mapping: bool = True,
+    credit: DatasetCredit | None = None,
 ) -> ImportResult:
-    """Import ``path`` into ``project`` (see the module docstring for the rules)."""
+    """Import ``path`` into ``project`` (see the module docstring for the rules).
+
+    ``credit`` names the dataset and its citation and licence as reports will credit
+    them (UCDP GED and ACLED are known; another file is credited by its name).
+    """
     with _gc_paused():
         return _import_file(
             project,
@@ -733,7 +732,29 @@ def import_file(
             report_path=report_path,
             progress=progress,
             remember_mapping=remember_mapping,
+            credit=credit or DatasetCredit(),
         )
+
+
+@dataclass(frozen=True)
+class DatasetCredit:
+    """What the user says about the dataset being imported (all optional)."""
+
+    name: str = ""
+    citation: str = ""
+    licence: str = ""
+
+
+def dataset_for(
+    fmt: str, path: Path, mapping: ColumnMapping | None, credit: DatasetCredit
+) -> datasets.DatasetInfo:
+    known = datasets.KNOWN.get(fmt)
+    if known is None:
+        fields = [*mapping.columns, *mapping.constants] if mapping is not None else []
+        known = datasets.for_file(path.name, fields, name=credit.name)
+    return datasets.with_credit(
+        known, name=credit.name, citation=credit.citation, licence=credit.licence
+    )
 
 
 @contextmanager
@@ -761,6 +782,7 @@ def _import_file(
     report_path: Path | str | None,
     progress: Progress | None,
     remember_mapping: bool,
+    credit: DatasetCredit,
 ) -> ImportResult:
     fmt, table = load_table(path, fmt)
     with project.session() as session:
@@ -794,7 +816,9 @@ def _import_file(
         )
     session = project.new_session()
     try:
-        _apply(session, records, result, progress, dry_run)
+        _apply(
+            session, records, result, progress, dry_run, dataset_for(fmt, path, mapping, credit)
+        )
         if dry_run:
             session.rollback()
         else:

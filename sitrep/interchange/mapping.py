@@ -27,6 +27,7 @@ from sitrep.interchange.common import (
     parse_count,
     split_list,
 )
+from sitrep.interchange.datasets import unrecorded_by_mapping
 from sitrep.interchange.dates import DateFormatError, parse_date
 from sitrep.interchange.records import (
     ActorRecord,
@@ -277,6 +278,7 @@ class MappedRowParser:
     ) -> None:
         self.mapping = mapping
         self.local = dict(local or {})
+        self._unrecorded = unrecorded_by_mapping([*mapping.columns, *mapping.constants])
 
     def column(self, fld: str) -> str:
         return self.mapping.columns.get(fld, fld)
@@ -427,4 +429,5 @@ class MappedRowParser:
             actors=actors,
             casualties=casualties,
             sources=[SourceRecord(s[:200]) for s in split_list(self.value(row, "source"))],
+            unrecorded=int(self._unrecorded),
         )

@@ -73,6 +73,7 @@ class IncidentRecord:
     casualties: list[CasualtyRecord] = field(default_factory=list)
     sources: list[SourceRecord] = field(default_factory=list)
     remarks: list[tuple[str, str]] = field(default_factory=list)  # (column, note)
+    unrecorded: int = 0  # sitrep.model.harm.Unrecorded: figures the file does not record
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sitrep.interchange.common import blank, parse_coordinate, parse_count
+from sitrep.interchange.datasets import UCDP_GED
 from sitrep.interchange.dates import DateFormatError, parse_date
 from sitrep.interchange.records import (
     ActorRecord,
@@ -213,5 +214,6 @@ def parse_row(number: int, raw: dict[str, str]) -> IncidentRecord:
         actors=actors,
         casualties=casualties,
         sources=_sources(row),
+        unrecorded=int(UCDP_GED.unrecorded),
         remarks=remarks,
     )

@@ -59,6 +59,9 @@ def _enum(cls: type) -> Enum:
     )
 
 
+NOT_GRADED = "not graded"
+
+
 class ProjectSetting(Base):
     """Key/value settings stored in the project (name, organisation, reference prefix)."""
 
@@ -152,6 +155,24 @@ class Place(Record, Base):
     admin4_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("admin_area.id"))
 
 
+class Dataset(Base):
+    """A dataset incidents were imported from, credited in every report that uses it.
+
+    Keyed by a readable natural key (``ucdp-ged``, ``acled``, ``file:partner.csv``) so
+    that shared project files and merges unite the same dataset without id mapping.
+    """
+
+    __tablename__ = "dataset"
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    citation: Mapped[str] = mapped_column(Text, default="")
+    licence: Mapped[str] = mapped_column(String(200), default="")
+    url: Mapped[str] = mapped_column(Text, default="")
+    # sitrep.model.harm.Unrecorded flags of the figures this dataset does not record
+    unrecorded: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 # --------------------------------------------------------------------------- actors
 
 
@@ -192,6 +213,7 @@ class Incident(Record, Base):
             "killed_claimed",
             "admin2_id",
             "admin3_id",
+            "harm_unrecorded",
         ),
         Index("ix_incident_admin2_date", "admin2_id", "date_start", "event_type"),
         Index("ix_incident_admin3_date", "admin3_id", "date_start", "event_type"),
@@ -247,6 +269,9 @@ class Incident(Record, Base):
     )
     author: Mapped[str] = mapped_column(String(120), default="")
     is_synthetic: Mapped[bool] = mapped_column(default=False)
+    # where the incident came from: None for the organisation's own records, else the
+    # key of a Dataset (UCDP GED, ACLED, a partner's file) credited in reports
+    dataset_key: Mapped[str | None] = mapped_column(String(120))
 
     # harm totals kept from casualty rows (best estimates, party claims excluded)
     killed: Mapped[int] = mapped_column(default=0)
@@ -254,6 +279,8 @@ class Incident(Record, Base):
     injured: Mapped[int] = mapped_column(default=0)
     abducted_detained: Mapped[int] = mapped_column(default=0)
     killed_claimed: Mapped[int] = mapped_column(default=0)
+    # sitrep.model.harm.Unrecorded flags: figures this incident's data does not record
+    harm_unrecorded: Mapped[int] = mapped_column(default=0, server_default="0")
 
     place: Mapped[Place | None] = relationship()
     admin1: Mapped[AdminArea | None] = relationship(foreign_keys=[admin1_id])
@@ -326,10 +353,15 @@ class Source(Record, Base):
     credibility: Mapped[Credibility] = mapped_column(
         IntEnumType(Credibility), default=Credibility.CANNOT_BE_JUDGED
     )
+    # False for sources that came with an imported dataset: nobody here graded them, and
+    # "F6" would claim a judgement that was never made
+    graded: Mapped[bool] = mapped_column(default=True, server_default="1")
     incident: Mapped[Incident] = relationship(back_populates="sources")
 
     @property
     def grading(self) -> str:
+        if not self.graded:
+            return NOT_GRADED
         return f"{Reliability(self.reliability).value}{int(self.credibility)}"
 
 
@@ -358,6 +390,8 @@ class Casualty(Record, Base):
         ForeignKey("source.id", ondelete="SET NULL")
     )
     is_party_claim: Mapped[bool] = mapped_column(default=False)
+    # the figure is a lower bound ("at least 10 soldiers"): reports keep the "at least"
+    at_least: Mapped[bool] = mapped_column(default=False, server_default="0")
     note: Mapped[str] = mapped_column(Text, default="")
     incident: Mapped[Incident] = relationship(back_populates="casualties")
     source: Mapped[Source | None] = relationship()

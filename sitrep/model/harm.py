@@ -1,16 +1,73 @@
-"""Harm totals of an incident, as reports count them.
+"""Harm totals of an incident, as reports count them: the one place for these rules.
 
-Report totals use best estimates and leave a party's own claims out (a KIA statement
-of "at least 10 soldiers killed" is a claim until corroborated); claimed deaths are
-kept apart in ``killed_claimed`` so a report can mention them as claims.
+- **Claims are never counted as fact.** A casualty figure is a claim when its row is a
+  party's own claim, or when the incident as a whole is recorded as a claim that could
+  not be independently verified (:func:`is_claim`). Report totals use best estimates and
+  leave claims out; claimed deaths are kept apart in ``killed_claimed`` so a report can
+  mention them as claims ("KIA said at least 10 soldiers were killed").
+- **Not recorded is not zero.** A dataset such as UCDP GED records no injuries, and ACLED
+  does not say whether those killed were civilians. Such incidents carry the matching
+  :class:`Unrecorded` flags, and a figure none of the counted incidents records is
+  reported as "not recorded" (``None``), never as 0.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import IntFlag
+from typing import Any, Protocol
 
-from sitrep.model.enums import Affiliation, Outcome
+from sitrep.model.enums import Affiliation, Outcome, Verification
+
+
+class Unrecorded(IntFlag):
+    """Harm figures an incident's data does not record (stored as an integer mask)."""
+
+    NONE = 0
+    KILLED = 1
+    CIVILIANS = 2  # whether those killed were civilians
+    INJURED = 4
+    ABDUCTED_DETAINED = 8
+
+
+# Key figure -> the flag that says an incident does not record it.
+FIGURE_FLAGS: dict[str, Unrecorded] = {
+    "killed": Unrecorded.KILLED,
+    "civilians_killed": Unrecorded.CIVILIANS,
+    "injured": Unrecorded.INJURED,
+    "abducted_detained": Unrecorded.ABDUCTED_DETAINED,
+}
+
+CLAIM_VERIFICATIONS = frozenset({Verification.CLAIM_UNVERIFIABLE})
+"""Verification statuses that make every casualty figure of the incident a claim."""
+
+
+def records_figure(unrecorded: int, key: str, killed: int = 0) -> bool:
+    """Whether one incident's data records figure ``key`` (given its flags).
+
+    The civilian share of no deaths is known (none) whatever the dataset says.
+    """
+    flag = FIGURE_FLAGS.get(key)
+    if flag is None:
+        return True
+    if key == "civilians_killed" and not killed and not unrecorded & Unrecorded.KILLED:
+        return True
+    return not int(unrecorded or 0) & flag
+
+
+def recorded_value(value: int, unrecorded: int, key: str, killed: int = 0) -> int | None:
+    """An incident's figure, or None where its data does not record it."""
+    return int(value) if records_figure(unrecorded, key, killed) else None
+
+
+def incident_is_claim(verification: Verification | str | None) -> bool:
+    return verification is not None and Verification(verification) in CLAIM_VERIFICATIONS
+
+
+def is_claim(verification: Verification | str | None, is_party_claim: bool) -> bool:
+    """Whether one casualty figure is a claim (and so kept out of every total)."""
+    return bool(is_party_claim) or incident_is_claim(verification)
 
 
 @dataclass(frozen=True)
@@ -22,19 +79,27 @@ class HarmTotals:
     killed_claimed: int = 0
 
 
-class _CasualtyLike:  # protocol-ish for typing without importing the ORM
-    outcome: Outcome | str
-    affiliation: Affiliation | str
-    best: int
-    is_party_claim: bool
+class _CasualtyLike(Protocol):
+    """A casualty row, its draft or an imported record (``is_party_claim`` optional)."""
+
+    @property
+    def outcome(self) -> Outcome | str: ...
+
+    @property
+    def affiliation(self) -> Affiliation | str: ...
+
+    @property
+    def best(self) -> int: ...
 
 
-def harm_totals(rows: Iterable[_CasualtyLike]) -> HarmTotals:
+def harm_totals(
+    rows: Iterable[_CasualtyLike], verification: Verification | str | None = None
+) -> HarmTotals:
     killed = civ = injured = abducted = claimed = 0
     for row in rows:
         outcome = Outcome(row.outcome)
         best = int(row.best or 0)
-        if row.is_party_claim:
+        if is_claim(verification, getattr(row, "is_party_claim", False)):
             if outcome is Outcome.KILLED:
                 claimed += best
             continue
@@ -49,8 +114,40 @@ def harm_totals(rows: Iterable[_CasualtyLike]) -> HarmTotals:
     return HarmTotals(killed, civ, injured, abducted, claimed)
 
 
-def refresh_harm_totals(incident: object) -> None:
+def recorded_by_rows(
+    rows: Iterable[_CasualtyLike],
+    unrecorded: int,
+    verification: Verification | str | None = None,
+) -> Unrecorded:
+    """The flags that stay once the incident's own casualty rows are taken into account.
+
+    A user who adds an injury row to a UCDP event has recorded its injuries; a death of
+    known affiliation records the civilian share; a claim records nothing. Rows never
+    *add* flags.
+    """
+    flags = Unrecorded(int(unrecorded or 0))
+    for row in rows:
+        if is_claim(verification, getattr(row, "is_party_claim", False)):
+            continue
+        outcome = Outcome(row.outcome)
+        if outcome is Outcome.KILLED:
+            flags &= ~Unrecorded.KILLED
+            if Affiliation(row.affiliation) is not Affiliation.UNKNOWN:
+                flags &= ~Unrecorded.CIVILIANS
+        elif outcome is Outcome.INJURED:
+            flags &= ~Unrecorded.INJURED
+        elif outcome in (Outcome.ABDUCTED, Outcome.DETAINED):
+            flags &= ~Unrecorded.ABDUCTED_DETAINED
+    return flags
+
+
+def refresh_harm_totals(incident: Any) -> None:
     """Copy the totals of ``incident.casualties`` onto the incident row."""
-    totals = harm_totals(incident.casualties)  # type: ignore[attr-defined]
+    rows = list(incident.casualties)
+    totals = harm_totals(rows, getattr(incident, "verification", None))
     for name, value in totals.__dict__.items():
         setattr(incident, name, value)
+    if hasattr(incident, "harm_unrecorded"):
+        incident.harm_unrecorded = int(
+            recorded_by_rows(rows, incident.harm_unrecorded or 0, incident.verification)
+        )

@@ -13,6 +13,7 @@ from collections.abc import Collection
 
 from sitrep.errors import ValidationError
 from sitrep.model.enums import ActorRole, Outcome
+from sitrep.model.harm import incident_is_claim
 from sitrep.model.taxonomy import SUB_TO_TYPE
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -148,3 +149,22 @@ def validate_incident(incident: object, known_subs: Collection[str] | None = Non
     for row in getattr(inc, "casualties", []):
         check_outcome(row.outcome)
         check_estimate(row.low, row.best, row.high, f"people {Outcome(row.outcome).value}")
+    check_claim_rows(getattr(inc, "verification", None), getattr(inc, "casualties", []))
+
+
+def check_claim_rows(verification: object, rows: Collection[object]) -> None:
+    """An incident recorded as an unverifiable claim has only claimed casualty figures.
+
+    The totals never count them either way (:func:`sitrep.model.harm.is_claim`); this
+    keeps what the form shows consistent with what the reports count.
+    """
+    if not incident_is_claim(verification):  # type: ignore[arg-type]
+        return
+    for number, row in enumerate(rows, start=1):
+        if not getattr(row, "is_party_claim", False):
+            raise ValidationError(
+                "This incident is recorded as a claim that could not be independently "
+                f"verified, so its casualty figures are claims: mark casualty row {number} "
+                "as a party's claim, or change the verification status.",
+                field="casualty_claim",
+            )

@@ -131,7 +131,7 @@ def map_inputs(
     session: Session, data: ReportData
 ) -> tuple[list[staticmap.MapPoint], list[staticmap.MapArea], list[staticmap.MapLabel]]:
     points = [
-        staticmap.MapPoint(r.lon, r.lat, r.event_type, r.killed)
+        staticmap.MapPoint(r.lon, r.lat, r.event_type, r.killed, synthetic=r.is_synthetic)
         for r in data.incidents
         if r.lat is not None and r.lon is not None
     ]

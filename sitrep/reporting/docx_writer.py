@@ -31,9 +31,16 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from sitrep.model.enums import Credibility, Reliability, ReportKind, ReportStatus, Verification
+from sitrep.model.harm import FIGURE_FLAGS
 from sitrep.places.regions import LEVEL_NAMES
 from sitrep.reporting import markup, wording
-from sitrep.reporting.figures import FIGURE_KEYS, FIGURE_LABELS, AnnexRow, ReportData
+from sitrep.reporting.figures import (
+    FIGURE_KEYS,
+    FIGURE_LABELS,
+    NOT_RECORDED,
+    AnnexRow,
+    ReportData,
+)
 from sitrep.reporting.records import HIGHLIGHTS, OVERVIEW
 
 Progress = Callable[[int, str], None]
@@ -220,10 +227,20 @@ class DocxWriter:
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
 
+    @property
+    def demo_notice(self) -> str:
+        """Shown on every page (header and footer) of a report with synthetic incidents."""
+        if not self.data.synthetic:
+            return ""
+        return "DEMO DATA"
+
     def fill_placeholders(self) -> None:
+        marking = self.meta.classification.upper()
+        if self.demo_notice:
+            marking += f"  ·  {self.demo_notice}"
         values = {
             "{organisation}": self.meta.organisation,
-            "{classification}": self.meta.classification.upper(),
+            "{classification}": marking,
             "{title}": self.meta.title,
         }
         for section in self.doc.sections:
@@ -266,11 +283,21 @@ class DocxWriter:
             )
         else:
             what = f"{d.region.name}: " + ", ".join(a.name for a in areas)
+        coverage = wording.coverage_sentence(d, m.organisation)
         self.para(
-            f"{m.classification.upper()}  ·  Coverage: {what}. Incidents recorded by "
-            f"{m.organisation} from its own staff, partners, media and public sources.",
+            f"{m.classification.upper()}  ·  Coverage: {what}. {coverage}".rstrip(),
             style="Classification Marking",
         )
+        if d.synthetic:
+            p = self.para(style="Classification Marking")
+            self.add_text(
+                p,
+                f"Demo data: {d.synthetic:,} of the {d.figures.incidents:,} incidents counted "
+                f"in this report {'was' if d.synthetic == 1 else 'were'} generated for "
+                "demonstration (marked [Synthetic]); they are not real events. Do not use this "
+                "as a real situation report.",
+                bold=True,
+            )
 
     def highlights(self) -> None:
         self.heading(HIGHLIGHTS)
@@ -294,13 +321,27 @@ class DocxWriter:
             cell.width = width
             number = cell.paragraphs[0]
             self.set_style(number, "Key Figure Number")
-            number.add_run(f"{now[key]:,}")
+            value, previous = now[key], before[key]
+            number.add_run("–" if value is None else f"{value:,}")
             cell.add_paragraph(FIGURE_LABELS[key], style="Key Figure Label")
-            if key == "killed" and (d.killed_low != d.killed_high):
+            if value is None:
+                cell.add_paragraph(NOT_RECORDED, style="Key Figure Change")
+                continue
+            if (
+                key == "killed"
+                and d.killed_low is not None
+                and d.killed_high is not None
+                and d.killed_low != d.killed_high
+            ):
                 cell.add_paragraph(
                     f"range {d.killed_low:,}–{d.killed_high:,}", style="Key Figure Change"
                 )
-            cell.add_paragraph(_change(now[key], before[key]), style="Key Figure Change")
+            if d.figures.unrecorded(key):
+                cell.add_paragraph(
+                    f"{NOT_RECORDED} for {d.figures.unrecorded(key):,}", style="Key Figure Change"
+                )
+            change = _change(value, previous) if previous is not None else "previous: not recorded"
+            cell.add_paragraph(change, style="Key Figure Change")
         note = (
             f"Change compared with the previous period of equal length "
             f"({wording.period_text(d.previous_from, d.previous_to)}). Deaths and injuries are "
@@ -311,6 +352,9 @@ class DocxWriter:
                 f" Party claims of a further {d.figures.killed_claimed:,} deaths could not be "
                 "independently verified and are not included."
             )
+        for sentence in (wording.withheld_sentence(d), *wording.unrecorded_notes(d)):
+            if sentence:
+                note += " " + wording.sentence_start(sentence)
         self.para(note, style="Source Note").paragraph_format.space_before = Cm(0.15)
 
     def map(self, png: bytes) -> None:
@@ -357,8 +401,40 @@ class DocxWriter:
         self.heading("Claims by parties to the conflict", 2)
         for row in claims[:10]:
             p = self.para(style="List Bullet")
-            self.add_text(p, f"{wording.day(row.date)}, {wording.place_text(row)}: ", bold=True)
+            mark = f"{wording.SYNTHETIC_MARK} " if row.is_synthetic else ""
+            lead = f"{mark}{wording.day(row.date)}, {wording.place_text(row)}: "
+            self.add_text(p, lead, bold=True)
             self.add_text(p, f"{wording.claim_sentence(row)} ({row.reference})")
+
+    def _count(self, value: int, key: str) -> str:
+        """A table cell of figure ``key``: "–" where the data does not record it."""
+        return f"{value:,}" if self.data.figures.is_recorded(key) else "–"
+
+    def _withheld_row(self) -> list[str] | None:
+        """The tables' row for incidents counted but not described (above the marking)."""
+        d = self.data
+        w, wp = d.withheld, d.withheld_previous
+        if not d.withheld_counted or not (w.incidents or wp.incidents):
+            return None
+        return [
+            "Not described (above this report's classification)",
+            f"{w.incidents:,}",
+            f"{wp.incidents:,}",
+            _change(w.incidents, wp.incidents, short=True),
+            self._count(w.killed, "killed"),
+        ]
+
+    def _tables_note(self) -> None:
+        d = self.data
+        notes = []
+        if d.synthetic:
+            notes.append(
+                f"Includes {wording.plural(d.synthetic, 'synthetic (demo) incident')}, "
+                "not real events."
+            )
+        if d.figures.unrecorded("killed") or d.figures.unrecorded("civilians_killed"):
+            notes.append("–: not recorded in the data.")
+        self.para(" ".join(notes), style="Source Note")
 
     def tables(self, chart_png: bytes) -> None:
         d = self.data
@@ -371,16 +447,19 @@ class DocxWriter:
                 f"{t.incidents:,}",
                 f"{d.by_type_previous.get(t.event_type, 0):,}",
                 _change(t.incidents, d.by_type_previous.get(t.event_type, 0), short=True),
-                f"{t.killed:,}",
+                self._count(t.killed, "killed"),
             ]
             for t in d.by_type
         ]
         current_types = {t.event_type for t in d.by_type}
         rows += [
-            [name, "0", f"{n:,}", _change(0, n, short=True), "0"]
+            [name, "0", f"{n:,}", _change(0, n, short=True), self._count(0, "killed")]
             for name, n in sorted(d.by_type_previous.items())
             if name not in current_types
         ]
+        withheld = self._withheld_row()
+        if withheld is not None:
+            rows.append(withheld)
         self.table(
             ["Type", "Incidents", "Previous period", "Change", "Killed"],
             rows,
@@ -391,17 +470,23 @@ class DocxWriter:
                 f"{d.figures.incidents:,}",
                 f"{d.previous.incidents:,}",
                 _change(d.figures.incidents, d.previous.incidents, short=True),
-                f"{d.figures.killed:,}",
+                self._count(d.figures.killed, "killed"),
             ],
         )
-        self.para("", style="Source Note")
+        self._tables_note()
         level_name = LEVEL_NAMES.get(d.area_level, "area")
         self._table_no += 1
         self.caption(f"Table {self._table_no}. Incidents by {level_name}")
         shown = d.by_area[:MAX_AREA_ROWS]
         rest = d.by_area[MAX_AREA_ROWS:]
         rows = [
-            [a.name, a.pcode or "", f"{a.incidents:,}", f"{a.killed:,}", f"{a.civilians_killed:,}"]
+            [
+                a.name,
+                a.pcode or "",
+                f"{a.incidents:,}",
+                self._count(a.killed, "killed"),
+                self._count(a.civilians_killed, "civilians_killed"),
+            ]
             for a in shown
         ]
         if rest:
@@ -410,8 +495,19 @@ class DocxWriter:
                     f"{len(rest)} other areas",
                     "",
                     f"{sum(a.incidents for a in rest):,}",
-                    f"{sum(a.killed for a in rest):,}",
-                    f"{sum(a.civilians_killed for a in rest):,}",
+                    self._count(sum(a.killed for a in rest), "killed"),
+                    self._count(sum(a.civilians_killed for a in rest), "civilians_killed"),
+                ]
+            )
+        if withheld is not None:
+            w = d.withheld
+            rows.append(
+                [
+                    withheld[0],
+                    "",
+                    f"{w.incidents:,}",
+                    self._count(w.killed, "killed"),
+                    self._count(w.civilians_killed, "civilians_killed"),
                 ]
             )
         self.table(
@@ -423,11 +519,11 @@ class DocxWriter:
                 "Total",
                 "",
                 f"{d.figures.incidents:,}",
-                f"{d.figures.killed:,}",
-                f"{d.figures.civilians_killed:,}",
+                self._count(d.figures.killed, "killed"),
+                self._count(d.figures.civilians_killed, "civilians_killed"),
             ],
         )
-        self.para("", style="Source Note")
+        self._tables_note()
         self._figure_no += 1
         self.figure(
             f"Figure {self._figure_no}. Incidents per week by type, "
@@ -476,17 +572,27 @@ class DocxWriter:
         if self.meta.kind is ReportKind.PERIODIC:  # a flash update stays a few pages
             self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         self.heading(f"Annex {number}. Incident log")
-        self.para(
-            f"All {len(self.data.incidents):,} incidents of the period in chronological order. "
-            "Harm figures are best estimates; party claims are shown as claims. Source grading "
-            "uses the Admiralty system (reliability A–F, credibility 1–6, see Annex 2).",
-            style="Source Note",
-        )
+        d = self.data
+        intro = [
+            f"All {len(d.incidents):,} incidents of the period described in this report, in "
+            "chronological order. Harm figures are best estimates; claims are shown as claims "
+            "and never counted as fact. Source grading uses the Admiralty system (reliability "
+            "A–F, credibility 1–6, see Annex 2); sources that came with an imported dataset "
+            "were not graded by us and say so."
+        ]
+        if d.withheld.incidents:
+            intro.append(wording.sentence_start(wording.withheld_sentence(d)))
+        if d.synthetic:
+            intro.append("Incidents marked [Synthetic] are generated demo data, not real events.")
+        self.para(" ".join(intro), style="Source Note")
         # The table goes in as text when the file is saved (see save()): parsing and
         # moving a 10,000-row tree through lxml costs seconds; splicing the text, nothing.
         self.para(self._annex_token)
         self._annex_xml = annex_table_xml(
-            self.data.incidents, self._annex_styles(), declare_ns=False
+            d.incidents,
+            self._annex_styles(),
+            declare_ns=False,
+            dataset_names=wording.dataset_names(d),
         )
 
     def _annex_styles(self) -> dict[str, str]:
@@ -495,6 +601,55 @@ class DocxWriter:
             "text": self.style_id("Annex Text"),
             "link": self.style_id("Incident Reference"),
         }
+
+    def _withheld_method(self) -> str:
+        d = self.data
+        level = self.meta.classification.upper()
+        if not d.withheld.incidents:
+            return (
+                f"Incidents more sensitive than the report's classification ({level}) would "
+                "be withheld; there were none in this period."
+            )
+        counted = (
+            "They are counted in the key figures and tables, without any detail."
+            if d.withheld_counted
+            else "By the organisation's choice they are not counted in the figures either."
+        )
+        return (
+            f"{wording.plural(d.withheld.incidents, 'incident')} more sensitive than the "
+            f"report's classification ({level}) {'is' if d.withheld.incidents == 1 else 'are'} "
+            f"not described. {counted}"
+        )
+
+    def data_sources(self) -> None:
+        """Who recorded the data, with each dataset's citation and licence."""
+        d = self.data
+        if not d.datasets:
+            return
+        self.heading("Data sources", 2)
+        lines = []
+        if d.own_incidents:
+            lines.append(
+                f"- **{self.meta.organisation}:** {wording.plural(d.own_incidents, 'incident')} "
+                "recorded from its own staff, partners, media and public sources."
+            )
+        for use in d.datasets:
+            parts = [f"- **{use.name}:** {wording.plural(use.incidents, 'incident')}."]
+            if use.citation:
+                parts.append(f"Citation: {use.citation}")
+            if use.licence:
+                parts.append(f"Licence: {use.licence}.")
+            if use.url:
+                parts.append(use.url)
+            missing = [
+                words
+                for key, words in wording.UNRECORDED_WORDS.items()
+                if use.unrecorded & FIGURE_FLAGS[key]
+            ]
+            if missing:
+                parts.append(f"Does not record {wording.join_words(missing)}.")
+            lines.append(" ".join(parts))
+        self.markup("\n".join(lines))
 
     def methodology(self, number: int = 2) -> None:
         d = self.data
@@ -505,9 +660,7 @@ class DocxWriter:
             "counts once per day. An incident belongs to the period when its start date falls "
             f"within it. This report covers incidents in {d.region.name} between "
             f"{wording.day_year(d.date_from)} and {wording.day_year(d.date_to)}, recorded up to "
-            f"the issue date. Retracted incidents are excluded, and incidents more sensitive "
-            f"than the report's classification ({self.meta.classification.upper()}) are "
-            "left out."
+            f"the issue date. Retracted incidents are excluded. " + self._withheld_method()
         )
         self.heading("Definitions", 2)
         self.markup(
@@ -515,10 +668,16 @@ class DocxWriter:
             "sources differ, a low and a high estimate are kept and the range is shown.\n"
             "- **Civilians killed:** deaths of people not taking part in hostilities.\n"
             "- **Abducted or detained:** people taken by any party, whatever the reason given.\n"
-            "- **Party claims:** figures announced by a party to the conflict about its own "
-            "operations. They are reported as claims and never added to the totals.\n"
+            "- **Claims:** figures announced by a party to the conflict, and every figure of "
+            "an incident recorded as a claim that could not be independently verified. They "
+            'are reported as claims and never added to the totals; "at least" is kept '
+            "where the claim gives a lower bound.\n"
+            f"- **Not recorded:** a figure the data does not record (UCDP GED records no "
+            "injuries; ACLED does not say whether those killed were civilians) is shown as "
+            f'"{NOT_RECORDED}", never as zero.\n'
             "- **Incident types** follow ACLED's event types and sub-event types."
         )
+        self.data_sources()
         self.heading("Source grading", 2)
         if self.meta.kind is ReportKind.FLASH:
             self.para(
@@ -545,6 +704,12 @@ class DocxWriter:
                 f"Information in this report comes from {total:,} source reports: "
                 + ", ".join(parts)
                 + ". Names of sources are withheld for their protection."
+                + (
+                    " Sources that came with imported datasets were graded by those datasets' "
+                    'own methods, not by us, and are marked "not graded".'
+                    if d.datasets
+                    else ""
+                )
             )
         self.heading("Caveats", 2)
         self.para(
@@ -553,6 +718,12 @@ class DocxWriter:
             "revised as information arrives. Changes from one period to the next reflect "
             "reporting as well as events. Locations are approximate where precision is limited."
         )
+        if d.synthetic:
+            self.para(
+                f"This report includes {wording.plural(d.synthetic, 'synthetic incident')} "
+                "generated for demonstration (marked [Synthetic]). They are not real events and "
+                "the report must not be used as a real situation report.",
+            )
         self.para(
             f"Data reference: {d.data_hash[:16]} (hash of the incidents and filter this "
             "report was built from).",
@@ -623,7 +794,7 @@ def _runs(lines: Sequence[str], bold: bool = False) -> str:
     return "".join(parts)
 
 
-def annex_cells(row: AnnexRow) -> list[list[str]]:
+def annex_cells(row: AnnexRow, dataset_names: dict[str, str] | None = None) -> list[list[str]]:
     """The annex columns of one incident, each as lines of text."""
     date = f"{row.date.day} {row.date:%b %Y}"
     if row.date_end != row.date:
@@ -638,20 +809,34 @@ def annex_cells(row: AnnexRow) -> list[list[str]]:
         actors.append("v. " + ", ".join(row.side_b))
     harm = []
     if row.killed:
-        civ = f" ({row.civilians_killed:,} civ.)" if row.civilians_killed else ""
-        harm.append(f"{row.killed:,} killed{civ}")
+        civ = (
+            f" ({row.civilians_killed:,} civ.)"
+            if row.civilians_killed and row.records("civilians_killed")
+            else ""
+        )
+        killed = wording.count_text(row.killed, "killed" in row.at_least)
+        harm.append(f"{killed} killed{civ}")
     if row.injured:
-        harm.append(f"{row.injured:,} injured")
+        harm.append(f"{wording.count_text(row.injured, 'injured' in row.at_least)} injured")
     if row.abducted_detained:
-        harm.append(f"{row.abducted_detained:,} abducted or detained")
-    claimed = sum(c.best for c in row.claims if c.outcome == "killed") or row.killed_claimed
+        at_least = bool(row.at_least & {"abducted", "detained"})
+        harm.append(f"{wording.count_text(row.abducted_detained, at_least)} abducted or detained")
+    claimed = wording.claimed_short(row)
     if claimed:
-        harm.append(f"Claim: {claimed:,} killed, said {wording.claimant(row)}; not verified")
-    sources = [f"{s.grading} {s.source_type}" for s in row.sources[:3]]
-    if len(row.sources) > 3:
-        sources.append(f"+{len(row.sources) - 3} more")
+        harm.append(f"Claim ({wording.claimant(row)}): {claimed}; not verified")
+    dataset = (dataset_names or {}).get(row.dataset_key or "", row.dataset_key or "")
+    graded = [s for s in row.sources if s.graded]
+    sources = [f"{s.grading} {s.source_type}" for s in graded[:3]]
+    if len(graded) > 3:
+        sources.append(f"+{len(graded) - 3} more")
+    ungraded = len(row.sources) - len(graded)
+    if dataset:
+        sources.insert(0, dataset)
+    if ungraded:
+        sources.append(f"{ungraded:,} {'source' if ungraded == 1 else 'sources'}, not graded")
+    reference = [row.reference, wording.SYNTHETIC_MARK] if row.is_synthetic else [row.reference]
     return [
-        [row.reference],
+        reference,
         [date],
         location,
         [row.type_label],
@@ -663,7 +848,11 @@ def annex_cells(row: AnnexRow) -> list[list[str]]:
 
 
 def annex_table_xml(
-    rows: Sequence[AnnexRow], styles: dict[str, str], *, declare_ns: bool = True
+    rows: Sequence[AnnexRow],
+    styles: dict[str, str],
+    *,
+    declare_ns: bool = True,
+    dataset_names: dict[str, str] | None = None,
 ) -> str:
     """The annex as one ``w:tbl``: header row repeated, rows never split, bookmarks."""
     text_style, link_style = styles["text"], styles["link"]
@@ -680,7 +869,7 @@ def annex_table_xml(
     parts.extend(_cell(_runs([name], bold=True), w, text_style) for name, w in ANNEX_COLUMNS)
     parts.append("</w:tr>")
     for i, row in enumerate(rows):
-        cells = annex_cells(row)
+        cells = annex_cells(row, dataset_names)
         mark = bookmark_name(row.reference)
         first = (
             f'<w:bookmarkStart w:id="{i + 1}" w:name="{mark}"/>'
@@ -688,6 +877,8 @@ def annex_table_xml(
             f'<w:t xml:space="preserve">{xml_escape(clean(row.reference))}</w:t></w:r>'
             f'<w:bookmarkEnd w:id="{i + 1}"/>'
         )
+        if len(cells[0]) > 1:  # the [Synthetic] mark under the reference
+            first += _runs(["", *cells[0][1:]], bold=True)
         parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         parts.append(_cell(first, ANNEX_COLUMNS[0][1], text_style))
         for (_, width), lines in zip(ANNEX_COLUMNS[1:], cells[1:], strict=True):

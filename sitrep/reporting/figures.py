@@ -5,6 +5,15 @@ and those of the previous period of equal length, tables by type and area, the w
 series for the chart, the annex rows (read with Core queries, fast for 10,000
 incidents), which incident references each figure counts, a hash of the data, and the
 snapshot that lets the next report say what changed.
+
+What the figures claim, and so what the words around them may say:
+- claims are never counted as fact (:mod:`sitrep.model.harm`);
+- incidents above the report's classification are *withheld*, never silently missing:
+  the report says how many, and by default (project setting ``report_count_withheld``)
+  counts them in the key figures without describing them (:func:`period_figures`);
+- a figure the data does not record is ``None`` ("not recorded"), never 0;
+- every dataset the incidents came from is credited (:class:`DatasetUse`);
+- synthetic (demo) incidents are counted, so every page can say so.
 """
 
 from __future__ import annotations
@@ -14,13 +23,23 @@ import hashlib
 import json
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from sitrep.model import Actor, AdminArea, Casualty, Incident, IncidentActor, Source
+from sitrep.model import (
+    Actor,
+    AdminArea,
+    Casualty,
+    Dataset,
+    Incident,
+    IncidentActor,
+    ProjectSetting,
+    Source,
+)
+from sitrep.model.entities import NOT_GRADED
 from sitrep.model.enums import (
     ActorRole,
     Outcome,
@@ -29,7 +48,15 @@ from sitrep.model.enums import (
     SourceType,
     Verification,
 )
+from sitrep.model.harm import (
+    CLAIM_VERIFICATIONS,
+    FIGURE_FLAGS,
+    Unrecorded,
+    is_claim,
+    records_figure,
+)
 from sitrep.places.regions import Region
+from sitrep.store.queries import FIGURE_KEYS as FIGURE_KEYS  # re-exported
 from sitrep.store.queries import (
     AreaCount,
     IncidentFilter,
@@ -44,14 +71,6 @@ from sitrep.store.queries import (
     select_incidents,
 )
 
-FIGURE_KEYS = (
-    "incidents",
-    "killed",
-    "civilians_killed",
-    "injured",
-    "abducted_detained",
-    "areas_affected",
-)
 FIGURE_LABELS = {
     "incidents": "Incidents",
     "killed": "People killed",
@@ -60,6 +79,8 @@ FIGURE_LABELS = {
     "abducted_detained": "Abducted or detained",
     "areas_affected": "Townships affected",
 }
+NOT_RECORDED = "not recorded"
+COUNT_WITHHELD_SETTING = "report_count_withheld"
 CHART_WEEKS = 12
 # Incidents shown in reports: everything but retractions (listed under "what changed").
 REPORTED = tuple(v for v in Verification if v is not Verification.RETRACTED)
@@ -77,7 +98,11 @@ _SIDE_ROLES = {
 class SourceRow:
     name: str
     source_type: str
-    grading: str
+    grading: str  # "B2", or NOT_GRADED for a dataset's sources nobody here graded
+
+    @property
+    def graded(self) -> bool:
+        return self.grading != NOT_GRADED
 
 
 @dataclass
@@ -85,6 +110,7 @@ class ClaimRow:
     outcome: str
     affiliation: str
     best: int
+    at_least: bool = False
 
 
 @dataclass
@@ -112,15 +138,24 @@ class AnnexRow:
     lat: float | None
     lon: float | None
     impact_count: int = 0
+    is_synthetic: bool = False
+    dataset_key: str | None = None
+    unrecorded: Unrecorded = Unrecorded.NONE
     side_a: list[str] = field(default_factory=list)
     side_b: list[str] = field(default_factory=list)
     claimants: list[str] = field(default_factory=list)
     sources: list[SourceRow] = field(default_factory=list)
     claims: list[ClaimRow] = field(default_factory=list)
+    # outcomes whose (non-claim) figure is a lower bound: "at least 5 killed"
+    at_least: set[str] = field(default_factory=set)
 
     @property
     def type_label(self) -> str:
         return self.local_type or self.sub_event_type
+
+    def records(self, key: str) -> bool:
+        """Whether this incident's data records figure ``key`` (UCDP: no injuries)."""
+        return records_figure(self.unrecorded, key, self.killed)
 
     @property
     def severity(self) -> int:
@@ -135,9 +170,10 @@ class AnnexRow:
 
     @property
     def best_grading(self) -> str:
-        if not self.sources:
-            return ""
-        return min(s.grading for s in self.sources)
+        graded = [s.grading for s in self.sources if s.graded]
+        if graded:
+            return min(graded)
+        return NOT_GRADED if self.sources else ""
 
 
 @dataclass
@@ -159,16 +195,70 @@ class Changes:
     retracted: list[Revision] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class DatasetUse:
+    """A dataset some of the report's incidents came from, with its credit."""
+
+    key: str
+    name: str
+    citation: str
+    licence: str
+    url: str
+    incidents: int
+    unrecorded: Unrecorded = Unrecorded.NONE
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """Key figures of a period for a report of a given classification.
+
+    ``described`` counts the incidents the report may describe (at or below its
+    classification), ``withheld`` those above it; ``shown`` is what the key figures
+    say: both together when the organisation counts withheld incidents (the default),
+    else the described ones alone.
+    """
+
+    shown: KeyFigures
+    described: KeyFigures
+    withheld: KeyFigures
+    withheld_counted: bool
+
+
+def counts_withheld(session: Session) -> bool:
+    """The organisation's choice: count withheld incidents in the totals (default yes)."""
+    row = session.get(ProjectSetting, COUNT_WITHHELD_SETTING)
+    return row is None or row.value.strip().lower() not in {"no", "false", "0", "off"}
+
+
+def period_figures(
+    session: Session, flt: IncidentFilter, count_withheld: bool | None = None
+) -> PeriodFigures:
+    """The figures of ``flt`` (a :func:`report_filter`) as the report and editor show them."""
+    if count_withheld is None:
+        count_withheld = counts_withheld(session)
+    described = key_figures(session, flt)
+    ceiling = flt.max_sensitivity
+    withheld = KeyFigures()
+    if ceiling is not None and ceiling is not Sensitivity.RESTRICTED:
+        withheld = key_figures(
+            session, replace(flt, max_sensitivity=None, above_sensitivity=ceiling)
+        )
+    shown = described
+    if count_withheld and withheld.incidents:
+        shown = key_figures(session, replace(flt, max_sensitivity=None))
+    return PeriodFigures(shown, described, withheld, count_withheld)
+
+
 @dataclass
 class ReportData:
     region: Region
     date_from: dt.date
     date_to: dt.date
     filter: IncidentFilter
-    figures: KeyFigures
+    figures: KeyFigures  # as the key figures show them (withheld included if counted)
     previous: KeyFigures
-    killed_low: int
-    killed_high: int
+    killed_low: int | None
+    killed_high: int | None
     by_type: list[TypeCount]
     by_type_previous: dict[str, int]
     area_level: int
@@ -181,6 +271,13 @@ class ReportData:
     snapshot: dict[str, Any]
     changes: Changes
     sources_by_type: dict[str, int]
+    described: KeyFigures = field(default_factory=KeyFigures)
+    withheld: KeyFigures = field(default_factory=KeyFigures)
+    withheld_previous: KeyFigures = field(default_factory=KeyFigures)
+    withheld_counted: bool = True
+    datasets: list[DatasetUse] = field(default_factory=list)
+    own_incidents: int = 0
+    synthetic: int = 0
 
     @property
     def previous_from(self) -> dt.date:
@@ -190,8 +287,19 @@ class ReportData:
     def previous_to(self) -> dt.date:
         return self.date_from - dt.timedelta(days=1)
 
+    def unrecorded_by(self, key: str) -> list[DatasetUse]:
+        """The datasets of this report that do not record figure ``key``."""
+        flag = FIGURE_FLAGS.get(key)
+        if flag is None:
+            return []
+        return [d for d in self.datasets if d.unrecorded & flag]
+
     def figures_json(self) -> dict[str, Any]:
-        """The ``--json`` contract of DESIGN.md, plus the references each figure counts."""
+        """The ``--json`` contract of DESIGN.md, plus the references each figure counts.
+
+        A figure the data does not record is null; ``not_recorded`` counts, per figure,
+        the incidents that do not record it when some others do.
+        """
         return {
             "region": self.region.name,
             "from": self.date_from.isoformat(),
@@ -202,8 +310,28 @@ class ReportData:
                 "from": self.previous_from.isoformat(),
                 "to": self.previous_to.isoformat(),
             },
+            "not_recorded": dict(self.figures.not_recorded),
             "killed_range": {"low": self.killed_low, "high": self.killed_high},
             "killed_claimed": self.figures.killed_claimed,
+            "withheld": {
+                "incidents": self.withheld.incidents,
+                "counted_in_figures": self.withheld_counted and self.withheld.incidents > 0,
+                "classification": (
+                    self.filter.max_sensitivity.value if self.filter.max_sensitivity else None
+                ),
+            },
+            "datasets": [
+                {
+                    "name": d.name,
+                    "citation": d.citation,
+                    "licence": d.licence,
+                    "url": d.url,
+                    "incidents": d.incidents,
+                }
+                for d in self.datasets
+            ],
+            "own_incidents": self.own_incidents,
+            "synthetic_incidents": self.synthetic,
             "references": self.trace,
             "data_hash": self.data_hash,
         }
@@ -213,17 +341,29 @@ def report_filter(
     region: Region, date_from: dt.date, date_to: dt.date, classification: str = ""
 ) -> IncidentFilter:
     """The filter a report uses: region, period, no retractions, within its marking."""
-    try:
-        ceiling: Sensitivity | None = Sensitivity(classification.strip().lower())
-    except ValueError:
-        ceiling = None
     return IncidentFilter(
         region=region,
         date_from=date_from,
         date_to=date_to,
         verification=REPORTED,
-        max_sensitivity=ceiling,
+        max_sensitivity=classification_level(classification),
     )
+
+
+def classification_level(classification: str) -> Sensitivity | None:
+    """The sensitivity level a report's marking allows.
+
+    No marking means no ceiling (internal use, such as tests of every incident); a
+    marking that is not one of the levels (an old "CONFIDENTIAL") is read as INTERNAL,
+    so that nothing restricted is ever described by accident.
+    """
+    text = classification.strip().lower()
+    if not text:
+        return None
+    try:
+        return Sensitivity(text)
+    except ValueError:
+        return Sensitivity.INTERNAL
 
 
 def area_level_for(region: Region) -> int:
@@ -239,17 +379,22 @@ def collect(
     *,
     classification: str = "",
     report_key: tuple[str, dt.date, uuid.UUID | None] | None = None,
+    count_withheld: bool | None = None,
 ) -> ReportData:
     """``report_key`` (region key, period end, report id) enables "what changed since"."""
     flt = report_filter(region, date_from, date_to, classification)
     prev_flt = flt.previous_period()
-    figures = key_figures(session, flt)
-    previous = key_figures(session, prev_flt)
-    low = high = 0
-    for row in casualty_breakdown(session, flt):
+    now = period_figures(session, flt, count_withheld)
+    before = period_figures(session, prev_flt, now.withheld_counted)
+    counted = replace(flt, max_sensitivity=None) if now.shown is not now.described else flt
+    low: int | None = 0
+    high: int | None = 0
+    for row in casualty_breakdown(session, counted):
         if row.outcome == Outcome.KILLED.value:
-            low += row.low
-            high += row.high
+            low = (low or 0) + row.low
+            high = (high or 0) + row.high
+    if not now.shown.is_recorded("killed"):
+        low = high = None
     by_type = counts_by_type(session, flt)
     by_type_previous = {t.event_type: t.incidents for t in counts_by_type(session, prev_flt)}
     level = area_level_for(region)
@@ -291,13 +436,20 @@ def collect(
         for s in r.sources:
             sources_by_type[s.source_type] += 1
     changes = changes_since(session, report_key, flt) if report_key is not None else Changes()
+    datasets, own = dataset_uses(session, counted)
+    synthetic = int(
+        session.scalar(
+            select_incidents(counted, func.count()).where(Incident.is_synthetic.is_(True))
+        )
+        or 0
+    )
     return ReportData(
         region=region,
         date_from=date_from,
         date_to=date_to,
         filter=flt,
-        figures=figures,
-        previous=previous,
+        figures=now.shown,
+        previous=before.shown,
         killed_low=low,
         killed_high=high,
         by_type=by_type,
@@ -312,7 +464,41 @@ def collect(
         snapshot=snapshot,
         changes=changes,
         sources_by_type=dict(sorted(sources_by_type.items(), key=lambda kv: -kv[1])),
+        described=now.described,
+        withheld=now.withheld,
+        withheld_previous=before.withheld,
+        withheld_counted=now.withheld_counted,
+        datasets=datasets,
+        own_incidents=own,
+        synthetic=synthetic,
     )
+
+
+def dataset_uses(session: Session, flt: IncidentFilter) -> tuple[list[DatasetUse], int]:
+    """The datasets the filtered incidents came from (most used first), and how many
+    incidents are the organisation's own records."""
+    stmt = select_incidents(flt, Incident.dataset_key, func.count()).group_by(Incident.dataset_key)
+    counts = {key: int(n) for key, n in session.execute(stmt)}
+    own = counts.pop(None, 0)
+    known = {
+        d.key: d for d in session.scalars(select(Dataset).where(Dataset.key.in_(list(counts))))
+    }
+    uses = []
+    for key, n in counts.items():
+        d = known.get(key)
+        uses.append(
+            DatasetUse(
+                key=key,
+                name=d.name if d else key,
+                citation=d.citation if d else "",
+                licence=d.licence if d else "",
+                url=d.url if d else "",
+                incidents=n,
+                unrecorded=Unrecorded(d.unrecorded) if d else Unrecorded.NONE,
+            )
+        )
+    uses.sort(key=lambda u: (-u.incidents, u.name))
+    return uses, own
 
 
 def _chart_start(date_from: dt.date, date_to: dt.date) -> dt.date:
@@ -353,6 +539,9 @@ def annex_rows(session: Session, flt: IncidentFilter) -> list[AnnexRow]:
             Incident.lat,
             Incident.lon,
             func.json_array_length(Incident.impacts),  # counted in SQL, not decoded
+            Incident.is_synthetic,
+            Incident.dataset_key,
+            Incident.harm_unrecorded,
         )
         .outerjoin(town, town.id == Incident.admin3_id)
         .outerjoin(dist, dist.id == Incident.admin2_id)
@@ -382,6 +571,9 @@ def annex_rows(session: Session, flt: IncidentFilter) -> list[AnnexRow]:
             lat=r[18],
             lon=r[19],
             impact_count=int(r[20] or 0),
+            is_synthetic=bool(r[21]),
+            dataset_key=r[22],
+            unrecorded=Unrecorded(int(r[23] or 0)),
         )
     if not rows:
         return []
@@ -410,27 +602,52 @@ def annex_rows(session: Session, flt: IncidentFilter) -> list[AnnexRow]:
             Source.source_type,
             Source.reliability,
             Source.credibility,
+            Source.graded,
         )
         .where(Source.incident_id.in_(ids))
         .order_by(Source.incident_id, Source.position)
     )
-    for incident_id, name, stype, rel, cred in session.execute(source_stmt):
+    for incident_id, name, stype, rel, cred, graded in session.execute(source_stmt):
         row = rows.get(incident_id)
         if row is None:
             continue
         stype_value = SourceType(stype).value
-        row.sources.append(SourceRow(name, stype_value, f"{Reliability(rel).value}{int(cred)}"))
+        grading = f"{Reliability(rel).value}{int(cred)}" if graded else NOT_GRADED
+        row.sources.append(SourceRow(name, stype_value, grading))
         if SourceType(stype) is SourceType.PARTY_STATEMENT and not row.claimants:
             row.claimants.append(name)
-    claim_stmt = (
-        select(Casualty.incident_id, Casualty.outcome, Casualty.affiliation, Casualty.best)
-        .where(Casualty.incident_id.in_(ids), Casualty.is_party_claim.is_(True))
+    casualty_stmt = (
+        select(
+            Casualty.incident_id,
+            Casualty.outcome,
+            Casualty.affiliation,
+            Casualty.best,
+            Casualty.is_party_claim,
+            Casualty.at_least,
+        )
+        .where(
+            Casualty.incident_id.in_(ids),
+            (Casualty.is_party_claim.is_(True))
+            | (Casualty.at_least.is_(True))
+            | Casualty.incident_id.in_(
+                select_incidents(flt, Incident.id)
+                .where(Incident.verification.in_(CLAIM_VERIFICATIONS))
+                .scalar_subquery()
+            ),
+        )
         .order_by(Casualty.incident_id, Casualty.position)
     )
-    for incident_id, outcome, affiliation, best in session.execute(claim_stmt):
+    for incident_id, outcome, affiliation, best, party_claim, at_least in session.execute(
+        casualty_stmt
+    ):
         row = rows.get(incident_id)
-        if row is not None:
-            row.claims.append(ClaimRow(str(outcome), str(affiliation), int(best)))
+        if row is None:
+            continue
+        outcome_value = Outcome(outcome).value
+        if is_claim(row.verification, party_claim):
+            row.claims.append(ClaimRow(outcome_value, str(affiliation), int(best), bool(at_least)))
+        elif at_least:
+            row.at_least.add(outcome_value)
     return list(rows.values())
 
 

@@ -48,6 +48,7 @@ class MapPoint:
     lat: float
     event_type: str
     killed: int = 0
+    synthetic: bool = False  # demo data: drawn hollow, and the map says so
 
 
 @dataclass(frozen=True)
@@ -319,17 +320,23 @@ def incident_map(
         _draw_labels(ax, labels, points, (west, south, east, north), width_cm, height_cm)
         counts = Counter(p.event_type for p in points)
         for event_type in type_order(set(counts)):
-            pts = [p for p in points if p.event_type == event_type]
-            ax.scatter(
-                [p.lon for p in pts],
-                [p.lat for p in pts],
-                s=[16 + 22 * math.sqrt(p.killed) for p in pts],
-                c=colour_for(event_type),
-                alpha=0.85,
-                edgecolors="white",
-                linewidths=0.4,
-                zorder=5,
-            )
+            for synthetic in (False, True):
+                pts = [
+                    p for p in points if p.event_type == event_type and p.synthetic is synthetic
+                ]
+                if not pts:
+                    continue
+                colour = colour_for(event_type)
+                ax.scatter(
+                    [p.lon for p in pts],
+                    [p.lat for p in pts],
+                    s=[16 + 22 * math.sqrt(p.killed) for p in pts],
+                    c="none" if synthetic else colour,
+                    alpha=0.85,
+                    edgecolors=colour if synthetic else "white",
+                    linewidths=0.9 if synthetic else 0.4,
+                    zorder=5,
+                )
         handles = [
             Line2D(
                 [],
@@ -346,6 +353,33 @@ def incident_map(
         handles.append(
             Line2D([], [], marker="s", linestyle="", markersize=2.5, color="#404040", label="Town")
         )
+        synthetic_count = sum(1 for p in points if p.synthetic)
+        if synthetic_count:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    linestyle="",
+                    markersize=5,
+                    markerfacecolor="none",
+                    markeredgecolor="#404040",
+                    label=f"Synthetic demo incident ({synthetic_count:,})",
+                )
+            )
+            ax.text(
+                0.5,
+                0.97,
+                "DEMO DATA – includes synthetic incidents, not real events",
+                transform=ax.transAxes,
+                ha="center",
+                va="top",
+                fontsize=7.5,
+                fontweight="bold",
+                color="#C00000",
+                path_effects=HALO,
+                zorder=9,
+            )
         legend = ax.legend(
             handles=handles,
             loc="lower left",

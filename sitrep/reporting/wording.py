@@ -1,9 +1,11 @@
 """Sentences that follow the evidence.
 
-A party's own statement is worded as a claim ("KIA said … ; this could not be
-independently verified") and kept out of the totals; a single unconfirmed source is
-flagged as such. Every generated sentence goes through here so the rules hold in the
-highlights, the overview draft, the change list and the annex alike.
+A party's own statement is worded as a claim ("KIA said at least 10 … ; this could not
+be independently verified") and kept out of the totals; a single unconfirmed source is
+flagged as such, and only when there is one source; a figure the data does not record
+is said to be not recorded, never 0; synthetic demo incidents say so. Every generated
+sentence goes through here so the rules hold in the highlights, the overview draft, the
+change list and the annex alike.
 """
 
 from __future__ import annotations
@@ -11,9 +13,18 @@ from __future__ import annotations
 import datetime as dt
 
 from sitrep.model.enums import Affiliation, Outcome, Verification
-from sitrep.reporting.figures import AnnexRow, ReportData
+from sitrep.reporting.figures import NOT_RECORDED, AnnexRow, ClaimRow, ReportData
 
 UNVERIFIED_TAIL = "this could not be independently verified"
+SYNTHETIC_MARK = "[Synthetic]"
+_CLAIM_VERBS = {
+    Outcome.KILLED.value: "killed",
+    Outcome.INJURED.value: "injured",
+    Outcome.MISSING.value: "missing",
+    Outcome.ABDUCTED.value: "abducted",
+    Outcome.DETAINED.value: "detained",
+    Outcome.DISPLACED.value: "displaced",
+}
 
 
 def day(date: dt.date) -> str:
@@ -59,13 +70,45 @@ def _who(claim_affiliation: str, row: AnnexRow, count: int) -> str:
     return "person" if count == 1 else "people"
 
 
+def count_text(n: int, at_least: bool = False) -> str:
+    """A number as a sentence gives it: "at least 10" for a lower bound."""
+    return f"at least {n:,}" if at_least else f"{n:,}"
+
+
+def _claimed(claims: list[ClaimRow], row: AnnexRow) -> list[str]:
+    """ "at least 10 members of X were killed", one part per claimed outcome."""
+    parts: list[str] = []
+    for outcome, verb in _CLAIM_VERBS.items():
+        rows = [c for c in claims if c.outcome == outcome]
+        if not rows:
+            continue
+        n = sum(c.best for c in rows)
+        who = _who(rows[0].affiliation, row, n) if outcome == Outcome.KILLED.value else ""
+        if not who:
+            who = "person" if n == 1 else "people"
+        number = count_text(n, any(c.at_least for c in rows))
+        parts.append(f"{number} {who} {'was' if n == 1 else 'were'} {verb}")
+    return parts
+
+
+def claimed_short(row: AnnexRow) -> str:
+    """The claimed figures in a few words ("at least 10 killed, 3 injured")."""
+    parts = []
+    for outcome, verb in _CLAIM_VERBS.items():
+        rows = [c for c in row.claims if c.outcome == outcome]
+        if rows:
+            n = sum(c.best for c in rows)
+            parts.append(f"{count_text(n, any(c.at_least for c in rows))} {verb}")
+    if not parts and row.killed_claimed:
+        parts.append(f"{row.killed_claimed:,} killed")
+    return ", ".join(parts)
+
+
 def claim_sentence(row: AnnexRow) -> str:
     """The party's claim, worded as a claim. Empty when the incident has none."""
-    killed_claims = [c for c in row.claims if c.outcome == Outcome.KILLED.value]
-    if killed_claims:
-        n = sum(c.best for c in killed_claims)
-        who = _who(killed_claims[0].affiliation, row, n)
-        return f"{claimant(row)} said {n:,} {who} were killed; {UNVERIFIED_TAIL}."
+    parts = _claimed(row.claims, row)
+    if parts:
+        return f"{claimant(row)} said {_join(parts)}; {UNVERIFIED_TAIL}."
     if row.killed_claimed:
         return (
             f"{claimant(row)} said {plural(row.killed_claimed, 'person', 'people')} "
@@ -88,56 +131,80 @@ def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+sentence_start = _sentence_case
+
+
 def harm_phrase(row: AnnexRow) -> str:
+    """What the incident's (non-claim) figures say; figures not recorded are left out."""
     parts: list[str] = []
+    killed_at_least = Outcome.KILLED.value in row.at_least
     if row.killed:
-        text = f"{plural(row.killed, 'person', 'people')} killed"
-        if row.civilians_killed == row.killed:
-            text = f"{plural(row.killed, 'civilian')} killed"
-        elif row.civilians_killed:
+        n = count_text(row.killed, killed_at_least)
+        people = "person" if row.killed == 1 else "people"
+        text = f"{n} {people} killed"
+        civilians_known = row.records("civilians_killed")
+        if civilians_known and row.civilians_killed == row.killed:
+            text = f"{n} {'civilian' if row.killed == 1 else 'civilians'} killed"
+        elif civilians_known and row.civilians_killed:
             text += f", including {plural(row.civilians_killed, 'civilian')}"
         parts.append(text)
     if row.injured:
-        parts.append(f"{row.injured:,} injured")
+        parts.append(f"{count_text(row.injured, Outcome.INJURED.value in row.at_least)} injured")
     if row.abducted_detained:
-        parts.append(f"{row.abducted_detained:,} abducted or detained")
+        at_least = bool(row.at_least & {Outcome.ABDUCTED.value, Outcome.DETAINED.value})
+        parts.append(f"{count_text(row.abducted_detained, at_least)} abducted or detained")
     return "; ".join(parts)
 
 
-def verification_note(row: AnnexRow) -> str:
+def verification_note(row: AnnexRow, dataset_name: str = "") -> str:
+    """What the reader must know about how sure the incident is.
+
+    "Single source" only where there is one source; an imported dataset's event is
+    credited to the dataset instead of being called unverified by us.
+    """
     if row.verification is Verification.DISPUTED:
         return "Accounts of this incident are disputed."
-    if row.verification in (Verification.UNVERIFIED, Verification.SINGLE_SOURCE) and (
-        row.killed or row.injured
-    ):
+    if row.verification not in (Verification.UNVERIFIED, Verification.SINGLE_SOURCE):
+        return ""
+    if not (row.killed or row.injured):
+        return ""
+    if row.dataset_key is not None:
+        return f"As recorded by {dataset_name or 'an external dataset'}; not verified by us."
+    if len(row.sources) <= 1:
         return "Single source, not yet corroborated."
-    return ""
+    return "Not yet corroborated."
 
 
-def incident_sentence(row: AnnexRow, *, bold_lead: bool = False) -> str:
+def incident_sentence(row: AnnexRow, *, bold_lead: bool = False, dataset_name: str = "") -> str:
     """A sitrep bullet about one incident: "3 June, Place: What happened. Harm. (REF)"
 
-    With ``bold_lead`` the date and place are in light markup bold (``**…**``).
+    With ``bold_lead`` the date and place are in light markup bold (``**…**``). A
+    synthetic (demo) incident starts with "[Synthetic]" whatever its title says.
     """
     lead = f"{day(row.date)}, {place_text(row)}:"
     if bold_lead:
         lead = f"**{lead}**"
-    return _incident_body(row, lead) + f" ({row.reference})"
+    if row.is_synthetic:
+        lead = f"{SYNTHETIC_MARK} {lead}"
+    return _incident_body(row, lead, dataset_name) + f" ({row.reference})"
 
 
-def _incident_body(row: AnnexRow, lead: str) -> str:
+def _incident_body(row: AnnexRow, lead: str, dataset_name: str = "") -> str:
     claim = claim_sentence(row)
     if row.verification is Verification.CLAIM_UNVERIFIABLE and claim:
         harm = harm_phrase(row)
         return " ".join(s for s in (lead, claim, _sentence_case(harm) + "." if harm else "") if s)
-    title = _sentence_case(row.title.rstrip(".")) if row.title else row.type_label
+    title = row.title
+    if row.is_synthetic and title.startswith(SYNTHETIC_MARK):
+        title = title[len(SYNTHETIC_MARK) :].strip()  # the lead says it already
+    title = _sentence_case(title.rstrip(".")) if title else row.type_label
     harm = harm_phrase(row)
     parts = [lead, f"{title}."]
     if harm and any(w in title.lower() for w in ("killed", "dead", "injured", "wounded")):
         parts.append(f"Best estimate: {harm}.")  # the title already says people died
     elif harm:
         parts.append(f"{_sentence_case(harm)}.")
-    parts.extend(s for s in (claim, verification_note(row)) if s)
+    parts.extend(s for s in (claim, verification_note(row, dataset_name)) if s)
     return " ".join(parts)
 
 
@@ -150,17 +217,60 @@ def change_text(now: int, before: int) -> str:
     return f"{'+' if pct > 0 else '−'}{abs(pct)}% vs previous period"
 
 
+def dataset_names(data: ReportData) -> dict[str, str]:
+    return {d.key: d.name for d in data.datasets}
+
+
+def _names(uses: list[str]) -> str:
+    return _join(uses) if uses else "the data"
+
+
+def deaths_clause(data: ReportData) -> str:
+    """ "12 people reported killed, including 3 civilians", saying what is not recorded."""
+    f = data.figures
+    killed = f.value("killed")
+    if killed is None:
+        names = _names([d.name for d in data.unrecorded_by("killed")])
+        return f"the number of people killed is {NOT_RECORDED} in {names}"
+    text = f"{plural(killed, 'person', 'people')} reported killed"
+    civilians = f.value("civilians_killed")
+    if civilians is None:
+        names = _names([d.name for d in data.unrecorded_by("civilians_killed")])
+        text += f" (whether they were civilians is {NOT_RECORDED} in {names})"
+    elif killed:
+        text += f", including {plural(civilians, 'civilian')}"
+    return text
+
+
+def withheld_sentence(data: ReportData) -> str:
+    """How many incidents the report does not describe, and whether they are counted."""
+    n = data.withheld.incidents
+    if not n:
+        return ""
+    level = data.filter.max_sensitivity.value if data.filter.max_sensitivity else ""
+    what = (
+        f"{plural(n, 'incident')} more sensitive than this report's classification "
+        f"({level.upper()}) {'is' if n == 1 else 'are'} not described"
+    )
+    if data.withheld_counted:
+        return what + "; they are counted in the key figures."
+    return what + " and not counted in the figures."
+
+
 def seeded_highlights(data: ReportData, limit: int = 4) -> list[str]:
     """Highlight bullets seeded from the period's figures and most severe incidents."""
     f, p = data.figures, data.previous
     bullets = [
         f"{plural(f.incidents, 'incident')} recorded in {data.region.name} "
-        f"({change_text(f.incidents, p.incidents)}), with "
-        f"{plural(f.killed, 'person', 'people')} reported killed, "
-        f"including {plural(f.civilians_killed, 'civilian')}."
+        f"({change_text(f.incidents, p.incidents)}), with {deaths_clause(data)}."
     ]
+    names = dataset_names(data)
     ranked = sorted(data.incidents, key=lambda r: (-r.severity, r.date, r.reference))
-    bullets.extend(incident_sentence(r, bold_lead=True) for r in ranked[:limit] if r.severity > 0)
+    bullets.extend(
+        incident_sentence(r, bold_lead=True, dataset_name=names.get(r.dataset_key or "", ""))
+        for r in ranked[:limit]
+        if r.severity > 0
+    )
     return bullets
 
 
@@ -174,16 +284,41 @@ def seeded_overview(data: ReportData) -> str:
     lines = [
         f"Between {period_text(data.date_from, data.date_to)}, {plural(f.incidents, 'incident')} "
         f"{'was' if f.incidents == 1 else 'were'} recorded in {data.region.name}, against "
-        f"{p.incidents:,} in the previous period of equal length. "
-        f"They left an estimated {plural(f.killed, 'person', 'people')} dead "
-        f"(range {data.killed_low:,}–{data.killed_high:,}), "
-        f"{f.civilians_killed:,} of them civilians, and {f.injured:,} injured."
+        f"{p.incidents:,} in the previous period of equal length."
     ]
+    killed = f.value("killed")
+    if killed is None:
+        lines.append(_sentence_case(deaths_clause(data)) + ".")
+    else:
+        text = f"They left an estimated {plural(killed, 'person', 'people')} dead"
+        if (
+            data.killed_low is not None
+            and data.killed_high is not None
+            and (data.killed_low != data.killed_high)
+        ):
+            text += f" (range {data.killed_low:,}–{data.killed_high:,})"
+        civilians = f.value("civilians_killed")
+        if civilians is None:
+            names = _names([d.name for d in data.unrecorded_by("civilians_killed")])
+            text += f"; whether they were civilians is {NOT_RECORDED} in {names}"
+        elif killed:
+            text += f", {civilians:,} of them civilians"
+        injured = f.value("injured")
+        if injured is None:
+            names = _names([d.name for d in data.unrecorded_by("injured")])
+            text += f". Injuries are {NOT_RECORDED} in {names}."
+        else:
+            text += f", and {injured:,} injured."
+        lines.append(text)
     if data.by_type:
         top = data.by_type[0]
         lines.append(
             f"{top.event_type} {'was' if top.incidents == 1 else 'were'} the most frequent "
-            f"type of incident ({top.incidents:,} of {f.incidents:,})."
+            f"type of incident ({top.incidents:,} of the {data.described.incidents:,} "
+            "described here)."
+            if data.withheld.incidents
+            else f"{top.event_type} {'was' if top.incidents == 1 else 'were'} the most "
+            f"frequent type of incident ({top.incidents:,} of {f.incidents:,})."
         )
     named = [a for a in data.by_area if a.area_id is not None][:3]
     if named:
@@ -198,10 +333,69 @@ def seeded_overview(data: ReportData) -> str:
             f"{plural(f.killed_claimed, 'death')}; {UNVERIFIED_TAIL}, and these claims are "
             "not included in the totals."
         )
+    withheld = withheld_sentence(data)
+    if withheld:
+        lines.append(_sentence_case(withheld))
     return " ".join(lines)
+
+
+def join_words(items: list[str]) -> str:
+    """ "a, b and c"."""
+    return _join(items)
 
 
 def _join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+UNRECORDED_WORDS = {
+    "killed": "the number of people killed",
+    "civilians_killed": "whether those killed were civilians",
+    "injured": "injuries",
+    "abducted_detained": "abductions and detentions",
+}
+
+
+def unrecorded_notes(data: ReportData) -> list[str]:
+    """One sentence per key figure some incidents do not record, naming the datasets."""
+    f = data.figures
+    notes: list[str] = []
+    for key, words in UNRECORDED_WORDS.items():
+        n = f.unrecorded(key)
+        if not n:
+            continue
+        names = _names([d.name for d in data.unrecorded_by(key)])
+        if f.value(key) is None:
+            verb = "does" if len(data.unrecorded_by(key)) <= 1 else "do"
+            notes.append(
+                f"{_sentence_case(names)} {verb} not record {words}, so the figure is shown "
+                f"as {NOT_RECORDED}."
+            )
+        else:
+            base = "incidents with deaths" if key == "civilians_killed" else "incidents"
+            notes.append(
+                f"{_sentence_case(words)}: {NOT_RECORDED} for {n:,} of the "
+                f"{f.base(key):,} {base} (from {names}); the figure counts the others only."
+            )
+    return notes
+
+
+def coverage_sentence(data: ReportData, organisation: str) -> str:
+    """Who recorded the report's incidents, crediting every dataset used."""
+    own = data.own_incidents
+    parts: list[str] = []
+    if own and not data.datasets:
+        return (
+            f"Incidents recorded by {organisation} from its own staff, partners, media and "
+            "public sources."
+        )
+    if own:
+        parts.append(f"{plural(own, 'incident')} recorded by {organisation}")
+    for d in data.datasets:
+        licence = f", {d.licence}" if d.licence else ""
+        parts.append(f"{d.incidents:,} from {d.name}{licence}")
+    if not parts:
+        return ""
+    return "Data: " + _join(parts) + ". Citations in the methodology annex."

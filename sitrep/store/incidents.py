@@ -116,6 +116,8 @@ def bulk_insert_incidents(
         "injured": 0,
         "abducted_detained": 0,
         "killed_claimed": 0,
+        "harm_unrecorded": 0,
+        "dataset_key": None,
         "lat": None,
         "lon": None,
         "verification": "unverified",

@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from sitrep.model import AdminArea, Casualty, Incident
 from sitrep.model.enums import Sensitivity, Verification
+from sitrep.model.harm import CLAIM_VERIFICATIONS, Unrecorded
 from sitrep.places.regions import Region
 
 Bucket = Literal["day", "week", "month"]
@@ -34,6 +35,8 @@ class IncidentFilter:
     sub_event_types: tuple[str, ...] = ()
     verification: tuple[Verification, ...] = ()
     max_sensitivity: Sensitivity | None = None
+    # only incidents more sensitive than this level (what a report must withhold)
+    above_sensitivity: Sensitivity | None = None
     text: str = ""
     include_synthetic: bool = True
     bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
@@ -62,7 +65,11 @@ class IncidentFilter:
             "max_sensitivity": self.max_sensitivity.value if self.max_sensitivity else None,
             "text": self.text,
             "include_synthetic": self.include_synthetic,
-        }
+        } | (
+            {"above_sensitivity": self.above_sensitivity.value}
+            if self.above_sensitivity is not None
+            else {}
+        )
 
 
 _ADMIN_COLUMNS = {
@@ -99,6 +106,8 @@ def conditions(flt: IncidentFilter) -> list[ColumnElement[bool]]:
         conds.append(Incident.verification.in_(flt.verification))
     if flt.max_sensitivity is not None:
         conds.append(Incident.sensitivity.in_(flt.max_sensitivity.levels_up_to()))
+    if flt.above_sensitivity is not None:
+        conds.append(Incident.sensitivity.not_in(flt.above_sensitivity.levels_up_to()))
     if flt.text.strip():
         pattern = f"%{flt.text.strip().lower()}%"
         conds.append(
@@ -152,9 +161,24 @@ def _as_date(value: Any) -> dt.date:
 # --------------------------------------------------------------------------- aggregates
 
 
+FIGURE_KEYS = (
+    "incidents",
+    "killed",
+    "civilians_killed",
+    "injured",
+    "abducted_detained",
+    "areas_affected",
+)
+
+
 @dataclass(frozen=True)
 class KeyFigures:
-    """The headline numbers of a period (DESIGN.md, situation report §3)."""
+    """The headline numbers of a period (DESIGN.md, situation report §3).
+
+    ``not_recorded`` counts, per harm figure, the incidents whose data does not record
+    it (UCDP GED has no injuries, ACLED no civilian share of deaths). A figure that no
+    counted incident records is "not recorded": :meth:`value` gives None, never 0.
+    """
 
     incidents: int = 0
     killed: int = 0
@@ -163,16 +187,41 @@ class KeyFigures:
     abducted_detained: int = 0
     areas_affected: int = 0
     killed_claimed: int = 0
+    not_recorded: dict[str, int] = field(default_factory=dict)
+    # incidents with deaths, or whose deaths are not recorded: those a civilian share
+    # of deaths is about
+    with_deaths: int = 0
 
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "incidents": self.incidents,
-            "killed": self.killed,
-            "civilians_killed": self.civilians_killed,
-            "injured": self.injured,
-            "abducted_detained": self.abducted_detained,
-            "areas_affected": self.areas_affected,
-        }
+    def unrecorded(self, key: str) -> int:
+        """How many of the incidents do not record figure ``key``."""
+        return self.not_recorded.get(key, 0)
+
+    def base(self, key: str) -> int:
+        """The incidents figure ``key`` is about (for civilians: those with deaths)."""
+        return self.with_deaths if key == "civilians_killed" else self.incidents
+
+    def is_recorded(self, key: str) -> bool:
+        return self.unrecorded(key) == 0 or self.unrecorded(key) < self.base(key)
+
+    def value(self, key: str) -> int | None:
+        """The figure, or None when none of the incidents records it."""
+        return int(getattr(self, key)) if self.is_recorded(key) else None
+
+    def as_dict(self) -> dict[str, int | None]:
+        return {key: self.value(key) for key in FIGURE_KEYS}
+
+
+def _flagged(flag: Unrecorded, *, only_with_deaths: bool = False) -> Any:
+    """SQL: 1 for an incident that does not record ``flag``'s figure, else 0."""
+    mask = Incident.harm_unrecorded
+    cond: ColumnElement[bool] = mask.op("&")(int(flag)) != 0
+    if only_with_deaths:
+        # the civilian share is unknown only where deaths are (or their number is not)
+        cond = and_(
+            cond,
+            or_(Incident.killed > 0, mask.op("&")(int(Unrecorded.KILLED)) != 0),
+        )
+    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
 
 def key_figures(session: Session, flt: IncidentFilter) -> KeyFigures:
@@ -187,9 +236,48 @@ def key_figures(session: Session, flt: IncidentFilter) -> KeyFigures:
             func.coalesce(func.sum(Incident.abducted_detained), 0),
             func.count(func.distinct(area)),
             func.coalesce(func.sum(Incident.killed_claimed), 0),
+            _flagged(Unrecorded.KILLED),
+            _flagged(Unrecorded.CIVILIANS, only_with_deaths=True),
+            _flagged(Unrecorded.INJURED),
+            _flagged(Unrecorded.ABDUCTED_DETAINED),
+            func.coalesce(
+                func.sum(
+                    case(
+                        (
+                            or_(
+                                Incident.killed > 0,
+                                Incident.harm_unrecorded.op("&")(int(Unrecorded.KILLED)) != 0,
+                            ),
+                            1,
+                        ),
+                        else_=0,
+                    )
+                ),
+                0,
+            ),
         )
     ).one()
-    return KeyFigures(*(int(v) for v in row))
+    values = [int(v) for v in row]
+    not_recorded = {
+        key: n
+        for key, n in zip(
+            ("killed", "civilians_killed", "injured", "abducted_detained"),
+            values[7:11],
+            strict=True,
+        )
+        if n
+    }
+    return KeyFigures(
+        incidents=values[0],
+        killed=values[1],
+        civilians_killed=values[2],
+        injured=values[3],
+        abducted_detained=values[4],
+        areas_affected=values[5],
+        killed_claimed=values[6],
+        not_recorded=not_recorded,
+        with_deaths=values[11],
+    )
 
 
 @dataclass(frozen=True)
@@ -307,8 +395,15 @@ class CasualtyCount:
 def casualty_breakdown(
     session: Session, flt: IncidentFilter, *, include_claims: bool = False
 ) -> list[CasualtyCount]:
-    """People harmed by outcome × affiliation (low / best / high), party claims apart."""
-    ids = select_incidents(flt, Incident.id).scalar_subquery()
+    """People harmed by outcome × affiliation (low / best / high), claims apart.
+
+    Claims follow :func:`sitrep.model.harm.is_claim`: a party's claim row, or any row
+    of an incident recorded as an unverifiable claim.
+    """
+    ids_stmt = select_incidents(flt, Incident.id)
+    if not include_claims:
+        ids_stmt = ids_stmt.where(Incident.verification.not_in(CLAIM_VERIFICATIONS))
+    ids = ids_stmt.scalar_subquery()
     stmt = (
         select(
             Casualty.outcome,

@@ -67,6 +67,7 @@ ROW_FIELDS = {
     "casualty_best": "casualties",
     "casualty_high": "casualties",
     "casualty_outcome": "casualties",
+    "casualty_claim": "casualties",
     "source_name": "sources",
     "source_published": "sources",
 }

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -50,11 +49,18 @@ from sqlalchemy import select
 
 from sitrep.errors import SitrepError
 from sitrep.model import AdminArea, CustomRegion, Report
-from sitrep.model.enums import ReportKind, ReportStatus
+from sitrep.model.enums import ReportKind, ReportStatus, Sensitivity
 from sitrep.places.regions import LEVEL_NAMES, Region, resolve_region
 from sitrep.reporting import markup, wording
 from sitrep.reporting.build import Cancelled, Generated, generate, spec_for_report
-from sitrep.reporting.figures import FIGURE_KEYS, FIGURE_LABELS, report_filter
+from sitrep.reporting.figures import (
+    FIGURE_KEYS,
+    FIGURE_LABELS,
+    NOT_RECORDED,
+    classification_level,
+    period_figures,
+    report_filter,
+)
 from sitrep.reporting.records import (
     HIGHLIGHTS,
     OVERVIEW,
@@ -63,7 +69,7 @@ from sitrep.reporting.records import (
     sections_of,
 )
 from sitrep.store import Project
-from sitrep.store.queries import IncidentFilter, key_figures
+from sitrep.store.queries import IncidentFilter
 
 AskPath = Callable[[QWidget, str], str | None]
 OpenFile = Callable[[Path], None]
@@ -332,9 +338,17 @@ class ReportEditor(QWidget):
         self.status.addItem("Draft", ReportStatus.DRAFT)
         self.status.addItem("Final", ReportStatus.FINAL)
         self.status.currentIndexChanged.connect(lambda _i: self.save())
-        self.classification = QLineEdit("INTERNAL")
-        self.classification.setMaximumWidth(140)
-        self.classification.editingFinished.connect(self.save)
+        # one of the sensitivity levels: a free-text marking ("Confidential") would leave
+        # the report's ceiling unclear, and restricted incidents with it
+        self.classification = QComboBox()
+        for level in Sensitivity:
+            self.classification.addItem(level.value.upper(), level)
+        self.classification.setCurrentIndex(self.classification.findData(Sensitivity.INTERNAL))
+        self.classification.setToolTip(
+            "Incidents more sensitive than this are not described in the report; they are "
+            "counted in its figures unless the project says otherwise."
+        )
+        self.classification.currentIndexChanged.connect(lambda _i: self._classification_changed())
         self.message = QLabel("")
         self.generate_button = QPushButton("Generate…")
         self.generate_button.setDefault(True)
@@ -379,7 +393,6 @@ class ReportEditor(QWidget):
             self.bullet_button,
             self.draft_button,
             self.status,
-            self.classification,
             self.generate_button,
         ):
             w.setEnabled(enabled)
@@ -463,18 +476,40 @@ class ReportEditor(QWidget):
             for label in self.figure_labels.values():
                 label.setText("–")
             return
-        flt = report_filter(region, start, end, self.classification.text())
+        flt = report_filter(region, start, end, self.classification.currentText())
         with self.project.session() as s:
-            now = key_figures(s, flt)
-            before = key_figures(s, flt.previous_period())
-        current, previous = now.as_dict(), before.as_dict()
+            figures = period_figures(s, flt)
+            before = period_figures(s, flt.previous_period(), figures.withheld_counted)
+        now = figures.shown
+        current, previous = now.as_dict(), before.shown.as_dict()
         for key, label in self.figure_labels.items():
+            value, earlier = current[key], previous[key]
+            if value is None:
+                label.setText(f"<b>–</b>  ({NOT_RECORDED})")
+                continue
+            change = wording.change_text(value, earlier) if earlier is not None else ""
+            partial = (
+                f"; {NOT_RECORDED} for {now.unrecorded(key):,}" if now.unrecorded(key) else ""
+            )
             label.setText(
-                f"<b>{current[key]:,}</b>  ({wording.change_text(current[key], previous[key])})"
+                f"<b>{value:,}</b>  ({change}{partial})"
+                if change or partial
+                else (f"<b>{value:,}</b>")
             )
         note = f"{region.name}, {wording.period_text(start, end)}."
         if now.killed_claimed:
             note += f" Party claims of {now.killed_claimed:,} more deaths are not counted."
+        withheld = figures.withheld.incidents
+        if withheld:
+            note += (
+                f" {withheld:,} incident{'s' if withheld != 1 else ''} above this "
+                f"classification {'are' if withheld != 1 else 'is'} withheld from the report"
+                + (
+                    ", counted in these figures."
+                    if figures.withheld_counted
+                    else " and not counted in these figures."
+                )
+            )
         self.figures_note.setText(note)
 
     # ------------------------------------------------------------------ reports
@@ -509,7 +544,7 @@ class ReportEditor(QWidget):
                     start,
                     end,
                     kind=self.kind.currentData(),
-                    classification=self.classification.text().strip() or "INTERNAL",
+                    classification=self.classification.currentText(),
                 )
                 report_id = report.id
         except SitrepError as exc:
@@ -530,7 +565,8 @@ class ReportEditor(QWidget):
                 self.set_period(report.period_from, report.period_to)
                 self.kind.setCurrentIndex(self.kind.findData(ReportKind(report.kind)))
                 self.status.setCurrentIndex(self.status.findData(ReportStatus(report.status)))
-                self.classification.setText(report.classification)
+                level = classification_level(report.classification) or Sensitivity.INTERNAL
+                self.classification.setCurrentIndex(self.classification.findData(level))
                 pcodes = [
                     a.pcode
                     for a in (s.get(AdminArea, uuid.UUID(i)) for i in report.region_area_ids)
@@ -554,6 +590,10 @@ class ReportEditor(QWidget):
         self.section_list.setCurrentRow(0 if self.sections else -1)
         self.update_figures()
 
+    def _classification_changed(self) -> None:
+        self.save()
+        self._figure_timer.start()
+
     def save(self) -> None:
         """Write sections, status, period and classification to the project."""
         self._save_timer.stop()
@@ -567,7 +607,7 @@ class ReportEditor(QWidget):
                 return
             report.sections = [dict(sec) for sec in self.sections]
             report.status = self.status.currentData()
-            report.classification = self.classification.text().strip() or "INTERNAL"
+            report.classification = self.classification.currentText()
             if start <= end:
                 report.period_from, report.period_to = start, end
 
@@ -676,7 +716,7 @@ class ReportEditor(QWidget):
             self.show_error(str(exc))
             return
         with self.project.session() as s:
-            data = collect(s, region, start, end, classification=self.classification.text())
+            data = collect(s, region, start, end, classification=self.classification.currentText())
         if self.current_title() == HIGHLIGHTS:
             body = wording.seeded_highlights_markup(data)
         elif self.current_title() == OVERVIEW:

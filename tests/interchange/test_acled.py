@@ -18,6 +18,7 @@ from sitrep.model.enums import (
     Outcome,
     SourceType,
 )
+from sitrep.model.harm import Unrecorded
 from sitrep.store import Project
 from tests.interchange.fixtures import (
     ACLED_CURRENT_ROWS,
@@ -63,7 +64,11 @@ def test_current_format_maps_every_field(project: Project, tmp_path: Path) -> No
     # inter codes given as names, civilian targeting, precision codes converted
     assert ("Military Forces of Myanmar (2021-)", "side A", 1) in actors_of(strike)
     assert ("Civilians (Myanmar)", "side B", 7) in actors_of(strike)
-    assert strike.civilian_targeting and strike.civilians_killed == 3 and strike.killed == 3
+    # ACLED does not say who the 3 were: counted as killed, the civilian share not recorded
+    assert strike.civilian_targeting and strike.killed == 3 and strike.civilians_killed == 0
+    assert strike.harm_unrecorded & Unrecorded.CIVILIANS
+    assert strike.dataset_key == "acled"
+    assert not any(s.graded for s in strike.sources)
     assert strike.date_precision is DatePrecision.WEEK
     assert strike.location_precision is LocationPrecision.NEAR
     assert strike.narrative == "Air strike on a village;\nthree civilians killed."
@@ -120,7 +125,8 @@ def test_old_format_upper_case_crlf_multiline_and_old_types(
         "Abduction/forced disappearance",
     )
     assert ("Pyu Saw Htee militia", "associated with side A", 0) in actors_of(vac)
-    assert vac.civilian_targeting and vac.civilians_killed == 2
+    assert vac.civilian_targeting and vac.killed == 2 and vac.civilians_killed == 0
+    assert vac.harm_unrecorded & Unrecorded.CIVILIANS
     protest = by_external(project, "acled", "MMR5")
     assert (protest.event_type, protest.sub_event_type) == ("Protests", "Peaceful protest")
     arrest = by_external(project, "acled", "MMR6")

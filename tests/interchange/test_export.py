@@ -44,7 +44,8 @@ def test_csv_export_with_region_filter(loaded: Project, tmp_path: Path) -> None:
     assert first["actors_side_a"] == "Military Forces of Myanmar (2021-)"
     assert first["external_ids"] == "acled:MMR1001"
     assert first["sources"] == "Kachin News Group; Myitkyina News Journal"
-    assert rows[1]["civilians_killed"] == "3"
+    # ACLED does not record the civilian share: left empty, never written as 0
+    assert rows[1]["killed"] == "3" and rows[1]["civilians_killed"] == ""
 
 
 def test_period_and_type_filters(loaded: Project, tmp_path: Path) -> None:

@@ -26,13 +26,15 @@ def headings(doc: DocumentObject, level: int = 1) -> list[str]:
     return [p.text for p in doc.paragraphs if p.style.name == f"Heading {level}"]
 
 
-def key_figures(doc: DocumentObject) -> dict[str, int]:
+def key_figures(doc: DocumentObject) -> dict[str, int | None]:
+    """The key figure boxes; None where a box says the figure is not recorded ("–")."""
     table = next(t for t in doc.tables if t.style.name == "Key Figures Table")
     cells = table.rows[0].cells
-    return {
-        key: int(cell.paragraphs[0].text.replace(",", ""))
-        for key, cell in zip(FIGURE_ORDER, cells, strict=True)
-    }
+    out: dict[str, int | None] = {}
+    for key, cell in zip(FIGURE_ORDER, cells, strict=True):
+        text = cell.paragraphs[0].text.replace(",", "")
+        out[key] = None if text == "–" else int(text)
+    return out
 
 
 def body_text(doc: DocumentObject) -> str:

@@ -13,7 +13,9 @@ from sitrep.store import Project
 from tests.reporting import docx_read
 
 
-def _independent_figures(path: str, start: str, end: str) -> dict[str, int]:
+def _independent_figures(
+    path: str, start: str, end: str, levels: str = "'public','partner','internal','restricted'"
+) -> dict[str, int]:
     con = sqlite3.connect(path)
     try:
         (kachin_id,) = con.execute("SELECT id FROM admin_area WHERE pcode = 'MMR001'").fetchone()
@@ -21,7 +23,7 @@ def _independent_figures(path: str, start: str, end: str) -> dict[str, int]:
             "SELECT count(*), sum(killed), sum(civilians_killed), sum(injured), "
             "sum(abducted_detained), count(DISTINCT coalesce(admin3_id, admin2_id, admin1_id)) "
             "FROM incident WHERE admin1_id = ? AND date_start BETWEEN ? AND ? "
-            "AND verification != 'retracted' AND sensitivity IN ('public','partner','internal')",
+            f"AND verification != 'retracted' AND sensitivity IN ({levels})",
             (kachin_id, start, end),
         ).fetchone()
     finally:
@@ -36,10 +38,18 @@ def test_demo_kachin_report(
     out, figures = tmp_path / "kachin.docx", tmp_path / "kachin.json"
     args = ["report", demo_project.location, "--region", "Kachin State"]
     args += ["--from", "2025-06-02", "--to", "2025-06-08", "--output", str(out)]
+    args += ["--classification", "partner"]
     assert main([*args, "--json", str(figures)]) == 0
     data = json.loads(figures.read_text(encoding="utf-8"))
+    # a PARTNER report counts the internal and restricted incidents in its figures (the
+    # default) without describing them
     expected = _independent_figures(demo_project.location, "2025-06-02", "2025-06-08")
+    described = _independent_figures(
+        demo_project.location, "2025-06-02", "2025-06-08", "'public','partner'"
+    )
     assert data["figures"] == expected
+    assert data["withheld"]["incidents"] == expected["incidents"] - described["incidents"] > 0
+    assert data["withheld"]["counted_in_figures"] is True
     assert data["previous"] == _independent_figures(
         demo_project.location, "2025-05-26", "2025-06-01"
     )
@@ -47,13 +57,15 @@ def test_demo_kachin_report(
     assert docx_read.key_figures(doc) == expected
     text = " ".join(docx_read.body_text(doc).split())
     # the KIA's claimed ambush of 7 June is worded as a claim and kept out of the totals
-    assert "said 10" in text and "were killed; this could not be independently verified" in text
+    assert "said at least 10" in text
+    assert "were killed; this could not be independently verified" in text
     assert data["killed_claimed"] >= 10
     # the Lone Khin blasts of 3 and 6 June are in the annex
     annex = docx_read.tables_by_first_header(doc)["Reference"]
     places = [row[2] for row in annex]
     assert sum("Lone Khin" in p for p in places) >= 2
-    assert len(annex) == 1 + expected["incidents"]
+    assert len(annex) == 1 + described["incidents"]
+    assert "not described" in text and "counted in the key figures" in text
 
 
 def test_demo_custom_region(demo_project: Project, tmp_path: Path) -> None:

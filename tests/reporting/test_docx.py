@@ -131,7 +131,7 @@ def test_claim_wording_and_no_claims_in_totals(report_file: tuple[Path, Generate
         "KIA said 10 members of Military of Myanmar were killed; "
         "this could not be independently verified."
     ) in text
-    assert "Claim: 10 killed, said KIA; not verified" in text
+    assert "Claim (KIA): 10 killed; not verified" in text
     assert docx_read.key_figures(doc)["killed"] == scenario.expected()["killed"]
 
 

@@ -186,3 +186,43 @@ def test_main_window_filter_and_refresh(
     before = editor.figure_labels["incidents"].text()
     editor.refresh()
     qtbot.waitUntil(lambda: editor.figure_labels["incidents"].text() != before)
+
+
+def test_live_figures_say_what_is_withheld(
+    editor: ReportEditor, project: Project, qtbot: QtBot
+) -> None:
+    """The editor's figures follow the report's rule: withheld incidents are counted
+    (the default) and announced, never silently missing."""
+    from sitrep.model.enums import Sensitivity
+    from sitrep.places.regions import resolve_region
+    from tests.conftest import make_incident
+
+    with project.session() as s:
+        kachin = resolve_region(s, "Kachin").areas[0]
+    make_incident(
+        project,
+        title="Detention of a teacher",
+        date_start=scenario.PERIOD[0],
+        admin1_id=kachin.id,
+        sensitivity=Sensitivity.RESTRICTED,
+        casualties=[{"best": 3}],
+    )
+    _pick_region(editor, "Kachin (state/region)")
+    editor.classification.setFocus()
+    qtbot.keyClicks(editor.classification, "PA")  # the list answers its first letters
+    assert editor.classification.currentText() == "PARTNER"
+    with project.session() as s:
+        from sitrep.reporting.figures import period_figures, report_filter
+
+        figures = period_figures(
+            s, report_filter(resolve_region(s, "Kachin"), *scenario.PERIOD, "partner")
+        )
+    editor.update_figures()
+    withheld = figures.withheld.incidents
+    assert withheld >= 1
+    assert editor.figure_labels["incidents"].text().startswith(f"<b>{figures.shown.incidents}</b>")
+    assert editor.figure_labels["killed"].text().startswith(f"<b>{figures.shown.killed}</b>")
+    assert figures.withheld.killed >= 3
+    assert figures.shown.killed == figures.described.killed + figures.withheld.killed
+    assert f"{withheld:,} incident" in editor.figures_note.text()
+    assert "counted in these figures" in editor.figures_note.text()
