@@ -32,11 +32,11 @@ class DatasetInfo:
 
 UCDP_GED = DatasetInfo(
     key="ucdp-ged",
-    name="UCDP Georeferenced Event Dataset (GED)",
+    name="UCDP GED",
     citation=(
-        "Sundberg, Ralph and Erik Melander (2013). Introducing the UCDP Georeferenced Event "
-        "Dataset. Journal of Peace Research 50(4): 523–532. Uppsala Conflict Data Program, "
-        "ucdp.uu.se."
+        "UCDP Georeferenced Event Dataset (GED). Sundberg, Ralph and Erik Melander (2013). "
+        "Introducing the UCDP Georeferenced Event Dataset. Journal of Peace Research 50(4): "
+        "523–532. Uppsala Conflict Data Program, ucdp.uu.se."
     ),
     licence="CC BY 4.0",
     url="https://ucdp.uu.se/downloads/",
@@ -45,7 +45,7 @@ UCDP_GED = DatasetInfo(
 
 ACLED = DatasetInfo(
     key="acled",
-    name="ACLED (Armed Conflict Location & Event Data)",
+    name="ACLED",
     citation=(
         "Armed Conflict Location & Event Data (ACLED), acleddata.com. Raleigh, Clionadh, "
         "Andrew Linke, Håvard Hegre and Joakim Karlsen (2010). Introducing ACLED: An Armed "

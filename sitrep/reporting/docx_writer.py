@@ -705,8 +705,8 @@ class DocxWriter:
                 + ", ".join(parts)
                 + ". Names of sources are withheld for their protection."
                 + (
-                    " Sources that came with imported datasets were graded by those datasets' "
-                    'own methods, not by us, and are marked "not graded".'
+                    " Sources that came with imported datasets were not graded by us and are "
+                    'marked "not graded"; the datasets\' own sourcing methods apply.'
                     if d.datasets
                     else ""
                 )

@@ -238,7 +238,9 @@ def deaths_clause(data: ReportData) -> str:
         names = _names([d.name for d in data.unrecorded_by("civilians_killed")])
         text += f" (whether they were civilians is {NOT_RECORDED} in {names})"
     elif killed:
-        text += f", including {plural(civilians, 'civilian')}"
+        # where some deaths' civilian share is not recorded, the count is a lower bound
+        at_least = "at least " if f.unrecorded("civilians_killed") else ""
+        text += f", including {at_least}{plural(civilians, 'civilian')}"
     return text
 
 
@@ -302,7 +304,8 @@ def seeded_overview(data: ReportData) -> str:
             names = _names([d.name for d in data.unrecorded_by("civilians_killed")])
             text += f"; whether they were civilians is {NOT_RECORDED} in {names}"
         elif killed:
-            text += f", {civilians:,} of them civilians"
+            at_least = "at least " if f.unrecorded("civilians_killed") else ""
+            text += f", {at_least}{civilians:,} of them civilians"
         injured = f.value("injured")
         if injured is None:
             names = _names([d.name for d in data.unrecorded_by("injured")])
@@ -394,8 +397,8 @@ def coverage_sentence(data: ReportData, organisation: str) -> str:
     if own:
         parts.append(f"{plural(own, 'incident')} recorded by {organisation}")
     for d in data.datasets:
-        licence = f", {d.licence}" if d.licence else ""
-        parts.append(f"{d.incidents:,} from {d.name}{licence}")
+        licence = f" ({d.licence})" if d.licence else ""
+        parts.append(f"{plural(d.incidents, 'incident')} from {d.name}{licence}")
     if not parts:
         return ""
     return "Data: " + _join(parts) + ". Citations in the methodology annex."

@@ -259,7 +259,7 @@ def test_ucdp_data_says_not_recorded_and_is_credited(kachin: Project, tmp_path: 
     text = _text(doc)
     assert "0 injured" not in text and "and 0 injured" not in text
     assert "does not record injuries" in text
-    assert "Data: 2 from UCDP Georeferenced Event Dataset (GED), CC BY 4.0" in text
+    assert "Data: 2 incidents from UCDP GED (CC BY 4.0)" in text
     assert "Sundberg, Ralph and Erik Melander (2013)" in text
     assert data["datasets"][0]["licence"] == "CC BY 4.0"
     annex = docx_read.tables_by_first_header(doc)["Reference"]
@@ -282,7 +282,7 @@ def test_own_and_imported_data_together(kachin: Project, tmp_path: Path) -> None
     assert data["own_incidents"] == 1
     text = _text(doc)
     assert "Injuries: not recorded for 2 of the 3 incidents" in text
-    assert "1 incident recorded by Test NGO and 2 from UCDP" in text
+    assert "1 incident recorded by Test NGO and 2 incidents from UCDP GED" in text
 
 
 def test_acled_does_not_record_the_civilian_share(kachin: Project, tmp_path: Path) -> None:
@@ -335,3 +335,17 @@ def test_synthetic_points_are_drawn_apart_on_the_map(demo_project: Project) -> N
     assert synthetic and sum(p.synthetic for p in points) == len(
         [r for r in data.incidents if r.is_synthetic and r.lat is not None]
     )
+
+
+def test_a_partly_recorded_civilian_count_is_a_lower_bound(
+    kachin: Project, tmp_path: Path
+) -> None:
+    rows = [dict(r, event_date="2025-06-04") for r in ACLED_CURRENT_ROWS]
+    import_file(kachin, write_acled(tmp_path / "acled.csv", rows))
+    _in_kachin(kachin, title="Shell hits house", casualties=[{"best": 1}])
+    doc, data = _report(kachin, tmp_path)
+    assert data["figures"]["civilians_killed"] == 1
+    assert data["not_recorded"]["civilians_killed"] >= 1
+    text = _text(doc)
+    assert "including at least 1 civilian" in text
+    assert "Whether those killed were civilians: not recorded for" in text

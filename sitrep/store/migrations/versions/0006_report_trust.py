@@ -51,17 +51,17 @@ CLAIM = "claim not independently verifiable"
 DATASETS = {
     "ucdp": (
         "ucdp-ged",
-        "UCDP Georeferenced Event Dataset (GED)",
-        "Sundberg, Ralph and Erik Melander (2013). Introducing the UCDP Georeferenced Event "
-        "Dataset. Journal of Peace Research 50(4): 523–532. Uppsala Conflict Data Program, "
-        "ucdp.uu.se.",
+        "UCDP GED",
+        "UCDP Georeferenced Event Dataset (GED). Sundberg, Ralph and Erik Melander (2013). "
+        "Introducing the UCDP Georeferenced Event Dataset. Journal of Peace Research 50(4): "
+        "523–532. Uppsala Conflict Data Program, ucdp.uu.se.",
         "CC BY 4.0",
         "https://ucdp.uu.se/downloads/",
         INJURED | ABDUCTED,
     ),
     "acled": (
         "acled",
-        "ACLED (Armed Conflict Location & Event Data)",
+        "ACLED",
         "Armed Conflict Location & Event Data (ACLED), acleddata.com. Raleigh, Clionadh, "
         "Andrew Linke, Håvard Hegre and Joakim Karlsen (2010). Introducing ACLED: An Armed "
         "Conflict Location and Event Dataset. Journal of Peace Research 47(5): 651–660.",
