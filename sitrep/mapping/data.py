@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from sitrep.mapping.palette import type_colour
 from sitrep.model import EventType, Incident, Source
-from sitrep.model.enums import Reliability
+from sitrep.model.harm import harm_text
 from sitrep.store.queries import IncidentFilter, select_incidents
 
 
@@ -24,26 +24,10 @@ def _value(v: Any) -> str:
     return str(v.value if hasattr(v, "value") else v)
 
 
-def harm_text(incident: Incident) -> str:
-    parts = []
-    if incident.killed:
-        civ = f" ({incident.civilians_killed} civilians)" if incident.civilians_killed else ""
-        parts.append(f"{incident.killed} killed{civ}")
-    if incident.injured:
-        parts.append(f"{incident.injured} injured")
-    if incident.abducted_detained:
-        parts.append(f"{incident.abducted_detained} abducted/detained")
-    if incident.killed_claimed and incident.killed_claimed != incident.killed:
-        parts.append(f"{incident.killed_claimed} killed claimed by a party")
-    return "; ".join(parts) or "none reported"
-
-
 def grading_text(sources: Sequence[Source]) -> str:
     if not sources:
         return "no source recorded"
-    return ", ".join(
-        f"{s.name} ({Reliability(s.reliability).value}{int(s.credibility)})" for s in sources
-    )
+    return ", ".join(f"{s.name} ({s.grading})" for s in sources)
 
 
 def popup_properties(incident: Incident) -> dict[str, Any]:

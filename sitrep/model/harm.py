@@ -151,3 +151,38 @@ def refresh_harm_totals(incident: Any) -> None:
         incident.harm_unrecorded = int(
             recorded_by_rows(rows, incident.harm_unrecorded or 0, incident.verification)
         )
+
+
+def harm_text(incident: Any, *, empty: str = "none reported") -> str:
+    """One incident's harm in a few words, as the detail pane and map popups show it.
+
+    "3 killed (2 civilians); 4 injured; claimed: 10 killed". A figure the incident's data
+    does not record is said to be not recorded instead of being shown as 0.
+    """
+    unrecorded = int(getattr(incident, "harm_unrecorded", 0) or 0)
+    killed = int(incident.killed or 0)
+    parts: list[str] = []
+    if not records_figure(unrecorded, "killed", killed):
+        parts.append("deaths not recorded")
+    elif killed:
+        if not records_figure(unrecorded, "civilians_killed", killed):
+            parts.append(f"{killed} killed (civilians not recorded)")
+        elif incident.civilians_killed:
+            civilians = int(incident.civilians_killed)
+            parts.append(f"{killed} killed ({civilians} civilian{'s' if civilians != 1 else ''})")
+        else:
+            parts.append(f"{killed} killed")
+    for key, words in (("injured", "injured"), ("abducted_detained", "abducted/detained")):
+        value = int(getattr(incident, key) or 0)
+        if value:
+            parts.append(f"{value} {words}")
+    missing = [
+        words
+        for key, words in (("injured", "injuries"), ("abducted_detained", "abductions"))
+        if not records_figure(unrecorded, key, killed)
+    ]
+    if missing and parts:
+        parts.append(f"{' and '.join(missing)} not recorded")
+    if incident.killed_claimed:
+        parts.append(f"{incident.killed_claimed} killed according to a party's claim")
+    return "; ".join(parts) or empty

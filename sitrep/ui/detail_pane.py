@@ -19,6 +19,7 @@ from sitrep.model.enums import (
     LocationPrecision,
     Reliability,
 )
+from sitrep.model.harm import harm_text
 from sitrep.store import Project
 
 EMPTY = "<p style='color:#777'>Select an incident to see it in full.</p>"
@@ -77,9 +78,14 @@ def incident_html(inc: Incident, links: list[tuple[str, str, str]] | None = None
         f"<b>{e(s.grading)}</b> {e(s.name)}"
         f" <span style='color:#777'>({e(str(s.source_type))}"
         f"{', ' + s.published.isoformat() if s.published else ''})</span>"
-        f"<br><span style='color:#777;font-size:small'>"
-        f"{e(Reliability(s.reliability).definition)}; "
-        f"{e(Credibility(int(s.credibility)).definition)}</span>"
+        + (
+            f"<br><span style='color:#777;font-size:small'>"
+            f"{e(Reliability(s.reliability).definition)}; "
+            f"{e(Credibility(int(s.credibility)).definition)}</span>"
+            if s.graded
+            else "<br><span style='color:#777;font-size:small'>came with an imported "
+            "dataset; not graded by us</span>"
+        )
         + (f"<br><i>“{e(s.excerpt)}”</i>" if s.excerpt else "")
         for s in inc.sources
     )
@@ -89,12 +95,7 @@ def incident_html(inc: Incident, links: list[tuple[str, str, str]] | None = None
         f"{e(kind)}: <b>{e(ref)}</b> {e(title)}" for kind, ref, title in (links or [])
     )
     narrative = e(inc.narrative).replace("\n", "<br>")
-    totals = (
-        f"{inc.killed} killed ({inc.civilians_killed} civilians), {inc.injured} injured, "
-        f"{inc.abducted_detained} abducted/detained"
-    )
-    if inc.killed_claimed:
-        totals += f"; {inc.killed_claimed} killed according to a party's claim"
+    totals = harm_text(inc)
     table = "".join(
         [
             _row("When", when),
