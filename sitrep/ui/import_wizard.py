@@ -31,7 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from sitrep.errors import SitrepError
+from sitrep.interchange import datasets
 from sitrep.interchange.importer import (
+    DatasetCredit,
     ImportCancelled,
     ImportRejected,
     ImportResult,
@@ -103,6 +105,10 @@ class ImportWizard(QWizard):
     def needs_mapping(self) -> bool:
         return self.fmt not in {"acled", "ucdp"}
 
+    def credit(self) -> DatasetCredit:
+        """How reports will credit the imported data, as the user left it."""
+        return self.format_page.credit()
+
     def show_error(self, exc: BaseException) -> None:
         QMessageBox.warning(self, "Import", str(exc))
 
@@ -168,10 +174,20 @@ class FormatPage(QWizardPage):
         self.format_combo = QComboBox()
         for key, label in FORMAT_LABELS.items():
             self.format_combo.addItem(label, key)
+        # how reports will credit the data (UCDP GED and ACLED ask to be cited)
+        self.credit_name = QLineEdit()
+        self.credit_name.setObjectName("creditName")
+        self.credit_citation = QLineEdit()
+        self.credit_citation.setObjectName("creditCitation")
+        self.credit_licence = QLineEdit()
+        self.credit_licence.setObjectName("creditLicence")
         form = QFormLayout(self)
         form.addRow("Detected:", self.format_label)
         form.addRow("Read as:", self.format_combo)
         form.addRow("", self.details)
+        form.addRow("Credit &reports to:", self.credit_name)
+        form.addRow("&Citation:", self.credit_citation)
+        form.addRow("&Licence:", self.credit_licence)
 
     def initializePage(self) -> None:
         table = self.w.table
@@ -186,6 +202,21 @@ class FormatPage(QWizardPage):
         if table.hxl_tags:
             parts.append("HXL hashtag row found: columns mapped from the hashtags")
         self.details.setText("; ".join(parts) + ".")
+        self._fill_credit(self.w.fmt)
+
+    def _fill_credit(self, fmt: str) -> None:
+        known = datasets.KNOWN.get(fmt)
+        path = self.w.path or Path()
+        self.credit_name.setText(known.name if known else path.name)
+        self.credit_citation.setText(known.citation if known else "")
+        self.credit_licence.setText(known.licence if known else "")
+
+    def credit(self) -> DatasetCredit:
+        return DatasetCredit(
+            self.credit_name.text().strip(),
+            self.credit_citation.text().strip(),
+            self.credit_licence.text().strip(),
+        )
 
     def validatePage(self) -> bool:
         chosen = self.format_combo.currentData()
@@ -196,6 +227,7 @@ class FormatPage(QWizardPage):
                 self.w.show_error(exc)
                 return False
             self.w.fmt, self.w.table = fmt, table
+            self._fill_credit(fmt)
             if self.w.needs_mapping and self.w.mapping is None:
                 with self.w.project.session() as s:
                     self.w.mapping = default_mapping(s, table)
@@ -386,6 +418,7 @@ class CheckPage(QWizardPage):
                 dry_run=dry_run,
                 skip_invalid=skip_invalid,
                 progress=progress,
+                credit=w.credit(),
             ),
         )
 

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QTableW
 
 from sitrep.errors import SitrepError
 from sitrep.interchange.importer import import_file
+from sitrep.model import Dataset, Incident
+from sitrep.model.harm import Unrecorded
 from sitrep.store import Project
 from sitrep.ui.export_dialog import ExportDialog
 from sitrep.ui.import_wizard import PAGE_CHECK, PAGE_DONE, PAGE_MAPPING, ImportWizard
@@ -52,6 +54,8 @@ def test_acled_file_detected_checked_and_imported(
     assert wizard.currentId() == PAGE_DONE
     assert "3 incidents were added" in wizard.findChild(QLabel, "doneSummary").text()
     assert incident_count(project) == 3
+    with project.session() as s:
+        assert {d.name for d in s.query(Dataset)} == {"ACLED"}
 
 
 def test_partner_csv_mapping_preview_report_and_skip(
@@ -68,6 +72,12 @@ def test_partner_csv_mapping_preview_report_and_skip(
     wizard.file_page.path_edit.setText(str(path))
     next_page(qtbot, wizard)
     assert "CSV file" in wizard.findChild(QLabel, "detectedFormat").text()
+    # the data is credited to the partner, as the user types it
+    credit = wizard.findChild(QLineEdit, "creditName")
+    assert credit.text() == "partner.csv"
+    credit.selectAll()
+    qtbot.keyClicks(credit, "Partner A field reports")
+    qtbot.keyClicks(wizard.findChild(QLineEdit, "creditLicence"), "shared for this response")
     next_page(qtbot, wizard)
     assert wizard.currentId() == PAGE_MAPPING
     preview = wizard.findChild(QTableWidget, "previewTable")
@@ -92,6 +102,15 @@ def test_partner_csv_mapping_preview_report_and_skip(
     next_page(qtbot, wizard)
     assert wizard.currentId() == PAGE_DONE
     assert incident_count(project) == 2
+    with project.session() as s:
+        (dataset,) = s.query(Dataset).all()
+        assert (dataset.name, dataset.licence) == (
+            "Partner A field reports",
+            "shared for this response",
+        )
+        # no injury column: injuries are not recorded for these incidents
+        assert {i.dataset_key for i in s.query(Incident)} == {dataset.key}
+        assert all(i.harm_unrecorded & Unrecorded.INJURED for i in s.query(Incident))
     # the mapping was saved under its name and is offered next time
     second = wizard_for(qtbot, project, path)
     second.file_page.path_edit.setText(str(path))
