@@ -47,6 +47,8 @@ def bare_row(row: dict[str, object], columns: list[str]) -> tuple[object, ...]:
         "sensitive_fields": "[]",
         "author": "",
         "killed_claimed": 0,
+        "harm_unrecorded": 0,
+        "dataset_key": None,
         "verification": "unverified",
         "sensitivity": "internal",
         "review_status": "draft",
