@@ -6,8 +6,8 @@ writes ``Sagaing``. Whichever spelling came first used to become the name, so a 
 could be titled "Sagaing district" for a region. The name is now:
 
 1. the name a boundary or gazetteer pack gives (the P-code name), when there is one;
-2. otherwise the most common spelling read from data files, a spelling whose word for
-   the kind of area contradicts the level ("district" for a state) coming last;
+2. otherwise the most common spelling read from data files, a word for the kind of
+   area that contradicts the level ("district" for a state) never being used;
 
 and a trailing kind-of-area word is capitalised ("Sagaing Region"). A pack name without
 such a word borrows the one the data uses for a state/region ("Kachin" + "Kachin state"
@@ -67,14 +67,12 @@ def canonical_name(
 
     On a tie between spellings the ``current`` name stays, so names do not flip."""
     tally: dict[tuple[str, str | None], int] = {}
-    shown: dict[tuple[str, str | None], str] = {}
     for spelling, count in spellings.items():
         if not spelling.strip():
             continue
         base, word, _ = split_kind(spelling)
         key = (base, word.casefold() if word else None)
         tally[key] = tally.get(key, 0) + max(int(count), 0)
-        shown.setdefault(key, present(spelling))
     if pack_name and pack_name.strip():
         name = present(pack_name)
         base, word, _ = split_kind(name)
@@ -86,26 +84,26 @@ def canonical_name(
     if not tally:
         return None
 
-    cur_base, cur_word, _ = split_kind(current)
-    current_key = (cur_base, cur_word.casefold() if cur_word else None)
+    # the name itself: the base spelled most often, however the kind word varies
+    kinds = dict(_KIND_WORDS)
+    by_base: dict[str, int] = {}
+    base_shown: dict[str, dict[str, int]] = {}
+    for (base, word), count in tally.items():
+        contradicts = word is not None and kinds.get(word) not in (None, level)
+        key = fold(base)
+        by_base[key] = by_base.get(key, 0) + (0 if contradicts else count)
+        spelled = base_shown.setdefault(key, {})
+        spelled[base] = spelled.get(base, 0) + count
+    current_base = fold(split_kind(current)[0]) if current else ""
 
-    def rank(key: tuple[str, str | None]) -> tuple[int, int, int, int, int, str]:
-        base, word = key
-        word_level = dict(_KIND_WORDS).get(word or "")
-        contradicts = word is not None and word_level is not None and word_level != level
-        return (
-            0 if contradicts else 1,
-            tally[key],
-            1 if key == current_key else 0,
-            1 if word is not None else 0,
-            len(base),
-            base,
-        )
+    def rank(key: str) -> tuple[int, int, int, str]:
+        return (by_base[key], 1 if key == current_base else 0, len(key), key)
 
-    best = max(tally, key=rank)
-    if rank(best)[0] == 0:
-        return best[0]  # only spellings naming another level: the name without the word
-    return shown[best]
+    best = max(by_base, key=rank)
+    spelled = base_shown[best]
+    base = max(spelled, key=lambda b: (spelled[b], b))
+    word = _kind_from_data(level, best, tally)
+    return f"{base} {_title_word(word)}" if word else base
 
 
 def _kind_from_data(
