@@ -1,7 +1,8 @@
 """Everything a report shows, computed from the query layer in one pass.
 
 :func:`collect` turns a region and period into :class:`ReportData`: the key figures
-and those of the previous period of equal length, tables by type and area, the weekly
+and those of the previous period (:mod:`sitrep.reporting.periods`), tables by type and
+area (areas of one level, named as the country names them), the weekly
 series for the chart, the annex rows (read with Core queries, fast for 10,000
 incidents), which incident references each figure counts, a hash of the data, and the
 snapshot that lets the next report say what changed.
@@ -14,7 +15,7 @@ import hashlib
 import json
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -25,11 +26,14 @@ from sitrep.model.enums import (
     ActorRole,
     Outcome,
     Reliability,
+    ReviewStatus,
     Sensitivity,
     SourceType,
     Verification,
 )
+from sitrep.places.levels import level_name, plural
 from sitrep.places.regions import Region
+from sitrep.reporting.periods import Previous, previous_period
 from sitrep.store.queries import (
     AreaCount,
     IncidentFilter,
@@ -112,6 +116,7 @@ class AnnexRow:
     lat: float | None
     lon: float | None
     impact_count: int = 0
+    in_review: bool = False  # still being reviewed: details may change
     side_a: list[str] = field(default_factory=list)
     side_b: list[str] = field(default_factory=list)
     claimants: list[str] = field(default_factory=list)
@@ -181,14 +186,31 @@ class ReportData:
     snapshot: dict[str, Any]
     changes: Changes
     sources_by_type: dict[str, int]
+    previous_period: Previous | None = None
+    area_level_name: str = "township"  # what the country calls areas of area_level
+    region_kind: str = ""  # what the country calls the region's own level
 
     @property
     def previous_from(self) -> dt.date:
+        if self.previous_period is not None:
+            return self.previous_period.date_from
         return self.date_from - (self.date_to - self.date_from + dt.timedelta(days=1))
 
     @property
     def previous_to(self) -> dt.date:
+        if self.previous_period is not None:
+            return self.previous_period.date_to
         return self.date_from - dt.timedelta(days=1)
+
+    @property
+    def areas_label(self) -> str:
+        """``Townships affected``; ``Upazilas affected``; ``Admin-3 areas affected``."""
+        name = plural(self.area_level_name)
+        return f"{name[:1].upper()}{name[1:]} affected"
+
+    @property
+    def in_review(self) -> list[AnnexRow]:
+        return [r for r in self.incidents if r.in_review]
 
     def figures_json(self) -> dict[str, Any]:
         """The ``--json`` contract of DESIGN.md, plus the references each figure counts."""
@@ -201,7 +223,14 @@ class ReportData:
             "previous_period": {
                 "from": self.previous_from.isoformat(),
                 "to": self.previous_to.isoformat(),
+                "basis": self.previous_period.basis if self.previous_period else "equal length",
             },
+            "areas": {
+                "level": self.area_level,
+                "counted_as": plural(self.area_level_name),
+                "incidents_without_area": self.figures.no_area,
+            },
+            "in_review": [r.reference for r in self.incidents if r.in_review],
             "killed_range": {"low": self.killed_low, "high": self.killed_high},
             "killed_claimed": self.figures.killed_claimed,
             "references": self.trace,
@@ -239,12 +268,19 @@ def collect(
     *,
     classification: str = "",
     report_key: tuple[str, dt.date, uuid.UUID | None] | None = None,
+    comparison: str = "auto",
+    incident_ids: tuple[uuid.UUID, ...] = (),
 ) -> ReportData:
-    """``report_key`` (region key, period end, report id) enables "what changed since"."""
+    """``report_key`` (region key, period end, report id) enables "what changed since";
+    ``incident_ids`` narrows a flash update to the chosen incidents."""
     flt = report_filter(region, date_from, date_to, classification)
-    prev_flt = flt.previous_period()
-    figures = key_figures(session, flt)
-    previous = key_figures(session, prev_flt)
+    if incident_ids:
+        flt = replace(flt, ids=tuple(incident_ids))
+    prev = previous_period(date_from, date_to, comparison)
+    prev_flt = flt.with_period(prev.date_from, prev.date_to)
+    level = area_level_for(region)
+    figures = key_figures(session, flt, level)
+    previous = key_figures(session, prev_flt, level)
     low = high = 0
     for row in casualty_breakdown(session, flt):
         if row.outcome == Outcome.KILLED.value:
@@ -252,7 +288,6 @@ def collect(
             high += row.high
     by_type = counts_by_type(session, flt)
     by_type_previous = {t.event_type: t.incidents for t in counts_by_type(session, prev_flt)}
-    level = area_level_for(region)
     by_area = counts_by_area(session, flt, level)
     chart_from = _chart_start(date_from, date_to)
     weekly = counts_by_period(session, flt.with_period(chart_from, date_to), "week")
@@ -312,6 +347,9 @@ def collect(
         snapshot=snapshot,
         changes=changes,
         sources_by_type=dict(sorted(sources_by_type.items(), key=lambda kv: -kv[1])),
+        previous_period=prev,
+        area_level_name=level_name(session, level, region.countries),
+        region_kind=level_name(session, region.level, region.countries),
     )
 
 
@@ -353,6 +391,7 @@ def annex_rows(session: Session, flt: IncidentFilter) -> list[AnnexRow]:
             Incident.lat,
             Incident.lon,
             func.json_array_length(Incident.impacts),  # counted in SQL, not decoded
+            Incident.review_status,
         )
         .outerjoin(town, town.id == Incident.admin3_id)
         .outerjoin(dist, dist.id == Incident.admin2_id)
@@ -382,6 +421,7 @@ def annex_rows(session: Session, flt: IncidentFilter) -> list[AnnexRow]:
             lat=r[18],
             lon=r[19],
             impact_count=int(r[20] or 0),
+            in_review=ReviewStatus(r[21]) is ReviewStatus.IN_REVIEW,
         )
     if not rows:
         return []
@@ -448,10 +488,10 @@ def changes_since(
     """New, revised and retracted incidents against the previous final report."""
     from sitrep.reporting.records import previous_final
 
-    prev = previous_final(session, *report_key)
-    if prev is None or not prev.files:
+    found = previous_final(session, *report_key)
+    if found is None:
         return Changes()
-    last_file = prev.files[-1]
+    prev, last_file = found
     snap: dict[str, dict[str, Any]] = last_file.snapshot or {}
     changes = Changes(previous_title=prev.title, previous_issued=last_file.created_at.date())
     ids = [uuid.UUID(k) for k in snap]

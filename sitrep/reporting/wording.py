@@ -117,12 +117,14 @@ def verification_note(row: AnnexRow) -> str:
 def incident_sentence(row: AnnexRow, *, bold_lead: bool = False) -> str:
     """A sitrep bullet about one incident: "3 June, Place: What happened. Harm. (REF)"
 
-    With ``bold_lead`` the date and place are in light markup bold (``**…**``).
+    With ``bold_lead`` the date and place are in light markup bold (``**…**``). An
+    incident still in review says so after its reference.
     """
     lead = f"{day(row.date)}, {place_text(row)}:"
     if bold_lead:
         lead = f"**{lead}**"
-    return _incident_body(row, lead) + f" ({row.reference})"
+    review = ", in review" if row.in_review else ""
+    return _incident_body(row, lead) + f" ({row.reference}{review})"
 
 
 def _incident_body(row: AnnexRow, lead: str) -> str:
@@ -141,18 +143,34 @@ def _incident_body(row: AnnexRow, lead: str) -> str:
     return " ".join(parts)
 
 
+# Below this many in the previous period a percentage misleads ("+600%" for 1 -> 7):
+# the change is then given as a number only.
+SMALL_BASE = 20
+
+
+def change_amount(now: int, before: int) -> str:
+    """``+6``, ``−3``, or ``+40 (+25%)`` when the base is large enough; "" if equal."""
+    diff = now - before
+    if diff == 0:
+        return ""
+    text = f"{'+' if diff > 0 else '−'}{abs(diff):,}"
+    if before >= SMALL_BASE:
+        pct = round(100 * abs(diff) / before)
+        if pct:
+            text += f" ({'+' if diff > 0 else '−'}{pct}%)"
+    return text
+
+
 def change_text(now: int, before: int) -> str:
-    if before == 0:
-        return "new this period" if now else "no change"
-    pct = round(100 * (now - before) / before)
-    if pct == 0:
-        return "no change"
-    return f"{'+' if pct > 0 else '−'}{abs(pct)}% vs previous period"
+    amount = change_amount(now, before)
+    return f"{amount} vs previous period" if amount else "no change"
 
 
 def seeded_highlights(data: ReportData, limit: int = 4) -> list[str]:
     """Highlight bullets seeded from the period's figures and most severe incidents."""
     f, p = data.figures, data.previous
+    if not f.incidents:
+        return [nil_sentence(data)]
     bullets = [
         f"{plural(f.incidents, 'incident')} recorded in {data.region.name} "
         f"({change_text(f.incidents, p.incidents)}), with "
@@ -164,6 +182,17 @@ def seeded_highlights(data: ReportData, limit: int = 4) -> list[str]:
     return bullets
 
 
+def nil_sentence(data: ReportData) -> str:
+    """A nil report says so plainly, with the comparison it rests on."""
+    previous = data.previous_period.describe() if data.previous_period else "the previous period"
+    return (
+        f"No incidents were recorded in {data.region.name} between "
+        f"{period_text(data.date_from, data.date_to)} (against "
+        f"{plural(data.previous.incidents, 'incident')} in {previous}). A nil report "
+        "records that nothing was reported, not that nothing happened."
+    )
+
+
 def seeded_highlights_markup(data: ReportData, limit: int = 4) -> str:
     return "\n".join(f"- {b}" for b in seeded_highlights(data, limit))
 
@@ -171,10 +200,13 @@ def seeded_highlights_markup(data: ReportData, limit: int = 4) -> str:
 def seeded_overview(data: ReportData) -> str:
     """A factual first paragraph the author can rewrite (used when none was written)."""
     f, p = data.figures, data.previous
+    if not f.incidents:
+        return nil_sentence(data)
+    previous = data.previous_period.describe() if data.previous_period else "the previous period"
     lines = [
         f"Between {period_text(data.date_from, data.date_to)}, {plural(f.incidents, 'incident')} "
         f"{'was' if f.incidents == 1 else 'were'} recorded in {data.region.name}, against "
-        f"{p.incidents:,} in the previous period of equal length. "
+        f"{p.incidents:,} in {previous}. "
         f"They left an estimated {plural(f.killed, 'person', 'people')} dead "
         f"(range {data.killed_low:,}–{data.killed_high:,}), "
         f"{f.civilians_killed:,} of them civilians, and {f.injured:,} injured."

@@ -161,8 +161,9 @@ class KeyFigures:
     civilians_killed: int = 0
     injured: int = 0
     abducted_detained: int = 0
-    areas_affected: int = 0
+    areas_affected: int = 0  # distinct areas of the level asked for (townships by default)
     killed_claimed: int = 0
+    no_area: int = 0  # incidents with no known area of that level
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -175,8 +176,10 @@ class KeyFigures:
         }
 
 
-def key_figures(session: Session, flt: IncidentFilter) -> KeyFigures:
-    area = func.coalesce(Incident.admin3_id, Incident.admin2_id, Incident.admin1_id)
+def key_figures(session: Session, flt: IncidentFilter, area_level: int = 3) -> KeyFigures:
+    """Headline numbers; "areas affected" counts areas of ``area_level`` only (townships
+    by default), and incidents with no known area of that level are counted apart."""
+    area = _ADMIN_COLUMNS[area_level]
     row = session.execute(
         select_incidents(
             flt,
@@ -187,9 +190,10 @@ def key_figures(session: Session, flt: IncidentFilter) -> KeyFigures:
             func.coalesce(func.sum(Incident.abducted_detained), 0),
             func.count(func.distinct(area)),
             func.coalesce(func.sum(Incident.killed_claimed), 0),
+            func.count() - func.count(area),
         )
     ).one()
-    return KeyFigures(*(int(v) for v in row))
+    return KeyFigures(*(int(v or 0) for v in row))
 
 
 @dataclass(frozen=True)
@@ -222,7 +226,8 @@ class AreaCount:
 
 
 def counts_by_area(session: Session, flt: IncidentFilter, level: int) -> list[AreaCount]:
-    """Incidents and deaths per admin area of ``level`` (unknown areas as one row)."""
+    """Incidents and deaths per admin area of ``level``, the deadliest first (then the
+    most incidents); incidents with no known area of the level are one row, id None."""
     col = _ADMIN_COLUMNS[level]
     sub = (
         select_incidents(
@@ -245,7 +250,7 @@ def counts_by_area(session: Session, flt: IncidentFilter, level: int) -> list[Ar
             sub.c.civ,
         )
         .outerjoin(AdminArea, AdminArea.id == sub.c.area_id)
-        .order_by(sub.c.n.desc(), AdminArea.name)
+        .order_by(sub.c.killed.desc(), sub.c.n.desc(), AdminArea.name)
     )
     return [
         AreaCount(aid, name or "Unknown area", pcode, int(n), int(k), int(c))
