@@ -186,18 +186,26 @@ def map_inputs(
     west, south, east, north = frame
     pad = max(east - west, north - south) * 0.35 + 0.2
     west, south, east, north = west - pad, south - pad, east + pad, north + pad
+    from sqlalchemy import and_, or_
+
+    near = and_(
+        AdminArea.max_lon >= west,
+        AdminArea.min_lon <= east,
+        AdminArea.max_lat >= south,
+        AdminArea.min_lat <= north,
+    )
     for area in session.scalars(
         select(AdminArea).where(
             AdminArea.geometry.is_not(None),
             AdminArea.level <= 3,
-            AdminArea.max_lon >= west,
-            AdminArea.min_lon <= east,
-            AdminArea.max_lat >= south,
-            AdminArea.min_lat <= north,
+            or_(near, AdminArea.min_lon.is_(None), AdminArea.id.in_(region_ids)),
         )
     ):
         geom = staticmap.parse_geometry(area.geometry)
-        if geom is not None:
+        if geom is None:
+            continue
+        gw, gs, ge, gn = geom.bounds
+        if area.id in region_ids or (ge >= west and gw <= east and gn >= south and gs <= north):
             areas.append(staticmap.MapArea(area.level, geom, area.id in region_ids))
     labels = [
         staticmap.MapLabel(name, lon, lat)
@@ -225,16 +233,22 @@ def _frame(
     from sitrep.store.queries import select_incidents
 
     ids = [a.id for a in data.region.areas]
-    row = session.execute(
-        select(
-            func.min(AdminArea.min_lon),
-            func.min(AdminArea.min_lat),
-            func.max(AdminArea.max_lon),
-            func.max(AdminArea.max_lat),
-        ).where(AdminArea.id.in_(ids), AdminArea.geometry.is_not(None))
-    ).one()
-    if row[0] is not None:
-        return (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
+    bounds = [
+        geom.bounds
+        for text in session.scalars(
+            select(AdminArea.geometry).where(
+                AdminArea.id.in_(ids), AdminArea.geometry.is_not(None)
+            )
+        )
+        if (geom := staticmap.parse_geometry(text)) is not None
+    ]
+    if bounds:
+        return (
+            min(b[0] for b in bounds),
+            min(b[1] for b in bounds),
+            max(b[2] for b in bounds),
+            max(b[3] for b in bounds),
+        )
     if points:
         return (
             min(p.lon for p in points),

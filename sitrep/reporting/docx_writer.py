@@ -41,6 +41,11 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, str], None]
 _INVALID_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Burmese script. Myanmar fonts declare very tall lines (Noto Sans Myanmar: 2.18 em), so
+# a paragraph holding one Burmese word would get taller lines than its neighbours; such
+# paragraphs get the exact line height of their style in Latin text instead.
+_MYANMAR = re.compile("[\u1000-\u109f\uaa60-\uaa7f\ua9e0-\ua9ff]")
+LATIN_LINE_EM = 1.15  # Arial/Liberation Sans: ascent + descent, in em
 ANNEX_COLUMNS: tuple[tuple[str, int], ...] = (
     ("Reference", 1330),
     ("Date", 700),
@@ -122,6 +127,7 @@ class DocxWriter:
         self._annex_token = f"@@SITREP-ANNEX-{uuid.uuid4().hex}@@"
         self._annex_xml = ""
         self._style_ids: dict[str, str] = {}
+        self._line_cache: dict[str, int] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -142,11 +148,40 @@ class DocxWriter:
             self.add_text(p, text)
         return p
 
+    def line_twips(self, style_name: str) -> int:
+        """The line height of a paragraph style in Latin text, in twentieths of a point."""
+        if style_name not in self._line_cache:
+            size, multiple = None, None
+            style: Any = self.doc.styles[style_name]
+            while style is not None:
+                size = size or style.font.size
+                if multiple is None:
+                    multiple = style.paragraph_format.line_spacing
+                style = style.base_style
+            points = size.pt if size is not None else 10.0
+            factor = multiple if isinstance(multiple, float) and multiple < 3 else 1.0
+            self._line_cache[style_name] = round(points * LATIN_LINE_EM * factor * 20)
+        return self._line_cache[style_name]
+
+    def keep_line_height(self, p: Paragraph) -> None:
+        """Burmese text keeps the paragraph's line height (see ``_MYANMAR``)."""
+        ppr = p._p.get_or_add_pPr()
+        if ppr.find(qn("w:spacing")) is not None and ppr.find(qn("w:spacing")).get(
+            qn("w:lineRule")
+        ):
+            return
+        name = p.style.name if p.style is not None else "Normal"
+        spacing = ppr.get_or_add_spacing()
+        spacing.set(qn("w:line"), str(self.line_twips(name)))
+        spacing.set(qn("w:lineRule"), "exact")
+
     def add_text(
         self, p: Paragraph, text: str, *, bold: bool = False, italic: bool = False
     ) -> None:
         """Add text, turning incident references into links to their annex bookmark."""
         text = clean(text)
+        if _MYANMAR.search(text):
+            self.keep_line_height(p)
         pos = 0
         if self._ref_pattern is not None:
             for match in self._ref_pattern.finditer(text):
@@ -665,6 +700,7 @@ class DocxWriter:
             "table": self.style_id("Sitrep Table"),
             "text": self.style_id("Annex Text"),
             "link": self.style_id("Incident Reference"),
+            "line": str(self.line_twips("Annex Text")),
         }
 
     def methodology(self, number: int = 2) -> None:
@@ -869,10 +905,15 @@ def annex_selection(
 
 
 
-def _cell(text_xml: str, width: int, style: str) -> str:
+def _cell(text_xml: str, width: int, style: str, line: str = "") -> str:
+    spacing = (
+        f'<w:spacing w:line="{line}" w:lineRule="exact"/>'
+        if line and _MYANMAR.search(text_xml)
+        else ""
+    )
     return (
         f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
-        f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{text_xml}</w:p></w:tc>'
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{spacing}</w:pPr>{text_xml}</w:p></w:tc>'
     )
 
 
@@ -934,6 +975,7 @@ def annex_table_xml(
 ) -> str:
     """The annex as one ``w:tbl``: header row repeated, rows never split, bookmarks."""
     text_style, link_style = styles["text"], styles["link"]
+    line = styles.get("line", "")
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for _, w in ANNEX_COLUMNS)
     ns = " " + nsdecls("w") if declare_ns else ""
     parts = [
@@ -958,7 +1000,7 @@ def annex_table_xml(
         parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         parts.append(_cell(first, ANNEX_COLUMNS[0][1], text_style))
         for (_, width), lines in zip(ANNEX_COLUMNS[1:], cells[1:], strict=True):
-            parts.append(_cell(_runs(lines), width, text_style))
+            parts.append(_cell(_runs(lines), width, text_style, line))
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
     return "".join(parts)

@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon as MplPolygon
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox
 from shapely.geometry import box, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -163,6 +164,11 @@ def _home_country(
 MAX_TOWN_LABELS = 24
 
 
+def _short(name: str) -> str:
+    """``Hpakant Town`` -> ``Hpakant`` (MIMU's town list names every town so)."""
+    return name[: -len(" Town")] if name.endswith(" Town") and len(name) > 5 else name
+
+
 def _draw_labels(
     ax: Any,
     labels: Sequence[MapLabel],
@@ -170,6 +176,7 @@ def _draw_labels(
     extent: tuple[float, float, float, float],
     obstacles: list[Any],
     renderer: Any,
+    focus: BaseGeometry | None = None,
 ) -> None:
     """Town labels, busiest towns first, each placed right or left of its town only
     where it overlaps no other label, the subject's name, the legend, the locator,
@@ -181,15 +188,33 @@ def _draw_labels(
         return sum(1 for p in points if abs(p.lon - label.lon) + abs(p.lat - label.lat) < 0.15)
 
     inside = [lb for lb in labels if west < lb.lon < east and south < lb.lat < north]
-    ranked = sorted(inside, key=lambda lb: (-nearby(lb), lb.name))[: MAX_TOWN_LABELS * 6]
+    if focus is not None:
+        from shapely.geometry import Point
+
+        in_focus = {id(lb) for lb in inside if focus.contains(Point(lb.lon, lb.lat))}
+        # outside the region, only towns with incidents near them are worth a label
+        inside = [lb for lb in inside if id(lb) in in_focus or nearby(lb)]
+    else:
+        in_focus = {id(lb) for lb in inside}
+    ranked = sorted(
+        inside, key=lambda lb: (-nearby(lb), id(lb) not in in_focus, lb.name)
+    )[: MAX_TOWN_LABELS * 6]
     placed = list(obstacles)
+    # incident dots: a label avoids them where it can, and covers one only if it must
+    dots = []
+    if len(points) <= 3000:
+        xy = ax.transData.transform([(p.lon, p.lat) for p in points]) if points else []
+        for (x, y), p in zip(xy, points, strict=False):
+            r = math.sqrt(16 + 22 * math.sqrt(p.killed)) / 2 * DPI / 72
+            dots.append(Bbox.from_extents(x - r, y - r, x + r, y + r))
     drawn = 0
     for label in ranked:
         if drawn >= MAX_TOWN_LABELS:
             break
-        for dx, ha in ((3.5, "left"), (-3.5, "right")):
+        sides = ((3.5, "left", True), (-3.5, "right", True), (3.5, "left", False))
+        for dx, ha, strict in sides:
             text = ax.annotate(
-                label.name,
+                _short(label.name),
                 (label.lon, label.lat),
                 xytext=(dx, 0),
                 textcoords="offset points",
@@ -207,7 +232,10 @@ def _draw_labels(
                 and box_.y0 >= frame.y0
                 and box_.y1 <= frame.y1
             )
-            if fits and not any(box_.overlaps(other) for other in placed):
+            clear = not any(box_.overlaps(other) for other in placed)
+            if clear and strict:
+                clear = not any(box_.overlaps(dot) for dot in dots)
+            if fits and clear:
                 placed.append(box_)
                 ax.plot(label.lon, label.lat, marker="s", ms=2.4, color="#404040", zorder=6)
                 drawn += 1
@@ -466,12 +494,24 @@ def incident_map(
         obstacles.extend(t.get_window_extent(renderer).expanded(1.1, 1.2) for t in texts)
         # the scale bar itself
         bar_box = ax.transData.transform([(x0, y0), (x0 + bar, y0)])
-        from matplotlib.transforms import Bbox
-
         obstacles.append(
             Bbox.from_extents(bar_box[0][0], bar_box[0][1] - 4, bar_box[1][0], bar_box[1][1] + 4)
         )
-        _draw_labels(ax, labels, current or points, (west, south, east, north), obstacles, renderer)
+        region_shapes = [a.geometry for a in areas if a.in_region]
+        focus = None
+        if region_shapes:
+            from shapely.ops import unary_union
+
+            focus = unary_union(region_shapes)
+        _draw_labels(
+            ax,
+            labels,
+            current or points,
+            (west, south, east, north),
+            obstacles,
+            renderer,
+            focus,
+        )
         if title:
             ax.set_title(title, fontsize=8)
         buf = io.BytesIO()

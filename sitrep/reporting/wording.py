@@ -217,7 +217,10 @@ def seeded_overview(data: ReportData) -> str:
             f"{top.event_type} {'was' if top.incidents == 1 else 'were'} the most frequent "
             f"type of incident ({top.incidents:,} of {f.incidents:,})."
         )
-    named = [a for a in data.by_area if a.area_id is not None][:3]
+    busiest = sorted(
+        (a for a in data.by_area if a.area_id is not None), key=lambda a: (-a.incidents, a.name)
+    )
+    named = busiest[:3]
     if named:
         lines.append(
             "Most incidents took place in "
