@@ -118,11 +118,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise SitrepError("--annex-limit must be 0 (list all) or more.")
     kind = ReportKind(args.kind) if args.kind else None
     if args.incident and kind is ReportKind.PERIODIC:
-        raise SitrepError("--incident chooses the incidents of a flash update, not --kind periodic.")
+        raise SitrepError(
+            "--incident chooses the incidents of a flash update, not --kind periodic."
+        )
     if kind is ReportKind.FLASH and not args.incident:
         raise SitrepError(
-            "A flash update is about chosen incidents: give them with --incident REF "
-            "(repeatable)."
+            "A flash update is about chosen incidents: give them with --incident REF (repeatable)."
         )
     flash = bool(args.incident)
     if not flash and (args.region is None or args.date_from is None or args.date_to is None):

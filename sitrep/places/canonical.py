@@ -51,7 +51,7 @@ def _title_word(word: str) -> str:
 
 
 def present(name: str) -> str:
-    """Collapse spaces and capitalise a trailing kind word: ``Kachin state`` -> ``Kachin State``."""
+    """Collapse spaces, capitalise a trailing kind word: ``Kachin state`` -> ``Kachin State``."""
     base, word, _level = split_kind(name)
     return f"{base} {_title_word(word)}" if word else base
 
@@ -90,9 +90,9 @@ def canonical_name(
     base_shown: dict[str, dict[str, int]] = {}
     for (base, word), count in tally.items():
         contradicts = word is not None and kinds.get(word) not in (None, level)
-        key = fold(base)
-        by_base[key] = by_base.get(key, 0) + (0 if contradicts else count)
-        spelled = base_shown.setdefault(key, {})
+        folded = fold(base)
+        by_base[folded] = by_base.get(folded, 0) + (0 if contradicts else count)
+        spelled = base_shown.setdefault(folded, {})
         spelled[base] = spelled.get(base, 0) + count
     current_base = fold(split_kind(current)[0]) if current else ""
 

@@ -384,11 +384,14 @@ def _import_boundaries(
         parent_id = parents[-1] if parents else None
         resolver.flush()
         area = _existing_area(session, resolver, areas_by_id, level, name, pcode, parent_id)
-        name = canonical_name(
-            level,
-            area.spellings if area is not None else {},
-            pack_name=_with_kind(props, level, name),
-        ) or name
+        name = (
+            canonical_name(
+                level,
+                area.spellings if area is not None else {},
+                pack_name=_with_kind(props, level, name),
+            )
+            or name
+        )
         if area is None:
             area = AdminArea(level=level, name=name, name_norm=area_key(name), pcode=pcode)
             session.add(area)

@@ -166,4 +166,3 @@ def resolve_region(session: Session, name: str) -> Region:
         )
     area = candidates[0]
     return region(session, area.name, (area_ref(area),))
-

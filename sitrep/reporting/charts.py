@@ -132,7 +132,8 @@ def weekly_chart(
         ticks = weeks[::step]
         ax.set_xticklabels(
             [
-                f"{w.day} {w:%b}" + (f"\n{w.year}" if i == 0 or w.year != ticks[i - 1].year else "")
+                f"{w.day} {w:%b}"
+                + (f"\n{w.year}" if i == 0 or w.year != ticks[i - 1].year else "")
                 for i, w in enumerate(ticks)
             ],
             fontsize=6.5,

@@ -61,7 +61,7 @@ SHORT_VERIFICATION = {
 }
 MAX_AREA_ROWS = 12  # areas listed by name at least (more when more areas had deaths)
 MAX_DEADLY_ROWS = 40  # areas with deaths are never folded into "others" below this
-DEFAULT_ANNEX_LIMIT = 500  # incidents listed one by one; the rest summarised by area
+DEFAULT_ANNEX_LIMIT = 200  # incidents listed one by one; the rest summarised by area
 
 
 @dataclass
@@ -555,18 +555,27 @@ class DocxWriter:
                     f"{a.civilians_killed:,}",
                 ]
             )
+        total = [
+            "Total",
+            "",
+            f"{d.figures.incidents:,}",
+            f"{d.figures.killed:,}",
+            f"{d.figures.civilians_killed:,}",
+        ]
+        headers = [
+            name[:1].upper() + name[1:],
+            "P-code",
+            "Incidents",
+            "Killed",
+            "Civilians killed",
+        ]
+        widths = [5.6, 3.0, 2.8, 2.6, 3.2]
+        if not any(a.pcode for a in shown):  # no P-codes known: no empty column
+            rows = [[r[0], *r[2:]] for r in rows]
+            headers, total = [headers[0], *headers[2:]], [total[0], *total[2:]]
+            widths = [8.6, 2.8, 2.6, 3.2]
         self.table(
-            [name[:1].upper() + name[1:], "P-code", "Incidents", "Killed", "Civilians killed"],
-            rows,
-            [5.6, 3.0, 2.8, 2.6, 3.2],
-            numeric=(2, 3, 4),
-            total=[
-                "Total",
-                "",
-                f"{d.figures.incidents:,}",
-                f"{d.figures.killed:,}",
-                f"{d.figures.civilians_killed:,}",
-            ],
+            headers, rows, widths, numeric=range(len(headers) - 3, len(headers)), total=total
         )
         note = f"Ordered by people killed, then by incidents. {len(known):,} {plural(name)}"
         note += " had incidents in the period"
@@ -890,9 +899,7 @@ class DocxWriter:
 # --------------------------------------------------------------------------- annex XML
 
 
-def annex_selection(
-    rows: Sequence[AnnexRow], limit: int
-) -> tuple[list[AnnexRow], list[AnnexRow]]:
+def annex_selection(rows: Sequence[AnnexRow], limit: int) -> tuple[list[AnnexRow], list[AnnexRow]]:
     """(listed, summarised): at most ``limit`` incidents, those with the most harm,
     listed in date order; the others are summarised by area, never dropped."""
     if limit <= 0 or len(rows) <= limit:
@@ -902,7 +909,6 @@ def annex_selection(
     listed = [r for r in rows if id(r) in keep]
     summarised = [r for r in rows if id(r) not in keep]
     return listed, summarised
-
 
 
 def _cell(text_xml: str, width: int, style: str, line: str = "") -> str:

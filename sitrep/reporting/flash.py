@@ -73,9 +73,7 @@ def find_incidents(session: Session, references: list[str]) -> list[Incident]:
         elif incident not in found:
             found.append(incident)
     if missing:
-        raise SitrepError(
-            f"No incident with the reference {', '.join(missing)} in this project."
-        )
+        raise SitrepError(f"No incident with the reference {', '.join(missing)} in this project.")
     if not found:
         raise SitrepError("Give at least one incident for the flash update (--incident REF).")
     return found
@@ -120,9 +118,7 @@ def flash_context(session: Session, data: ReportData) -> FlashContext:
     ceiling = data.filter.max_sensitivity
     redact = ceiling is not None and needs_redaction(ceiling)
     ids = [r.id for r in data.incidents]
-    incidents = {
-        i.id: i for i in session.scalars(select(Incident).where(Incident.id.in_(ids)))
-    }
+    incidents = {i.id: i for i in session.scalars(select(Incident).where(Incident.id.in_(ids)))}
     areas: dict[uuid.UUID, str] = {}
     area_ids = {
         a
@@ -212,9 +208,7 @@ def _nearby(session: Session, data: ReportData, chosen: list[Incident]) -> list[
         if row[0] not in chosen_ids
         and (
             row[1] is None
-            or any(
-                _km(row[1], row[2], i.lat or 0.0, i.lon or 0.0) <= RADIUS_KM for i in located
-            )
+            or any(_km(row[1], row[2], i.lat or 0.0, i.lon or 0.0) <= RADIUS_KM for i in located)
         )
     ]
     if not candidates:

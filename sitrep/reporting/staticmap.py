@@ -196,9 +196,9 @@ def _draw_labels(
         inside = [lb for lb in inside if id(lb) in in_focus or nearby(lb)]
     else:
         in_focus = {id(lb) for lb in inside}
-    ranked = sorted(
-        inside, key=lambda lb: (-nearby(lb), id(lb) not in in_focus, lb.name)
-    )[: MAX_TOWN_LABELS * 6]
+    ranked = sorted(inside, key=lambda lb: (-nearby(lb), id(lb) not in in_focus, lb.name))[
+        : MAX_TOWN_LABELS * 6
+    ]
     placed = list(obstacles)
     # incident dots: a label avoids them where it can, and covers one only if it must
     dots = []
@@ -423,9 +423,12 @@ def incident_map(
                     label=f"Earlier incidents nearby ({len(context):,})",
                 )
             )
-        handles.append(
-            Line2D([], [], marker="s", linestyle="", markersize=2.5, color="#404040", label="Town")
-        )
+        if any(west < lb.lon < east and south < lb.lat < north for lb in labels):
+            handles.append(
+                Line2D(
+                    [], [], marker="s", linestyle="", markersize=2.5, color="#404040", label="Town"
+                )
+            )
         legend = ax.legend(
             handles=handles,
             loc="lower left",

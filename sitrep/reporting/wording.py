@@ -166,6 +166,27 @@ def change_text(now: int, before: int) -> str:
     return f"{amount} vs previous period" if amount else "no change"
 
 
+def _comparison(now: int, before: int) -> str:
+    """For a sentence in brackets: ``+329, or +165%, on the previous period``."""
+    amount = change_amount(now, before)
+    if not amount:
+        return "as many as in the previous period"
+    return amount.replace(" (", ", or ").replace(")", ",") + " on the previous period"
+
+
+def between(date_from: dt.date, date_to: dt.date) -> str:
+    """``between 1 October and 31 December 2021``; ``on 3 June 2025``."""
+    if date_from == date_to:
+        return f"on {day_year(date_from)}"
+    if (date_from.year, date_from.month) == (date_to.year, date_to.month):
+        first = str(date_from.day)
+    elif date_from.year == date_to.year:
+        first = day(date_from)
+    else:
+        first = day_year(date_from)
+    return f"between {first} and {day_year(date_to)}"
+
+
 def seeded_highlights(data: ReportData, limit: int = 4) -> list[str]:
     """Highlight bullets seeded from the period's figures and most severe incidents."""
     f, p = data.figures, data.previous
@@ -173,7 +194,7 @@ def seeded_highlights(data: ReportData, limit: int = 4) -> list[str]:
         return [nil_sentence(data)]
     bullets = [
         f"{plural(f.incidents, 'incident')} recorded in {data.region.name} "
-        f"({change_text(f.incidents, p.incidents)}), with "
+        f"({_comparison(f.incidents, p.incidents)}), with "
         f"{plural(f.killed, 'person', 'people')} reported killed, "
         f"including {plural(f.civilians_killed, 'civilian')}."
     ]
@@ -186,8 +207,8 @@ def nil_sentence(data: ReportData) -> str:
     """A nil report says so plainly, with the comparison it rests on."""
     previous = data.previous_period.describe() if data.previous_period else "the previous period"
     return (
-        f"No incidents were recorded in {data.region.name} between "
-        f"{period_text(data.date_from, data.date_to)} (against "
+        f"No incidents were recorded in {data.region.name} "
+        f"{between(data.date_from, data.date_to)} (against "
         f"{plural(data.previous.incidents, 'incident')} in {previous}). A nil report "
         "records that nothing was reported, not that nothing happened."
     )
@@ -204,7 +225,8 @@ def seeded_overview(data: ReportData) -> str:
         return nil_sentence(data)
     previous = data.previous_period.describe() if data.previous_period else "the previous period"
     lines = [
-        f"Between {period_text(data.date_from, data.date_to)}, {plural(f.incidents, 'incident')} "
+        f"{_sentence_case(between(data.date_from, data.date_to))}, "
+        f"{plural(f.incidents, 'incident')} "
         f"{'was' if f.incidents == 1 else 'were'} recorded in {data.region.name}, against "
         f"{p.incidents:,} in {previous}. "
         f"They left an estimated {plural(f.killed, 'person', 'people')} dead "

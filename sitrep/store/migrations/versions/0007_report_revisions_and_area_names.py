@@ -35,7 +35,9 @@ def upgrade() -> None:
             sa.Column("incident_ids", sa.JSON(), server_default="[]", nullable=False)
         )
     with op.batch_alter_table("report_file", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("revision", sa.Integer(), server_default="1", nullable=False))
+        batch_op.add_column(
+            sa.Column("revision", sa.Integer(), server_default="1", nullable=False)
+        )
         batch_op.add_column(
             sa.Column("status", sa.String(length=20), server_default="draft", nullable=False)
         )
