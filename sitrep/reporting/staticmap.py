@@ -177,7 +177,7 @@ def _draw_labels(
     obstacles: list[Any],
     renderer: Any,
     focus: BaseGeometry | None = None,
-) -> None:
+) -> list[tuple[str, Any]]:
     """Town labels, busiest towns first, each placed right or left of its town only
     where it overlaps no other label, the subject's name, the legend, the locator,
     the scale bar or the north arrow (measured in the rendered figure, not guessed)."""
@@ -207,9 +207,9 @@ def _draw_labels(
         for (x, y), p in zip(xy, points, strict=False):
             r = math.sqrt(16 + 22 * math.sqrt(p.killed)) / 2 * DPI / 72
             dots.append(Bbox.from_extents(x - r, y - r, x + r, y + r))
-    drawn = 0
+    drawn: list[tuple[str, Any]] = []
     for label in ranked:
-        if drawn >= MAX_TOWN_LABELS:
+        if len(drawn) >= MAX_TOWN_LABELS:
             break
         sides = ((3.5, "left", True), (-3.5, "right", True), (3.5, "left", False))
         for dx, ha, strict in sides:
@@ -238,9 +238,10 @@ def _draw_labels(
             if fits and clear:
                 placed.append(box_)
                 ax.plot(label.lon, label.lat, marker="s", ms=2.4, color="#404040", zorder=6)
-                drawn += 1
+                drawn.append((label.name, box_))
                 break
             text.remove()
+    return drawn
 
 
 def _locator(
@@ -301,12 +302,14 @@ def incident_map(
     height_cm: float = 11.0,
     title: str = "",
     subject: MapLabel | None = None,
+    layout: dict[str, Any] | None = None,
 ) -> bytes:
     """PNG of the incidents over the region, at print resolution.
 
     ``subject`` (the report's region or event place) is named in capitals; town labels
     are placed after everything else so none covers the subject, the legend, the
-    locator, the scale bar or another label."""
+    locator, the scale bar or another label. ``layout``, if given, receives what was
+    placed where (for tests)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     fig = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=DPI)
@@ -506,7 +509,7 @@ def incident_map(
             from shapely.ops import unary_union
 
             focus = unary_union(region_shapes)
-        _draw_labels(
+        drawn = _draw_labels(
             ax,
             labels,
             current or points,
@@ -515,6 +518,8 @@ def incident_map(
             renderer,
             focus,
         )
+        if layout is not None:  # what was placed where, for tests
+            layout.update(labels=drawn, obstacles=obstacles, texts=[t.get_text() for t in texts])
         if title:
             ax.set_title(title, fontsize=8)
         buf = io.BytesIO()
