@@ -852,7 +852,7 @@ class DocxWriter:
                     style="Source Note",
                 )
             self.table(
-                ["", ""],
+                ["Key facts", event.row.reference],
                 flash_wording.fact_rows(event),
                 [4.2, 12.8],
             )

@@ -19,7 +19,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from sitrep.errors import SitrepError
-from sitrep.model import AdminArea, Incident, Source
+from sitrep.model import AdminArea, Incident, Report, Source
 from sitrep.model.enums import LocationPrecision, SourceType
 from sitrep.places.regions import Region, area_ref, region
 from sitrep.reporting.figures import AnnexRow, ReportData, annex_rows
@@ -217,3 +217,32 @@ def _nearby(session: Session, data: ReportData, chosen: list[Incident]) -> list[
     rows = annex_rows(session, type(base)(ids=wanted))
     rows.sort(key=lambda r: (r.date, r.reference), reverse=True)
     return rows[:MAX_NEARBY]
+
+
+def open_flash_report(
+    session: Session, incident_ids: list[uuid.UUID], classification: str = "INTERNAL"
+) -> tuple[Report, bool]:
+    """The flash update about these incidents: the existing one (a new revision when it is
+    generated again) or a new draft with the next number. True when it is new."""
+    from sitrep.model.enums import ReportKind
+    from sitrep.reporting.records import create_report, find_same
+
+    incidents = [i for i in (session.get(Incident, i) for i in incident_ids) if i is not None]
+    if not incidents:
+        raise SitrepError("Select the incidents the flash update is about.")
+    where = flash_region(session, incidents)
+    first, last = flash_period(incidents)
+    ids = tuple(i.id for i in incidents)
+    existing = find_same(session, where, ReportKind.FLASH, first, last, ids)
+    if existing is not None:
+        return existing, False
+    report = create_report(
+        session,
+        where,
+        first,
+        last,
+        kind=ReportKind.FLASH,
+        classification=classification,
+        incident_ids=ids,
+    )
+    return report, True
