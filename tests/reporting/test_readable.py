@@ -19,13 +19,8 @@ from tests.reporting import docx_read, scenario
 
 
 def _report(project: Project, out: Path, *extra: str, region: str = "Kachin") -> list[str]:
-    return ["report", project.location, "--region", region, "--from", "2025-06-02"] + [
-        "--to",
-        "2025-06-08",
-        "-o",
-        str(out),
-        *extra,
-    ]
+    period = ["--from", "2025-06-02", "--to", "2025-06-08"]
+    return ["report", project.location, "--region", region, *period, "-o", str(out), *extra]
 
 
 def test_annex_cap_lists_the_most_harmful_and_summarises_the_rest(
