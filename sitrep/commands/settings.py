@@ -60,8 +60,8 @@ def cmd_settings(args: argparse.Namespace) -> int:
     try:
         if args.key is None:
             with project.session() as s:
-                for row in s.scalars(select(ProjectSetting).order_by(ProjectSetting.key)):
-                    print(f"{row.key} = {row.value}")
+                for each in s.scalars(select(ProjectSetting).order_by(ProjectSetting.key)):
+                    print(f"{each.key} = {each.value}")
             return 0
         key = args.key.strip()
         if args.value is None:

@@ -239,8 +239,8 @@ class ReportEditor(QWidget):
         self.comparison = QComboBox()
         self.comparison.setObjectName("comparison")
         self.comparison.setToolTip("The period the key figures are compared with")
-        for value, label in COMPARISON_LABELS.items():
-            self.comparison.addItem(f"Compare with the {label}", value)
+        for mode, description in COMPARISON_LABELS.items():
+            self.comparison.addItem(f"Compare with the {description}", mode)
         self.comparison.currentIndexChanged.connect(lambda _i: self._period_edited())
         self.create_button = QPushButton("New report")
         self.create_button.clicked.connect(self.new_report)
@@ -336,12 +336,14 @@ class ReportEditor(QWidget):
         right = QGroupBox("Key figures")
         self.figures_form = QFormLayout(right)
         self.figure_labels: dict[str, QLabel] = {}
+        self.figure_names: dict[str, QLabel] = {}
         for key in FIGURE_KEYS:
             value = QLabel("–")
             value.setObjectName(f"figure_{key}")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.figure_labels[key] = value
-            self.figures_form.addRow(FIGURE_LABELS[key], value)
+            self.figure_names[key] = QLabel(FIGURE_LABELS[key])
+            self.figures_form.addRow(self.figure_names[key], value)
         self.figures_note = QLabel("")
         self.figures_note.setWordWrap(True)
         self.figures_form.addRow(self.figures_note)
@@ -504,9 +506,7 @@ class ReportEditor(QWidget):
             now = key_figures(s, flt, level)
             before = key_figures(s, flt.with_period(prev.date_from, prev.date_to), level)
             areas = plural(level_name(s, level, region.countries))
-        self.figures_form.labelForField(self.figure_labels["areas_affected"]).setText(
-            f"{areas[:1].upper()}{areas[1:]} affected"
-        )
+        self.figure_names["areas_affected"].setText(f"{areas[:1].upper()}{areas[1:]} affected")
         current, previous = now.as_dict(), before.as_dict()
         for key, label in self.figure_labels.items():
             label.setText(

@@ -175,9 +175,7 @@ def test_previous_period_is_chosen_in_the_editor(
     editor.save()
     with project.session() as s:
         assert s.get_one(Report, editor.report_id).comparison == "equal"
-    assert editor.figures_form.labelForField(editor.figure_labels["areas_affected"]).text() == (
-        "Townships affected"
-    )
+    assert editor.figure_names["areas_affected"].text() == "Townships affected"
 
 
 def test_main_window_filter_and_refresh(
