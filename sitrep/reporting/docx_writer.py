@@ -585,8 +585,8 @@ class DocxWriter:
 
     def chart(self, chart_png: bytes) -> None:
         d = self.data
-        if not chart_png:
-            return
+        if not chart_png or not any(w.incidents for w in d.weekly):
+            return  # nothing in the weeks shown: an empty chart says nothing
         self._figure_no += 1
         last_week = d.date_to - dt.timedelta(days=d.date_to.weekday())
         partial = d.date_to.weekday() != 6
@@ -623,10 +623,17 @@ class DocxWriter:
             )
             return
         issued = f", issued {wording.day_year(c.previous_issued)}" if c.previous_issued else ""
-        self.para(
-            f"Compared with {c.previous_title}{issued}: {len(c.late)} incidents were reported "
-            f"late, {len(c.revised)} revised and {len(c.retracted)} retracted."
-        )
+        if not (c.late or c.revised or c.retracted):
+            self.para(
+                f"Compared with {c.previous_title}{issued}: no incident of its period was "
+                "reported late, revised or retracted since."
+            )
+        else:
+            self.para(
+                f"Compared with {c.previous_title}{issued}: "
+                f"{wording.plural(len(c.late), 'incident')} reported late, "
+                f"{len(c.revised):,} revised and {len(c.retracted):,} retracted."
+            )
         if c.late:
             self.heading("New: reported after the previous report", 3)
             for row in c.late:

@@ -260,6 +260,26 @@ def area_level_for(region: Region) -> int:
     return 3 if region.level < 3 else 4
 
 
+def area_level_in_data(session: Session, flt: IncidentFilter, region: Region) -> int:
+    """The level areas are counted at: townships (or village tracts for a township), or
+    the next level up when most incidents are not placed that finely (UCDP gives state
+    and district only), so a report counts districts rather than "0 townships"."""
+    from sitrep.store.queries import ADMIN_COLUMNS
+
+    finest = area_level_for(region)
+    levels = [lv for lv in range(finest, region.level, -1) if lv >= 1]
+    counts = session.execute(
+        select_incidents(flt, func.count(), *(func.count(ADMIN_COLUMNS[lv]) for lv in levels))
+    ).one()
+    total = int(counts[0] or 0)
+    if not total:
+        return finest
+    for level, placed in zip(levels, counts[1:], strict=True):
+        if 2 * int(placed or 0) >= total:
+            return level
+    return finest
+
+
 def collect(
     session: Session,
     region: Region,
@@ -278,7 +298,7 @@ def collect(
         flt = replace(flt, ids=tuple(incident_ids))
     prev = previous_period(date_from, date_to, comparison)
     prev_flt = flt.with_period(prev.date_from, prev.date_to)
-    level = area_level_for(region)
+    level = area_level_in_data(session, flt.with_period(prev.date_from, date_to), region)
     figures = key_figures(session, flt, level)
     previous = key_figures(session, prev_flt, level)
     low = high = 0

@@ -350,6 +350,8 @@ def incident_map(
             for xs, ys in _lines(area.geometry):
                 ax.plot(xs, ys, color=colour, linewidth=weight, zorder=3, solid_joinstyle="round")
         home = _home_country(visible, framing)
+        if home is None and subject is not None:  # a nil report: the subject's country
+            home = _home_country(visible, [MapPoint(subject.lon, subject.lat, "")])
         texts: list[Any] = []
         for name, geom in visible:
             if name == home:

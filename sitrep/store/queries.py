@@ -65,12 +65,13 @@ class IncidentFilter:
         }
 
 
-_ADMIN_COLUMNS = {
+ADMIN_COLUMNS = {
     1: Incident.admin1_id,
     2: Incident.admin2_id,
     3: Incident.admin3_id,
     4: Incident.admin4_id,
 }
+_ADMIN_COLUMNS = ADMIN_COLUMNS
 
 
 def conditions(flt: IncidentFilter) -> list[ColumnElement[bool]]:

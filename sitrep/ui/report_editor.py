@@ -56,7 +56,12 @@ from sitrep.places.levels import level_name, plural
 from sitrep.places.regions import Region, resolve_region
 from sitrep.reporting import markup, wording
 from sitrep.reporting.build import Cancelled, Generated, generate, spec_for_report
-from sitrep.reporting.figures import FIGURE_KEYS, FIGURE_LABELS, area_level_for, report_filter
+from sitrep.reporting.figures import (
+    FIGURE_KEYS,
+    FIGURE_LABELS,
+    area_level_in_data,
+    report_filter,
+)
 from sitrep.reporting.flash import open_flash_report
 from sitrep.reporting.periods import COMPARISON_LABELS, previous_period
 from sitrep.reporting.records import (
@@ -501,8 +506,8 @@ class ReportEditor(QWidget):
             self.figures_note.setText(str(exc))
             return
         flt = report_filter(region, start, end, self.classification.text())
-        level = area_level_for(region)
         with self.project.session() as s:
+            level = area_level_in_data(s, flt.with_period(prev.date_from, end), region)
             now = key_figures(s, flt, level)
             before = key_figures(s, flt.with_period(prev.date_from, prev.date_to), level)
             areas = plural(level_name(s, level, region.countries))

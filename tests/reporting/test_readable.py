@@ -211,3 +211,24 @@ def test_bad_annex_limit(
 ) -> None:
     project, _ = kachin
     assert main(_report(project, tmp_path / "r.docx", "--annex-limit", limit)) == 1
+
+
+def test_data_without_townships_counts_districts(project: Project, tmp_path: Path) -> None:
+    from sitrep.interchange.importer import import_file
+    from tests.interchange.fixtures import ucdp_row, write_ucdp
+
+    rows = [
+        ucdp_row(str(i), adm_2=district, date_start="2025-06-03", date_end="2025-06-03")
+        for i, district in enumerate(["Mohnyin district", "Mohnyin district", "Bhamo district"])
+    ]
+    import_file(project, write_ucdp(tmp_path / "ged.csv", rows))
+    out, figures = tmp_path / "r.docx", tmp_path / "f.json"
+    assert main(_report(project, out, "--json", str(figures))) == 0
+    data = json.loads(figures.read_text())
+    assert data["areas"]["counted_as"] == "districts"
+    assert data["figures"]["areas_affected"] == 2
+    doc = docx_read.open_docx(out)
+    cells = next(t for t in doc.tables if t.style.name == "Key Figures Table").rows[0].cells
+    assert "Districts affected" in cells[-1].text
+    table = docx_read.tables_by_first_header(doc)["District"]
+    assert [r[0] for r in table[1:-1]] == ["Mohnyin District", "Bhamo District"]
