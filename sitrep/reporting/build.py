@@ -221,6 +221,13 @@ def map_inputs(
         )
         if lon is not None and lat is not None
     ]
+    if len(labels) < 5:  # the project has no towns here: the shipped gazetteer's largest
+        from sitrep.places.gazetteer import towns_in
+
+        labels += [
+            staticmap.MapLabel(t.name, t.lon, t.lat, t.population)
+            for t in towns_in(west, south, east, north)
+        ]
     return points, areas, labels
 
 
@@ -370,6 +377,7 @@ def generate(
         next_report=next_due,
         contact=contact,
         annex_limit=spec.annex_limit,
+        map_sources=_map_sources(areas, labels),
     )
     writer = DocxWriter(template_file, data, meta, flash=context)
     writer.build(map_png, chart_png, progress=checkpoint)
@@ -465,6 +473,17 @@ def _subject_label(data: ReportData, areas: list[staticmap.MapArea]) -> staticma
     lon = sum(r.lon for r in located if r.lon is not None) / len(located)
     lat = sum(r.lat for r in located if r.lat is not None) / len(located)
     return staticmap.MapLabel(data.region.name, lon, lat)
+
+
+def _map_sources(areas: list[staticmap.MapArea], labels: list[staticmap.MapLabel]) -> list[str]:
+    sources = ["country outlines from Natural Earth (public domain)"]
+    if areas:
+        sources.append("admin boundaries from the project's boundary pack")
+    if any(label.weight for label in labels):
+        sources.append("towns from GeoNames (CC BY 4.0)")
+    elif labels:
+        sources.append("towns from the project's places")
+    return sources
 
 
 def _setting(session: Session, key: str) -> str:

@@ -82,6 +82,7 @@ class ReportMeta:
     next_report: dt.date | None = None
     contact: list[str] = field(default_factory=list)
     annex_limit: int = 0  # 0: the default cap (DEFAULT_ANNEX_LIMIT)
+    map_sources: list[str] = field(default_factory=list)  # credited under the map
 
 
 def clean(text: str) -> str:
@@ -435,7 +436,7 @@ class DocxWriter:
             ),
         )
         self.para(
-            "Boundaries: Natural Earth (public domain) and the project's boundary pack. "
+            f"Map data: {wording.join_and(self.meta.map_sources or ['Natural Earth'])}. "
             "The boundaries and names shown and the designations used on this map do not "
             "imply official endorsement or acceptance. Locations are approximate where "
             "precision is limited.",

@@ -57,6 +57,7 @@ class MapLabel:
     name: str
     lon: float
     lat: float
+    weight: int = 0  # population, where known: the larger town is labelled first
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,10 @@ def _draw_labels(
     for label in ranked:
         if len(drawn) >= MAX_TOWN_LABELS:
             break
+        mx, my = ax.transData.transform((label.lon, label.lat))
+        marker = Bbox.from_extents(mx - 8, my - 8, mx + 8, my + 8)
+        if any(marker.overlaps(other) for other in placed):
+            continue  # the town itself sits under the legend, the scale bar or a label
         sides = ((3.5, "left", True), (-3.5, "right", True), (3.5, "left", False))
         for dx, ha, strict in sides:
             text = ax.annotate(
@@ -503,7 +508,9 @@ def incident_map(
         # the scale bar itself
         bar_box = ax.transData.transform([(x0, y0), (x0 + bar, y0)])
         obstacles.append(
-            Bbox.from_extents(bar_box[0][0], bar_box[0][1] - 4, bar_box[1][0], bar_box[1][1] + 4)
+            Bbox.from_extents(
+                bar_box[0][0] - 6, bar_box[0][1] - 14, bar_box[1][0] + 6, bar_box[1][1] + 14
+            )
         )
         region_shapes = [a.geometry for a in areas if a.in_region]
         focus = None

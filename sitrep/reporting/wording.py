@@ -167,11 +167,15 @@ def change_text(now: int, before: int) -> str:
 
 
 def _comparison(now: int, before: int) -> str:
-    """For a sentence in brackets: ``+329, or +165%, on the previous period``."""
-    amount = change_amount(now, before)
-    if not amount:
+    """For a sentence in brackets: ``6 more than in the previous period``; a percentage
+    only on a base of at least SMALL_BASE (``329 more, +165%, than …``)."""
+    diff = now - before
+    if diff == 0:
         return "as many as in the previous period"
-    return amount.replace(" (", ", or ").replace(")", ",") + " on the previous period"
+    more = "more" if diff > 0 else "fewer"
+    amount = change_amount(now, before)
+    pct = f", {amount.split('(')[1].rstrip(')')}," if "(" in amount else ""
+    return f"{abs(diff):,} {more}{pct} than in the previous period"
 
 
 def between(date_from: dt.date, date_to: dt.date) -> str:
@@ -256,6 +260,10 @@ def seeded_overview(data: ReportData) -> str:
             "not included in the totals."
         )
     return " ".join(lines)
+
+
+def join_and(items: list[str]) -> str:
+    return _join(items)
 
 
 def _join(items: list[str]) -> str:
