@@ -86,11 +86,28 @@ def heading_for(session: Session, name: str, areas: tuple[AreaRef, ...]) -> str:
             return country or name
         _base, word, _ = split_kind(name)
         kind = level_name(session, area.level, isos)
-        if word is None and "/" not in kind and not kind.startswith("admin-"):
+        spelled = _with_kind_word(session, area, name) if word is None else None
+        if spelled:
+            place = spelled  # "Kachin" known also as "Kachin State"
+        elif word is None and "/" not in kind and not kind.startswith("admin-"):
             place = f"{name} {kind.title()}"
     if not country or place.casefold() == country.casefold():
         return place
     return f"{country}: {place}"
+
+
+def _with_kind_word(session: Session, ref: AreaRef, name: str) -> str | None:
+    """The area's own spelling of ``name`` with its kind ("Kachin State"), if it has one."""
+    from sitrep.places.canonical import present
+
+    area = session.get(AdminArea, ref.id)
+    if area is None:
+        return None
+    for spelling in [*(area.aliases or []), *(area.spellings or {})]:
+        base, word, level = split_kind(spelling)
+        if word is not None and level == ref.level and area_key(base) == area_key(name):
+            return present(spelling)
+    return None
 
 
 def region(session: Session, name: str, areas: tuple[AreaRef, ...]) -> Region:
