@@ -35,7 +35,7 @@ def test_report_and_json_match_the_document(
     project, _ = kachin
     out, figures = tmp_path / "sitrep.docx", tmp_path / "figures.json"
     assert main(_args(project, out, "--json", str(figures))) == 0
-    assert "Myanmar: Kachin – Situation Report No. 1, draft" in capsys.readouterr().out
+    assert "Myanmar: Kachin State – Situation Report No. 1, draft" in capsys.readouterr().out
     data = json.loads(figures.read_text(encoding="utf-8"))
     assert data["region"] == "Kachin"
     assert (data["number"], data["revision"], data["status"]) == (1, 1, "draft")

@@ -55,7 +55,7 @@ def test_sections_in_order(report_file: tuple[Path, Generated]) -> None:
         "Annex 2. Methodology, definitions and caveats",
     ]
     title = next(p.text for p in doc.paragraphs if p.style.name == "Title")
-    assert title == "Myanmar: Kachin – Situation Report No. 1"
+    assert title == "Myanmar: Kachin State – Situation Report No. 1"
     assert "Reporting period: 2–8 June 2025" in docx_read.body_text(doc)
 
 
@@ -125,7 +125,7 @@ def test_header_footer_classification_and_page_fields(
     assert instr == ["PAGE", "NUMPAGES"]
     footer_text = "".join(t.text for t in footer.iter(qn("w:t")))
     assert footer_text.startswith("INTERNAL")
-    assert "Myanmar: Kachin – Situation Report No. 1" in footer_text
+    assert "Myanmar: Kachin State – Situation Report No. 1" in footer_text
     assert "{" not in header_xml + footer_text  # every placeholder filled
 
 

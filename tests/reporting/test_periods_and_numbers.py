@@ -132,7 +132,7 @@ def test_final_reports_are_what_the_next_report_compares_with(
     )
     assert _week(project, tmp_path / "w2b.docx", "2025-06-09", "2025-06-15") == 0
     text = docx_read.body_text(docx_read.open_docx(tmp_path / "w2b.docx"))
-    assert "Compared with Myanmar: Kachin – Situation Report No. 1" in text
+    assert "Compared with Myanmar: Kachin State – Situation Report No. 1" in text
     assert late.reference in text
     assert "No. 2 (revision 2)" in capsys.readouterr().out
 

@@ -146,8 +146,8 @@ def test_reopen_a_saved_report(editor: ReportEditor, project: Project, qtbot: Qt
     qtbot.mouseClick(editor.month_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(editor.create_button, Qt.MouseButton.LeftButton)  # report No. 2
     assert editor.report_id != first
-    assert editor.reports.currentText() == "Myanmar: Kachin – Situation Report No. 2 (draft)"
-    index = editor.reports.findText("Myanmar: Kachin – Situation Report No. 1 (draft)")
+    assert editor.reports.currentText() == "Myanmar: Kachin State – Situation Report No. 2 (draft)"
+    index = editor.reports.findText("Myanmar: Kachin State – Situation Report No. 1 (draft)")
     editor.reports.setCurrentIndex(index)
     editor.reports.activated.emit(index)
     assert editor.report_id == first
