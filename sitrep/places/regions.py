@@ -74,6 +74,12 @@ class Region:
     def title(self) -> str:
         return self.heading or self.name
 
+    @property
+    def place(self) -> str:
+        """The heading without the country: how the text names the region ("Sagaing
+        District", never a bare "Sagaing" that is also a region)."""
+        return self.title.split(": ", 1)[-1]
+
 
 def heading_for(session: Session, name: str, areas: tuple[AreaRef, ...]) -> str:
     """``Myanmar: Kachin State``; ``Bangladesh: Chittagong Division``; ``Myanmar``."""

@@ -466,13 +466,13 @@ def _subject_label(data: ReportData, areas: list[staticmap.MapArea]) -> staticma
         from shapely.ops import unary_union
 
         point = unary_union(region_geoms).representative_point()
-        return staticmap.MapLabel(data.region.name, point.x, point.y)
+        return staticmap.MapLabel(data.region.place, point.x, point.y)
     located = [r for r in data.incidents if r.lat is not None and r.lon is not None]
     if not located:
         return None
     lon = sum(r.lon for r in located if r.lon is not None) / len(located)
     lat = sum(r.lat for r in located if r.lat is not None) / len(located)
-    return staticmap.MapLabel(data.region.name, lon, lat)
+    return staticmap.MapLabel(data.region.place, lon, lat)
 
 
 def _map_sources(areas: list[staticmap.MapArea], labels: list[staticmap.MapLabel]) -> list[str]:

@@ -426,11 +426,11 @@ class DocxWriter:
         n = len([r for r in d.incidents if r.lat is not None])
         located = f"{n:,} of {len(d.incidents):,} incidents" if d.incidents else "no incidents"
         self.figure(
-            f"Map {self._map_no}. Incidents in {d.region.name}, "
+            f"Map {self._map_no}. Incidents in {d.region.place}, "
             f"{wording.period_text(d.date_from, d.date_to)}, by type",
             png,
             alt=(
-                f"Map of {d.region.name} showing {located} of "
+                f"Map of {d.region.place} showing {located} of "
                 f"{wording.period_text(d.date_from, d.date_to)} as dots coloured by type "
                 "and sized by deaths, with admin boundaries and main towns."
             ),
@@ -479,7 +479,7 @@ class DocxWriter:
         self.heading("Incidents by type and area")
         if not d.incidents:
             self.para(
-                f"No incidents were recorded in {d.region.name} in the period, against "
+                f"No incidents were recorded in {d.region.place} in the period, against "
                 f"{wording.plural(d.previous.incidents, 'incident')} in "
                 f"{d.previous_period.describe() if d.previous_period else 'the previous period'}."
             )
@@ -599,7 +599,7 @@ class DocxWriter:
             caption,
             chart_png,
             alt=(
-                f"Bar chart of incidents per week by type in {d.region.name} from the week "
+                f"Bar chart of incidents per week by type in {d.region.place} from the week "
                 f"of {wording.day_year(d.chart_from)} to the week of "
                 f"{wording.day_year(last_week)}; the reporting period is shaded."
             ),
@@ -868,7 +868,7 @@ class DocxWriter:
         step(55, "Laying out the map")
         self.map(map_png)
         self.heading("Context")
-        self.para(flash_wording.context_lead(flash, self.data.region.name))
+        self.para(flash_wording.context_lead(flash, self.data.region.place))
         for row in flash.nearby:
             p = self.para(style="List Bullet")
             self.add_text(p, wording.incident_sentence(row))

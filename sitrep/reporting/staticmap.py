@@ -249,6 +249,49 @@ def _draw_labels(
     return drawn
 
 
+def _place_subject(
+    ax: Any,
+    label: Any,
+    subject: MapLabel,
+    areas: Sequence[MapArea],
+    points: Sequence[MapPoint],
+    renderer: Any,
+    legend: Any,
+) -> None:
+    """Move the subject's name to where it covers the fewest incidents, inside the
+    region (a grid of candidate spots), nearest its centre on a tie."""
+    from shapely.geometry import Point
+    from shapely.ops import unary_union
+
+    shapes = [a.geometry for a in areas if a.in_region]
+    region = unary_union(shapes) if shapes else None
+    candidates = [(subject.lon, subject.lat)]
+    if region is not None:
+        w, s_, e, n = region.bounds
+        for i in range(1, 8):
+            for j in range(1, 8):
+                lon, lat = w + (e - w) * i / 8, s_ + (n - s_) * j / 8
+                if region.contains(Point(lon, lat)):
+                    candidates.append((lon, lat))
+    dots = ax.transData.transform([(p.lon, p.lat) for p in points]) if points else []
+    keep_clear = legend.get_window_extent(renderer)
+    frame = ax.get_window_extent(renderer)
+    best: tuple[float, float, float, float] | None = None
+    for lon, lat in candidates:
+        label.set_position((lon, lat))
+        box_ = label.get_window_extent(renderer).expanded(1.1, 1.3)
+        if box_.overlaps(keep_clear) or box_.x0 < frame.x0 or box_.x1 > frame.x1:
+            continue
+        covered = sum(1 for x, y in dots if box_.contains(x, y))
+        distance = (lon - subject.lon) ** 2 + (lat - subject.lat) ** 2
+        if best is None or (covered, distance) < (best[0], best[1]):
+            best = (covered, distance, lon, lat)
+    if best is not None:
+        label.set_position((best[2], best[3]))
+    else:
+        label.set_position((subject.lon, subject.lat))
+
+
 def _locator(
     fig: Figure,
     home: str,
@@ -484,22 +527,22 @@ def incident_map(
             arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 0.8},
             zorder=8,
         )
-        if subject is not None and west < subject.lon < east and south < subject.lat < north:
-            texts.append(
-                ax.text(
-                    subject.lon,
-                    subject.lat,
-                    subject.name.upper(),
-                    fontsize=8.5,
-                    fontweight="bold",
-                    color="#1F3B57",
-                    ha="center",
-                    va="center",
-                    path_effects=[patheffects.withStroke(linewidth=2.6, foreground="white")],
-                    zorder=9,
-                )
-            )
         renderer = canvas.get_renderer()
+        if subject is not None and west < subject.lon < east and south < subject.lat < north:
+            label = ax.text(
+                subject.lon,
+                subject.lat,
+                subject.name.upper(),
+                fontsize=8.5,
+                fontweight="bold",
+                color="#1F3B57",
+                ha="center",
+                va="center",
+                path_effects=[patheffects.withStroke(linewidth=2.6, foreground="white")],
+                zorder=9,
+            )
+            _place_subject(ax, label, subject, areas, current, renderer, legend)
+            texts.append(label)
         obstacles.append(legend.get_window_extent(renderer))
         obstacles.append(arrow.get_window_extent(renderer).expanded(1.6, 1.3))
         if inset is not None:

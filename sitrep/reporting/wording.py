@@ -167,15 +167,15 @@ def change_text(now: int, before: int) -> str:
 
 
 def _comparison(now: int, before: int) -> str:
-    """For a sentence in brackets: ``6 more than in the previous period``; a percentage
-    only on a base of at least SMALL_BASE (``329 more, +165%, than …``)."""
+    """``6 more than in the previous period``; with a percentage only on a base of at
+    least SMALL_BASE: ``329 more than in the previous period (+165%)``."""
     diff = now - before
     if diff == 0:
         return "as many as in the previous period"
     more = "more" if diff > 0 else "fewer"
     amount = change_amount(now, before)
-    pct = f", {amount.split('(')[1].rstrip(')')}," if "(" in amount else ""
-    return f"{abs(diff):,} {more}{pct} than in the previous period"
+    pct = f" ({amount.split('(')[1]}" if "(" in amount else ""
+    return f"{abs(diff):,} {more} than in the previous period{pct}"
 
 
 def between(date_from: dt.date, date_to: dt.date) -> str:
@@ -197,8 +197,8 @@ def seeded_highlights(data: ReportData, limit: int = 4) -> list[str]:
     if not f.incidents:
         return [nil_sentence(data)]
     bullets = [
-        f"{plural(f.incidents, 'incident')} recorded in {data.region.name} "
-        f"({_comparison(f.incidents, p.incidents)}), with "
+        f"{plural(f.incidents, 'incident')} recorded in {data.region.place}, "
+        f"{_comparison(f.incidents, p.incidents)}, with "
         f"{plural(f.killed, 'person', 'people')} reported killed, "
         f"including {plural(f.civilians_killed, 'civilian')}."
     ]
@@ -211,7 +211,7 @@ def nil_sentence(data: ReportData) -> str:
     """A nil report says so plainly, with the comparison it rests on."""
     previous = data.previous_period.describe() if data.previous_period else "the previous period"
     return (
-        f"No incidents were recorded in {data.region.name} "
+        f"No incidents were recorded in {data.region.place} "
         f"{between(data.date_from, data.date_to)} (against "
         f"{plural(data.previous.incidents, 'incident')} in {previous}). A nil report "
         "records that nothing was reported, not that nothing happened."
@@ -231,7 +231,7 @@ def seeded_overview(data: ReportData) -> str:
     lines = [
         f"{_sentence_case(between(data.date_from, data.date_to))}, "
         f"{plural(f.incidents, 'incident')} "
-        f"{'was' if f.incidents == 1 else 'were'} recorded in {data.region.name}, against "
+        f"{'was' if f.incidents == 1 else 'were'} recorded in {data.region.place}, against "
         f"{p.incidents:,} in {previous}. "
         f"They left an estimated {plural(f.killed, 'person', 'people')} dead "
         f"(range {data.killed_low:,}–{data.killed_high:,}), "

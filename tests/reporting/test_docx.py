@@ -106,11 +106,11 @@ def test_pictures_map_and_chart(report_file: tuple[Path, Generated]) -> None:
     ]
     assert all(b.startswith(b"\x89PNG") and len(b) > 20_000 for b in blobs)
     text = docx_read.body_text(doc)
-    assert "Map 1. Incidents in Kachin, 2–8 June 2025, by type" in text
+    assert "Map 1. Incidents in Kachin State, 2–8 June 2025, by type" in text
     assert "Figure 1. Incidents per week by type, 17 March 2025 – 8 June 2025" in text
     descriptions = [s._inline.docPr.get("descr") for s in shapes]
-    assert descriptions[0].startswith("Map of Kachin showing 6 of 6 incidents")
-    assert descriptions[1].startswith("Bar chart of incidents per week by type in Kachin")
+    assert descriptions[0].startswith("Map of Kachin State showing 6 of 6 incidents")
+    assert descriptions[1].startswith("Bar chart of incidents per week by type in Kachin State")
 
 
 def test_header_footer_classification_and_page_fields(

@@ -192,7 +192,7 @@ def test_nil_period_gives_a_proper_nil_report(
     doc = docx_read.open_docx(out)
     assert set(docx_read.key_figures(doc).values()) == {0}
     text = docx_read.body_text(doc)
-    assert "No incidents were recorded in Kachin between 7 and 13 July 2025" in text
+    assert "No incidents were recorded in Kachin State between 7 and 13 July 2025" in text
     assert "No incidents were recorded in the period." in text  # the annex
     assert "A nil report records that nothing was reported" in text
     assert "Map 1." in text
