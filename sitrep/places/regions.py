@@ -25,17 +25,6 @@ from sitrep.places.names import area_key, split_area_word
 
 _ADMIN_PREFIX = re.compile(r"^adm(?:in)?\s*([0-4])\s*:\s*(.+)$", re.IGNORECASE)
 
-# Myanmar's level names, kept for callers that predate per-country names; new code asks
-# sitrep.places.levels.level_name.
-LEVEL_NAMES = {
-    0: "country",
-    1: "state/region",
-    2: "district",
-    3: "township",
-    4: "village tract",
-}
-
-
 @dataclass(frozen=True)
 class AreaRef:
     id: uuid.UUID
