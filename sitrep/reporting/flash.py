@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from sitrep.errors import SitrepError
@@ -67,7 +67,9 @@ def find_incidents(session: Session, references: list[str]) -> list[Incident]:
     missing: list[str] = []
     for ref in references:
         ref = ref.strip()
-        incident = session.scalar(select(Incident).where(Incident.reference.ilike(ref)))
+        incident = session.scalar(
+            select(Incident).where(func.upper(Incident.reference) == ref.upper())
+        )
         if incident is None:
             missing.append(ref)
         elif incident not in found:
