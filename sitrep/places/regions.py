@@ -25,6 +25,7 @@ from sitrep.places.names import area_key, split_area_word
 
 _ADMIN_PREFIX = re.compile(r"^adm(?:in)?\s*([0-4])\s*:\s*(.+)$", re.IGNORECASE)
 
+
 @dataclass(frozen=True)
 class AreaRef:
     id: uuid.UUID
