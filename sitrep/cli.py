@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "sitrep.commands.interchange",  # import, export, places, boundaries
     "sitrep.commands.sharing",  # merge, conflicts
     "sitrep.commands.report",  # report
+    "sitrep.commands.settings",  # settings
     "sitrep.commands.map",  # map
     "sitrep.commands.gui",  # gui (the default)
 )
@@ -37,6 +38,7 @@ VERBS = {
     "merge",
     "conflicts",
     "report",
+    "settings",
     "map",
     "places",
     "boundaries",

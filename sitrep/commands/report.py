@@ -1,36 +1,46 @@
-"""``sitrep report``: build a situation report (DOCX) for a region and period."""
+"""``sitrep report``: build a situation report (DOCX) for a region and period.
+
+A periodic report needs ``--region``, ``--from`` and ``--to``; a flash update is built
+from chosen incidents (``--incident REF``, repeatable), its region and period following
+from them. Generating the same region, kind and period again makes a new revision of
+that report. ``--final`` issues the report as final, so the next report can say what
+changed since it (the app's Final status does the same).
+"""
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from sitrep.commands.common import add_project_argument, open_for_cli, parse_date
 from sitrep.errors import SitrepError
 from sitrep.model.enums import ReportKind, Sensitivity
-from sitrep.places.regions import resolve_region
 
 
 def register(sub: Any) -> None:
+    from sitrep.reporting.docx_writer import DEFAULT_ANNEX_LIMIT
+    from sitrep.reporting.periods import COMPARISONS
+
     p = sub.add_parser(
         "report",
         help="write a situation report (.docx) for a region and period",
-        description="Write a situation report for a region and period. The report gets "
-        "the next number for its region unless --number is given; --number N of an "
-        "existing report rebuilds it with its narrative.",
+        description="Write a situation report for a region and period, or a flash update "
+        "about chosen incidents (--incident). A report gets the next number for its region "
+        "and kind; the same region, kind and period again makes a new revision of that "
+        "report; --number N of an existing report rebuilds it with its narrative.",
     )
     add_project_argument(p)
-    p.add_argument("--region", required=True, metavar="NAME", help="admin area or custom region")
+    p.add_argument(
+        "--region",
+        metavar="NAME",
+        help="admin area or custom region ('Kachin', 'Sagaing District', 'admin2:Sagaing', "
+        "a P-code); a flash update defaults to the area its incidents share",
+    )
     p.add_argument(
         "--from",
         dest="date_from",
-        required=True,
         type=parse_date,
         metavar="DATE",
         help="first day of the period (YYYY-MM-DD)",
@@ -38,7 +48,6 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--to",
         dest="date_to",
-        required=True,
         type=parse_date,
         metavar="DATE",
         help="last day of the period, included",
@@ -47,8 +56,15 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--kind",
         choices=[k.value for k in ReportKind],
-        default="periodic",
-        help="periodic update (default) or a short flash update",
+        default=None,
+        help="periodic update (default), or a flash update about the --incident given",
+    )
+    p.add_argument(
+        "--incident",
+        action="append",
+        default=[],
+        metavar="REF",
+        help="an incident of the flash update (repeatable), e.g. KCN-2025-0290",
     )
     p.add_argument("--number", type=int, metavar="N", help="report number (default: next)")
     p.add_argument(
@@ -60,6 +76,26 @@ def register(sub: Any) -> None:
         help="the report's marking: incidents more sensitive are not described (they are "
         "counted in the key figures unless the project setting report_count_withheld is no); "
         "default internal, or the stored report's own",
+    )
+    p.add_argument(
+        "--final",
+        action="store_true",
+        help="issue the report as final (no DRAFT mark; later reports compare with it)",
+    )
+    p.add_argument(
+        "--compare",
+        choices=COMPARISONS,
+        default=None,
+        help="previous period: auto (calendar for whole weeks and months, else equal "
+        "length; the default), calendar, or equal (length)",
+    )
+    p.add_argument(
+        "--annex-limit",
+        type=int,
+        default=DEFAULT_ANNEX_LIMIT,
+        metavar="N",
+        help=f"incidents listed one by one in the annex, the rest summarised by area "
+        f"(default {DEFAULT_ANNEX_LIMIT}; 0 lists all)",
     )
     p.add_argument(
         "--json", type=Path, metavar="FIGURES.json", help="also write the key figures as JSON"
@@ -78,51 +114,78 @@ def _progress(percent: int, message: str) -> None:
         print(f"\r{percent:3d}% {message:<40}", end="", file=sys.stderr, flush=True)
 
 
-def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    if not path.parent.is_dir():
-        raise SitrepError(f"The folder {path.parent} does not exist.")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=2)
-            fh.write("\n")
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-
-
 def cmd_report(args: argparse.Namespace) -> int:
+    from sitrep.places.regions import resolve_region
     from sitrep.reporting.build import generate, spec_for_cli
+    from sitrep.reporting.flash import find_incidents, flash_period, flash_region
 
     out: Path = args.output
     if out.suffix.lower() != ".docx":
         raise SitrepError(f"The output {out} must end in .docx.")
     if args.json is not None and args.json.resolve() == out.resolve():
         raise SitrepError("--json and --output must be different files.")
-    if args.date_from > args.date_to:
+    if args.annex_limit < 0:
+        raise SitrepError("--annex-limit must be 0 (list all) or more.")
+    kind = ReportKind(args.kind) if args.kind else None
+    if args.incident and kind is ReportKind.PERIODIC:
+        raise SitrepError(
+            "--incident chooses the incidents of a flash update, not --kind periodic."
+        )
+    if kind is ReportKind.FLASH and not args.incident:
+        raise SitrepError(
+            "A flash update is about chosen incidents: give them with --incident REF (repeatable)."
+        )
+    flash = bool(args.incident)
+    if not flash and (args.region is None or args.date_from is None or args.date_to is None):
+        raise SitrepError("A periodic report needs --region, --from and --to.")
+    if args.date_from and args.date_to and args.date_from > args.date_to:
         raise SitrepError(
             f"The period is empty: --from {args.date_from} is after --to {args.date_to}."
         )
     project = open_for_cli(args.project)
     try:
         with project.session() as s:
-            region = resolve_region(s, args.region)
+            incident_ids: tuple[Any, ...] = ()
+            if flash:
+                incidents = find_incidents(s, args.incident)
+                incident_ids = tuple(i.id for i in incidents)
+                first, last = flash_period(incidents)
+                region = (
+                    resolve_region(s, args.region) if args.region else flash_region(s, incidents)
+                )
+                date_from, date_to = args.date_from or first, args.date_to or last
+            else:
+                region = resolve_region(s, args.region)
+                date_from, date_to = args.date_from, args.date_to
             spec = spec_for_cli(
-                s, region, args.date_from, args.date_to, ReportKind(args.kind), args.number
+                s,
+                region,
+                date_from,
+                date_to,
+                ReportKind.FLASH if flash else ReportKind.PERIODIC,
+                args.number,
+                comparison=args.compare,
+                final=args.final,
+                incident_ids=incident_ids,
             )
             if args.classification:
                 spec.classification = args.classification.upper()
-        if args.json is not None and not args.json.parent.is_dir():
-            raise SitrepError(f"The folder {args.json.parent} does not exist.")
-        result = generate(project, spec, out, template=args.template, progress=_progress)
+            spec.annex_limit = args.annex_limit
+        result = generate(
+            project,
+            spec,
+            out,
+            json_output=args.json,
+            template=args.template,
+            progress=_progress,
+        )
         if sys.stderr.isatty():
             print(file=sys.stderr)
-        if args.json is not None:
-            write_json_atomic(args.json, result.data.figures_json())
     finally:
         project.close()
-    print(f"Wrote {out}: {result.title}, {summary_line(result.data)}.")
+    revision = f" (revision {result.revision})" if result.revision > 1 else ""
+    status = "final" if args.final else "draft"
+    print(f"Wrote {out}: {result.title}{revision}, {status}; {summary_line(result.data)}.")
     return 0
 
 

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sitrep.model import Actor, AdminArea, CustomRegion, EventType, LocalType, SubEventType
-from sitrep.places.regions import LEVEL_NAMES, AreaRef, Region
+from sitrep.places.levels import level_name
+from sitrep.places.regions import AreaRef, Region
 
 
 @dataclass(frozen=True)
@@ -74,17 +75,27 @@ def load_catalogue(session: Session) -> Catalogue:
     ]
     actors = list(session.scalars(select(Actor.name).order_by(Actor.name)))
     rows = session.execute(
-        select(AdminArea.id, AdminArea.level, AdminArea.name, AdminArea.pcode, AdminArea.parent_id)
+        select(
+            AdminArea.id,
+            AdminArea.level,
+            AdminArea.name,
+            AdminArea.pcode,
+            AdminArea.parent_id,
+            AdminArea.country_iso,
+        )
         .where(AdminArea.level >= 1)
         .order_by(AdminArea.level, AdminArea.name)
     ).all()
     names = {r[0]: r[2] for r in rows}
+    kinds: dict[tuple[int, str], str] = {}
     areas = []
-    for area_id, level, name, pcode, parent_id in rows:
-        kind = LEVEL_NAMES.get(level, str(level))
+    for area_id, level, name, pcode, parent_id, iso in rows:
+        if (level, iso) not in kinds:  # township in Myanmar, upazila in Bangladesh
+            kinds[(level, iso)] = level_name(session, level, [iso])
+        kind = kinds[(level, iso)]
         parent = names.get(parent_id) if parent_id else None
         label = f"{name} ({kind}{', ' + parent if parent else ''})"
-        areas.append(AreaOption(AreaRef(area_id, level, name, pcode), label, parent_id))
+        areas.append(AreaOption(AreaRef(area_id, level, name, pcode, iso or ""), label, parent_id))
     refs = {a.ref.id: a.ref for a in areas}
     custom = []
     for region in session.scalars(select(CustomRegion).order_by(CustomRegion.name)):

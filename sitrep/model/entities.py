@@ -115,6 +115,10 @@ class AdminArea(Record, Base):
     parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("admin_area.id"))
     # Boundary as GeoJSON geometry text (from a boundary pack); bbox for quick rejects.
     geometry: Mapped[str | None] = mapped_column(Text)
+    # How often each spelling was read from imported files ({"Sagaing region": 1594});
+    # the name is the most common one unless a boundary or gazetteer pack named the area.
+    spellings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    name_source: Mapped[str] = mapped_column(String(20), default="")  # "pack" or ""
     min_lon: Mapped[float | None]
     min_lat: Mapped[float | None]
     max_lon: Mapped[float | None]
@@ -455,6 +459,11 @@ class Report(Record, Base):
     classification: Mapped[str] = mapped_column(String(60), default="INTERNAL")
     # [{"title": str, "body": str (light markup: **bold**, *italic*, "- " bullets)}]
     sections: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # previous period to compare with: "auto" (calendar for whole weeks/months/quarters,
+    # else equal length), "calendar" or "equal"
+    comparison: Mapped[str] = mapped_column(String(20), default="auto")
+    # a flash update is about chosen incidents (their ids); empty for periodic reports
+    incident_ids: Mapped[list[str]] = mapped_column(default=list)
     files: Mapped[list[ReportFile]] = relationship(
         back_populates="report",
         cascade="all, delete-orphan",
@@ -475,6 +484,9 @@ class ReportFile(Base):
     figures_json: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # incident id -> version at generation time, for "what changed since" sections
     snapshot: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    revision: Mapped[int] = mapped_column(default=1)  # 1, 2, … per report
+    status: Mapped[str] = mapped_column(String(20), default="draft")  # as generated
+    json_path: Mapped[str | None] = mapped_column(Text)
     report: Mapped[Report] = relationship(back_populates="files")
 
 

@@ -48,6 +48,23 @@ def connection(path: Path | None = None) -> sqlite3.Connection:
     return cache[key]
 
 
+def towns_in(
+    west: float, south: float, east: float, north: float, limit: int = 150
+) -> list[GazetteerPlace]:
+    """The largest shipped places inside a box (reference towns for a report's map)."""
+    rows = (
+        connection()
+        .execute(
+            "SELECT id, name, lat, lon, country, population FROM place"
+            " WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
+            " ORDER BY population DESC, name LIMIT ?",
+            (south, north, west, east, limit),
+        )
+        .fetchall()
+    )
+    return [GazetteerPlace(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
+
 def prefix_upper_bound(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 

@@ -18,6 +18,7 @@ AREA_WORDS: dict[str, int] = {
     "province": 1,
     "district": 2,
     "township": 3,
+    "upazila": 3,
     "village tract": 4,
     "tract": 4,
 }

@@ -34,6 +34,7 @@ from sitrep.interchange.records import RowError, RowProblem
 from sitrep.model import AdminArea, Place
 from sitrep.places.admin_assign import assign_admin_areas
 from sitrep.places.areas import AreaResolver, compact_key
+from sitrep.places.canonical import canonical_name
 from sitrep.places.names import area_key, fold
 from sitrep.store.project import Project
 
@@ -128,7 +129,7 @@ def import_gazetteer_pack(
         )
     result = PackResult()
     with project.session() as session:
-        resolver = AreaResolver(session)
+        resolver = AreaResolver(session, official=True)
         by_pcode = {
             p.pcode: p for p in session.scalars(select(Place).where(Place.pcode.is_not(None)))
         }
@@ -203,6 +204,19 @@ _LEVEL_FIELDS: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("ADM4_PCODE", "admin4Pcode", "ADM4_CODE", "VT_PCODE")),
 }  # fmt: skip
 _ALIAS_SUFFIXES = ("_MY", "_MMR", "_MMR4", "_LOCAL", "_ALT")
+# the kind of a state/region as a pack gives it (MIMU "ST_RG": State or Region)
+_LEVEL1_KIND_FIELDS = ("ST_RG", "ADM1_TYPE", "ENGTYPE_1", "TYPE_1")
+
+
+def _with_kind(props: dict[str, Any], level: int, name: str) -> str:
+    """``Kachin`` + ``ST_RG: State`` -> ``Kachin State`` (only for states/regions)."""
+    if level != 1 or not name:
+        return name
+    kind_field = _field(props, _LEVEL1_KIND_FIELDS)
+    kind = str(props.get(kind_field) or "").strip() if kind_field else ""
+    if kind and not name.casefold().endswith(" " + kind.casefold()) and " " not in kind:
+        return f"{name} {kind}"
+    return name
 
 
 def _field(props: dict[str, Any], names: tuple[str, ...]) -> str | None:
@@ -333,7 +347,7 @@ def _import_boundaries(
     country_iso: str,
     result: PackResult,
 ) -> None:
-    resolver = AreaResolver(session)
+    resolver = AreaResolver(session, official=True)
     areas_by_id = {a.id: a for a in session.scalars(select(AdminArea))}
     for number, (props, geometry) in enumerate(features, start=1):
         name_field = _field(props, _LEVEL_FIELDS[level][0])
@@ -364,22 +378,32 @@ def _import_boundaries(
         for upper in range(1, level):
             nf = _field(props, _LEVEL_FIELDS[upper][0])
             pf = _field(props, _LEVEL_FIELDS[upper][1])
-            names.append(str(props.get(nf) or "").strip() if nf else "")
+            names.append(_with_kind(props, upper, str(props.get(nf) or "").strip() if nf else ""))
             pcodes.append(str(props.get(pf) or "").strip() if pf else "")
         parents = resolver.resolve(names, pcodes, country_iso) if names else ()
         parent_id = parents[-1] if parents else None
         resolver.flush()
         area = _existing_area(session, resolver, areas_by_id, level, name, pcode, parent_id)
+        name = (
+            canonical_name(
+                level,
+                area.spellings if area is not None else {},
+                pack_name=_with_kind(props, level, name),
+            )
+            or name
+        )
         if area is None:
             area = AdminArea(level=level, name=name, name_norm=area_key(name), pcode=pcode)
             session.add(area)
             result.areas_created += 1
         else:
             result.areas_updated += 1
-            if area.name != name and name not in (area.aliases or []):
-                area.aliases = [*(area.aliases or []), area.name]
+            if area.name != name:
+                if area_key(area.name) != area_key(name) and area.name not in (area.aliases or []):
+                    area.aliases = [*(area.aliases or []), area.name]
                 area.name = name
                 area.name_norm = area_key(name)
+        area.name_source = "pack"
         area.pcode = pcode
         area.parent_id = parent_id or area.parent_id
         area.country_iso = country_iso or area.country_iso or _country_from_pcode(pcode)
@@ -402,7 +426,16 @@ def _import_boundaries(
 def _as_ref(area: AdminArea) -> Any:
     from sitrep.places.areas import _Area
 
-    return _Area(area.id, area.level, area.name, area.parent_id, area.pcode)
+    return _Area(
+        area.id,
+        area.level,
+        area.name,
+        area.parent_id,
+        area.pcode,
+        list(area.aliases or []),
+        dict(area.spellings or {}),
+        True,
+    )
 
 
 def _existing_area(

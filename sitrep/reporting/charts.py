@@ -56,7 +56,11 @@ def weekly_chart(
     width_cm: float = 16.5,
     height_cm: float = 6.2,
 ) -> bytes:
-    """Stacked bars of incidents per week by type; the report period is shaded."""
+    """Stacked bars of incidents per week by type; the report period is shaded.
+
+    A last week cut short by the end of the period is drawn hatched and lighter, so a
+    three-day week does not read as a drop; tick labels carry the year where it changes.
+    """
     weeks: list[dt.date] = []
     week = chart_from
     while week <= date_to:
@@ -91,9 +95,10 @@ def weekly_chart(
                 color="#4F6D8F",
             )
         bottom = [0] * len(weeks)
+        partial = bool(weeks) and date_to < weeks[-1] + dt.timedelta(days=6)
         for event_type in type_order(set(counts)):
             values = [counts[event_type].get(w, 0) for w in weeks]
-            ax.bar(
+            bars = ax.bar(
                 xs,
                 values,
                 bottom=bottom,
@@ -103,11 +108,36 @@ def weekly_chart(
                 zorder=2,
                 linewidth=0,
             )
+            if partial:
+                last = bars[-1]
+                last.set_alpha(0.45)
+                last.set_hatch("////")
+                last.set_edgecolor("white")
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        if partial:
+            days = (date_to - weeks[-1]).days + 1
+            ax.text(
+                xs[-1],
+                bottom[-1],
+                f"{days} of 7 days",
+                ha="center",
+                va="bottom",
+                fontsize=5.5,
+                color=INK,
+                zorder=4,
+            )
         style_axes(ax)
         step = max(1, len(weeks) // 12)
         ax.set_xticks(xs[::step])
-        ax.set_xticklabels([f"{w.day} {w:%b}" for w in weeks[::step]], fontsize=6.5)
+        ticks = weeks[::step]
+        ax.set_xticklabels(
+            [
+                f"{w.day} {w:%b}"
+                + (f"\n{w.year}" if i == 0 or w.year != ticks[i - 1].year else "")
+                for i, w in enumerate(ticks)
+            ],
+            fontsize=6.5,
+        )
         ax.set_xlim(-0.6, len(weeks) - 0.4)
         ax.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[attr-defined,call-arg]
         ax.set_ylabel("Incidents per week", fontsize=7, color=INK)

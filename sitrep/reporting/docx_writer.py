@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document
@@ -32,7 +32,7 @@ from docx.text.paragraph import Paragraph
 
 from sitrep.model.enums import Credibility, Reliability, ReportKind, ReportStatus, Verification
 from sitrep.model.harm import FIGURE_FLAGS
-from sitrep.places.regions import LEVEL_NAMES
+from sitrep.places.levels import level_name, plural
 from sitrep.reporting import markup, wording
 from sitrep.reporting.figures import (
     FIGURE_KEYS,
@@ -43,8 +43,16 @@ from sitrep.reporting.figures import (
 )
 from sitrep.reporting.records import HIGHLIGHTS, OVERVIEW
 
+if TYPE_CHECKING:
+    from sitrep.reporting.flash import FlashContext
+
 Progress = Callable[[int, str], None]
 _INVALID_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Burmese script. Myanmar fonts declare very tall lines (Noto Sans Myanmar: 2.18 em), so
+# a paragraph holding one Burmese word would get taller lines than its neighbours; such
+# paragraphs get the exact line height of their style in Latin text instead.
+_MYANMAR = re.compile("[\u1000-\u109f\uaa60-\uaa7f\ua9e0-\ua9ff]")
+LATIN_LINE_EM = 1.15  # Arial/Liberation Sans: ascent + descent, in em
 ANNEX_COLUMNS: tuple[tuple[str, int], ...] = (
     ("Reference", 1330),
     ("Date", 700),
@@ -58,7 +66,9 @@ ANNEX_COLUMNS: tuple[tuple[str, int], ...] = (
 SHORT_VERIFICATION = {
     Verification.CLAIM_UNVERIFIABLE: "claim, not verifiable",
 }
-MAX_AREA_ROWS = 12
+MAX_AREA_ROWS = 12  # areas listed by name at least (more when more areas had deaths)
+MAX_DEADLY_ROWS = 40  # areas with deaths are never folded into "others" below this
+DEFAULT_ANNEX_LIMIT = 200  # incidents listed one by one; the rest summarised by area
 
 
 @dataclass
@@ -74,6 +84,12 @@ class ReportMeta:
     sections: list[dict[str, str]] = field(default_factory=list)
     status: ReportStatus = ReportStatus.DRAFT
     logo: Path | None = None  # PNG/JPEG shown in the header band
+    revision: int = 1
+    replaces: str = ""  # "revision 1 of 8 June 2025" when this is a later revision
+    next_report: dt.date | None = None
+    contact: list[str] = field(default_factory=list)
+    annex_limit: int = 0  # 0: the default cap (DEFAULT_ANNEX_LIMIT)
+    map_sources: list[str] = field(default_factory=list)  # credited under the map
 
 
 def clean(text: str) -> str:
@@ -86,11 +102,22 @@ def bookmark_name(reference: str) -> str:
 
 
 class DocxWriter:
-    def __init__(self, template: Path, data: ReportData, meta: ReportMeta) -> None:
+    def __init__(
+        self,
+        template: Path,
+        data: ReportData,
+        meta: ReportMeta,
+        flash: FlashContext | None = None,
+    ) -> None:
         self.doc: DocumentObject = Document(str(template))
         self.data = data
         self.meta = meta
-        self.refs = {r.reference for r in data.incidents}
+        self.flash = flash
+        limit = meta.annex_limit or DEFAULT_ANNEX_LIMIT
+        self.annexed, self.summarised = annex_selection(data.incidents, limit)
+        self.refs = {r.reference for r in self.annexed}
+        if flash is not None:
+            self.refs |= {r.reference for r in flash.nearby}
         self._ref_pattern = (
             re.compile("|".join(re.escape(r) for r in sorted(self.refs, key=len, reverse=True)))
             if self.refs and len(self.refs) <= 5000
@@ -103,10 +130,12 @@ class DocxWriter:
             - int(section.right_margin or 0)
         )
         self._figure_no = 0
+        self._map_no = 0
         self._table_no = 0
         self._annex_token = f"@@SITREP-ANNEX-{uuid.uuid4().hex}@@"
         self._annex_xml = ""
         self._style_ids: dict[str, str] = {}
+        self._line_cache: dict[str, int] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -127,11 +156,40 @@ class DocxWriter:
             self.add_text(p, text)
         return p
 
+    def line_twips(self, style_name: str) -> int:
+        """The line height of a paragraph style in Latin text, in twentieths of a point."""
+        if style_name not in self._line_cache:
+            size, multiple = None, None
+            style: Any = self.doc.styles[style_name]
+            while style is not None:
+                size = size or style.font.size
+                if multiple is None:
+                    multiple = style.paragraph_format.line_spacing
+                style = style.base_style
+            points = size.pt if size is not None else 10.0
+            factor = multiple if isinstance(multiple, float) and multiple < 3 else 1.0
+            self._line_cache[style_name] = round(points * LATIN_LINE_EM * factor * 20)
+        return self._line_cache[style_name]
+
+    def keep_line_height(self, p: Paragraph) -> None:
+        """Burmese text keeps the paragraph's line height (see ``_MYANMAR``)."""
+        ppr = p._p.get_or_add_pPr()
+        if ppr.find(qn("w:spacing")) is not None and ppr.find(qn("w:spacing")).get(
+            qn("w:lineRule")
+        ):
+            return
+        name = p.style.name if p.style is not None else "Normal"
+        spacing = ppr.get_or_add_spacing()
+        spacing.set(qn("w:line"), str(self.line_twips(name)))
+        spacing.set(qn("w:lineRule"), "exact")
+
     def add_text(
         self, p: Paragraph, text: str, *, bold: bool = False, italic: bool = False
     ) -> None:
         """Add text, turning incident references into links to their annex bookmark."""
         text = clean(text)
+        if _MYANMAR.search(text):
+            self.keep_line_height(p)
         pos = 0
         if self._ref_pattern is not None:
             for match in self._ref_pattern.finditer(text):
@@ -167,13 +225,17 @@ class DocxWriter:
         p = self.para(text, style="Caption")
         p.paragraph_format.keep_with_next = True
 
-    def figure(self, caption: str, png: bytes, width: Emu | None = None) -> None:
-        """Caption and picture in one paragraph, so a page break cannot part them."""
+    def figure(self, caption: str, png: bytes, alt: str, width: Emu | None = None) -> None:
+        """Caption and picture in one paragraph, so a page break cannot part them; the
+        picture carries ``alt`` as its description for screen readers."""
         p = self.para(caption, style="Caption")
         p.paragraph_format.keep_with_next = True
         run = p.add_run()
         run.add_break()
-        run.add_picture(io.BytesIO(png), width=width or self.usable)
+        shape = run.add_picture(io.BytesIO(png), width=width or self.usable)
+        doc_pr = shape._inline.docPr
+        doc_pr.set("descr", clean(alt))
+        doc_pr.set("title", clean(caption.split(". ", 1)[-1]))
 
     def table(
         self,
@@ -270,17 +332,27 @@ class DocxWriter:
         self.para(m.title, style="Title")
         kind = "Flash update" if m.kind is ReportKind.FLASH else "Reporting period"
         draft = "  ·  DRAFT" if m.status is ReportStatus.DRAFT else ""
+        revision = f"  ·  Revision {m.revision}" if m.revision > 1 else ""
         self.para(
             f"{kind}: {wording.period_text(d.date_from, d.date_to)}  ·  "
-            f"Issued {wording.day_year(m.issued)}{draft}",
+            f"Issued {wording.day_year(m.issued)}{revision}{draft}",
             style="Subtitle",
         )
+        if m.replaces or m.next_report is not None:
+            parts = []
+            if m.replaces:
+                parts.append(f"This revision replaces {m.replaces}.")
+            if m.next_report is not None:
+                parts.append(
+                    f"The next report will be issued on or around "
+                    f"{wording.day_year(m.next_report)}."
+                )
+            self.para(" ".join(parts), style="Source Note")
         areas = d.region.areas
         if len(areas) == 1:
             a = areas[0]
-            what = (
-                f"{a.name} ({LEVEL_NAMES.get(a.level, 'area')}{', ' + a.pcode if a.pcode else ''})"
-            )
+            kind_name = d.region_kind or level_name(None, a.level, [a.country_iso])
+            what = f"{a.name} ({kind_name}{', ' + a.pcode if a.pcode else ''})"
         else:
             what = f"{d.region.name}: " + ", ".join(a.name for a in areas)
         coverage = wording.coverage_sentence(d, m.organisation)
@@ -321,9 +393,10 @@ class DocxWriter:
             cell.width = width
             number = cell.paragraphs[0]
             self.set_style(number, "Key Figure Number")
-            value, previous = now[key], before[key]
+            value, earlier = now[key], before[key]
             number.add_run("–" if value is None else f"{value:,}")
-            cell.add_paragraph(FIGURE_LABELS[key], style="Key Figure Label")
+            label = d.areas_label if key == "areas_affected" else FIGURE_LABELS[key]
+            cell.add_paragraph(label, style="Key Figure Label")
             if value is None:
                 cell.add_paragraph(NOT_RECORDED, style="Key Figure Change")
                 continue
@@ -340,13 +413,19 @@ class DocxWriter:
                 cell.add_paragraph(
                     f"{NOT_RECORDED} for {d.figures.unrecorded(key):,}", style="Key Figure Change"
                 )
-            change = _change(value, previous) if previous is not None else "previous: not recorded"
+            change = _change(value, earlier) if earlier is not None else "previous: not recorded"
             cell.add_paragraph(change, style="Key Figure Change")
-        note = (
-            f"Change compared with the previous period of equal length "
-            f"({wording.period_text(d.previous_from, d.previous_to)}). Deaths and injuries are "
-            "best estimates; the incidents each figure counts are listed in Annex 1."
+        where = "listed in Annex 1" if not self.summarised else "in the figures file (JSON)"
+        previous = (
+            d.previous_period.describe()
+            if d.previous_period is not None
+            else f"the previous period ({wording.period_text(d.previous_from, d.previous_to)})"
         )
+        note = (
+            f"Change compared with {previous}. Deaths and injuries are best estimates; the "
+            f"incidents each figure counts are {where}."
+        )
+        note += self._area_note()
         if d.figures.killed_claimed:
             note += (
                 f" Party claims of a further {d.figures.killed_claimed:,} deaths could not be "
@@ -357,16 +436,51 @@ class DocxWriter:
                 note += " " + wording.sentence_start(sentence)
         self.para(note, style="Source Note").paragraph_format.space_before = Cm(0.15)
 
+    def _area_note(self) -> str:
+        """What "<areas> affected" counts, and the incidents it cannot place."""
+        d = self.data
+        areas = plural(d.area_level_name)
+        text = f" {d.areas_label} counts the {areas} with at least one incident"
+        if d.figures.no_area:
+            n = d.figures.no_area
+            text += (
+                f"; {wording.plural(n, 'incident')} with no known {d.area_level_name} "
+                f"{'is' if n == 1 else 'are'} counted in the other figures only."
+            )
+        else:
+            text += "."
+        return text
+
+    def review_note(self) -> None:
+        """Incidents still in review: their details may change (marked in the annex)."""
+        pending = self.data.in_review
+        if not pending:
+            return
+        n = len(pending)
+        self.para(
+            f"{wording.plural(n, 'incident')} in this report {'is' if n == 1 else 'are'} "
+            "still in review and marked “in review” in Annex 1; "
+            f"{'its' if n == 1 else 'their'} details may change.",
+            style="Source Note",
+        )
+
     def map(self, png: bytes) -> None:
         d = self.data
-        self._figure_no += 1
+        self._map_no += 1
+        n = len([r for r in d.incidents if r.lat is not None])
+        located = f"{n:,} of {len(d.incidents):,} incidents" if d.incidents else "no incidents"
         self.figure(
-            f"Map {self._figure_no}. Incidents in {d.region.name}, "
+            f"Map {self._map_no}. Incidents in {d.region.place}, "
             f"{wording.period_text(d.date_from, d.date_to)}, by type",
             png,
+            alt=(
+                f"Map of {d.region.place} showing {located} of "
+                f"{wording.period_text(d.date_from, d.date_to)} as dots coloured by type "
+                "and sized by deaths, with admin boundaries and main towns."
+            ),
         )
         self.para(
-            "Boundaries: Natural Earth (public domain) and the project's boundary pack. "
+            f"Map data: {wording.join_and(self.meta.map_sources or ['Natural Earth'])}. "
             "The boundaries and names shown and the designations used on this map do not "
             "imply official endorsement or acceptance. Locations are approximate where "
             "precision is limited.",
@@ -439,6 +553,14 @@ class DocxWriter:
     def tables(self, chart_png: bytes) -> None:
         d = self.data
         self.heading("Incidents by type and area")
+        if not d.incidents:
+            self.para(
+                f"No incidents were recorded in {d.region.place} in the period, against "
+                f"{wording.plural(d.previous.incidents, 'incident')} in "
+                f"{d.previous_period.describe() if d.previous_period else 'the previous period'}."
+            )
+            self.chart(chart_png)
+            return
         self._table_no += 1
         self.caption(f"Table {self._table_no}. Incidents by type")
         rows = [
@@ -474,11 +596,22 @@ class DocxWriter:
             ],
         )
         self._tables_note()
-        level_name = LEVEL_NAMES.get(d.area_level, "area")
+        self.area_table()
+        self.chart(chart_png)
+
+    def area_table(self) -> None:
+        """Areas of one level, the deadliest first; the deadliest are never folded into
+        "others", and incidents with no known area are a row apart, not a place."""
+        d = self.data
+        name = d.area_level_name
+        withheld = self._withheld_row()
         self._table_no += 1
-        self.caption(f"Table {self._table_no}. Incidents by {level_name}")
-        shown = d.by_area[:MAX_AREA_ROWS]
-        rest = d.by_area[MAX_AREA_ROWS:]
+        self.caption(f"Table {self._table_no}. Incidents by {name}")
+        known = [a for a in d.by_area if a.area_id is not None]
+        unknown = [a for a in d.by_area if a.area_id is None]
+        deadly = sum(1 for a in known if a.killed)
+        keep = max(MAX_AREA_ROWS, min(deadly, MAX_DEADLY_ROWS))
+        shown, rest = known[:keep], known[keep:]
         rows = [
             [
                 a.name,
@@ -492,7 +625,7 @@ class DocxWriter:
         if rest:
             rows.append(
                 [
-                    f"{len(rest)} other areas",
+                    f"{len(rest)} other {plural(name) if len(rest) > 1 else name}",
                     "",
                     f"{sum(a.incidents for a in rest):,}",
                     self._count(sum(a.killed for a in rest), "killed"),
@@ -510,45 +643,96 @@ class DocxWriter:
                     self._count(w.civilians_killed, "civilians_killed"),
                 ]
             )
+        for a in unknown:
+            rows.append(
+                [
+                    f"No known {name}",
+                    "",
+                    f"{a.incidents:,}",
+                    self._count(a.killed, "killed"),
+                    self._count(a.civilians_killed, "civilians_killed"),
+                ]
+            )
+        total = [
+            "Total",
+            "",
+            f"{d.figures.incidents:,}",
+            self._count(d.figures.killed, "killed"),
+            self._count(d.figures.civilians_killed, "civilians_killed"),
+        ]
+        headers = [
+            name[:1].upper() + name[1:],
+            "P-code",
+            "Incidents",
+            "Killed",
+            "Civilians killed",
+        ]
+        widths = [5.6, 3.0, 2.8, 2.6, 3.2]
+        if not any(a.pcode for a in shown):  # no P-codes known: no empty column
+            rows = [[r[0], *r[2:]] for r in rows]
+            headers, total = [headers[0], *headers[2:]], [total[0], *total[2:]]
+            widths = [8.6, 2.8, 2.6, 3.2]
         self.table(
-            [level_name.capitalize(), "P-code", "Incidents", "Killed", "Civilians killed"],
-            rows,
-            [5.6, 3.0, 2.8, 2.6, 3.2],
-            numeric=(2, 3, 4),
-            total=[
-                "Total",
-                "",
-                f"{d.figures.incidents:,}",
-                self._count(d.figures.killed, "killed"),
-                self._count(d.figures.civilians_killed, "civilians_killed"),
-            ],
+            headers, rows, widths, numeric=range(len(headers) - 3, len(headers)), total=total
         )
+        note = f"Ordered by people killed, then by incidents. {len(known):,} {plural(name)}"
+        note += " had incidents in the period"
+        if rest:
+            note += f"; the {len(rest):,} listed as others had fewer deaths than those named"
+        self.para(note + ".", style="Source Note")
         self._tables_note()
+
+    def chart(self, chart_png: bytes) -> None:
+        d = self.data
+        if not chart_png or not any(w.incidents for w in d.weekly):
+            return  # nothing in the weeks shown: an empty chart says nothing
         self._figure_no += 1
-        self.figure(
+        last_week = d.date_to - dt.timedelta(days=d.date_to.weekday())
+        partial = d.date_to.weekday() != 6
+        caption = (
             f"Figure {self._figure_no}. Incidents per week by type, "
-            f"{wording.day(d.chart_from)} – {wording.day_year(d.date_to)}",
+            f"{wording.day_year(d.chart_from)} – {wording.day_year(d.date_to)}"
+        )
+        self.figure(
+            caption,
             chart_png,
+            alt=(
+                f"Bar chart of incidents per week by type in {d.region.place} from the week "
+                f"of {wording.day_year(d.chart_from)} to the week of "
+                f"{wording.day_year(last_week)}; the reporting period is shaded."
+            ),
         )
-        self.para(
-            "Weeks start on Monday; the shaded weeks are the reporting period.",
-            style="Source Note",
-        )
+        note = "Weeks start on Monday; the shaded weeks are the reporting period."
+        if partial:
+            note += (
+                f" The last week ({wording.day(last_week)} – {wording.day_year(d.date_to)}) is "
+                "partial and drawn hatched: it counts only the days up to the end of the period."
+            )
+        self.para(note, style="Source Note")
 
     def changes(self) -> None:
         c = self.data.changes
         self.heading("What changed since the previous report")
         if c.previous_title is None:
             self.para(
-                "This is the first final report for this region in the project, so every "
-                "incident listed is new to the series."
+                "No report of this region for an earlier period has been issued as final in "
+                "this project, so there is nothing to compare with. Once a report is "
+                "finalised (sitrep report --final, or Final in the report editor), the next "
+                "report lists the incidents reported late, revised or retracted since."
             )
             return
         issued = f", issued {wording.day_year(c.previous_issued)}" if c.previous_issued else ""
-        self.para(
-            f"Compared with {c.previous_title}{issued}: {len(c.late)} incidents were reported "
-            f"late, {len(c.revised)} revised and {len(c.retracted)} retracted."
-        )
+        if not (c.late or c.revised or c.retracted):
+            self.para(
+                f"Compared with {c.previous_title}{issued}: no incident of its period was "
+                "reported late, revised or retracted since."
+            )
+        else:
+            self.para(
+                f"Compared with {c.previous_title}{issued}: "
+                f"{wording.plural(len(c.late), 'incident')} reported late, "
+                f"{len(c.revised):,} revised and {len(c.retracted):,} retracted."
+            )
         if c.late:
             self.heading("New: reported after the previous report", 3)
             for row in c.late:
@@ -569,19 +753,39 @@ class DocxWriter:
                 )
 
     def annex(self, number: int = 1) -> None:
+        rows = self.annexed
         if self.meta.kind is ReportKind.PERIODIC:  # a flash update stays a few pages
             self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         self.heading(f"Annex {number}. Incident log")
         d = self.data
+        total = len(d.incidents)
+        withheld = (
+            [wording.sentence_start(wording.withheld_sentence(d))] if d.withheld.incidents else []
+        )
+        if not total:
+            self.para(" ".join(["No incidents were recorded in the period.", *withheld]))
+            return
+        if self.summarised:
+            killed = sum(r.killed for r in self.summarised)
+            lead = (
+                f"The {len(rows):,} incidents with the most harm, of {total:,} described in "
+                f"this report, in chronological order; the other {len(self.summarised):,} "
+                f"({wording.plural(killed, 'person', 'people')} killed) are summarised by "
+                f"{d.area_level_name} in the table that follows."
+            )
+        else:
+            lead = (
+                f"All {total:,} incidents of the period described in this report, in "
+                "chronological order."
+            )
         intro = [
-            f"All {len(d.incidents):,} incidents of the period described in this report, in "
-            "chronological order. Harm figures are best estimates; claims are shown as claims "
-            "and never counted as fact. Source grading uses the Admiralty system (reliability "
-            "A–F, credibility 1–6, see Annex 2); sources that came with an imported dataset "
-            "were not graded by us and say so."
+            lead,
+            "Harm figures are best estimates; claims are shown as claims and never counted as "
+            "fact. Source grading uses the Admiralty system (reliability A–F, credibility 1–6, "
+            "see Annex 2); sources that came with an imported dataset were not graded by us "
+            "and say so.",
+            *withheld,
         ]
-        if d.withheld.incidents:
-            intro.append(wording.sentence_start(wording.withheld_sentence(d)))
         if d.synthetic:
             intro.append("Incidents marked [Synthetic] are generated demo data, not real events.")
         self.para(" ".join(intro), style="Source Note")
@@ -589,10 +793,47 @@ class DocxWriter:
         # moving a 10,000-row tree through lxml costs seconds; splicing the text, nothing.
         self.para(self._annex_token)
         self._annex_xml = annex_table_xml(
-            d.incidents,
+            rows,
             self._annex_styles(),
             declare_ns=False,
             dataset_names=wording.dataset_names(d),
+        )
+        if self.summarised:
+            self.annex_summary()
+
+    def annex_summary(self) -> None:
+        """The incidents not listed, by area: none of them vanishes from the report."""
+        name = self.data.area_level_name
+        by_area: dict[str, list[int]] = {}
+        for row in self.summarised:
+            key = row.township or f"No known {name}"
+            acc = by_area.setdefault(key, [0, 0, 0])
+            acc[0] += 1
+            acc[1] += row.killed
+            acc[2] += row.civilians_killed
+        ordered = sorted(by_area.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0]))
+        self.para("", style="Source Note")
+        self._table_no += 1
+        self.caption(f"Table {self._table_no}. Incidents not listed above, by {name}")
+        self.table(
+            [name[:1].upper() + name[1:], "Incidents", "Killed", "Civilians killed"],
+            [
+                [
+                    k,
+                    f"{v[0]:,}",
+                    self._count(v[1], "killed"),
+                    self._count(v[2], "civilians_killed"),
+                ]
+                for k, v in ordered
+            ],
+            [7.6, 3.2, 3.2, 3.2],
+            numeric=(1, 2, 3),
+            total=[
+                "Total",
+                f"{len(self.summarised):,}",
+                self._count(sum(r.killed for r in self.summarised), "killed"),
+                self._count(sum(r.civilians_killed for r in self.summarised), "civilians_killed"),
+            ],
         )
 
     def _annex_styles(self) -> dict[str, str]:
@@ -600,6 +841,7 @@ class DocxWriter:
             "table": self.style_id("Sitrep Table"),
             "text": self.style_id("Annex Text"),
             "link": self.style_id("Incident Reference"),
+            "line": str(self.line_twips("Annex Text")),
         }
 
     def _withheld_method(self) -> str:
@@ -647,7 +889,7 @@ class DocxWriter:
                 if use.unrecorded & FIGURE_FLAGS[key]
             ]
             if missing:
-                parts.append(f"Does not record {wording.join_words(missing)}.")
+                parts.append(f"Does not record {wording.join_and(missing)}.")
             lines.append(" ".join(parts))
         self.markup("\n".join(lines))
 
@@ -732,6 +974,18 @@ class DocxWriter:
 
     # ------------------------------------------------------------------ whole document
 
+    def contact(self) -> None:
+        if not self.meta.contact:
+            return
+        self.heading("Contact")
+        p = self.para("For further information, please contact:")
+        p.paragraph_format.keep_with_next = True
+        for i, line in enumerate(self.meta.contact):
+            p = self.para(line)
+            p.paragraph_format.space_after = Cm(0)
+            if i == 0:
+                p.runs[0].bold = True
+
     def build(
         self,
         map_png: bytes,
@@ -745,19 +999,87 @@ class DocxWriter:
         self.doc.core_properties.author = self.meta.organisation
         self.doc.core_properties.subject = f"{self.meta.classification.upper()}"
         self.title_block()
+        if self.flash is not None:
+            self.build_flash(map_png, step)
+            return
         self.highlights()
         self.key_figures()
+        self.review_note()
         # the overview right after the figures fills page 1 the way OCHA sitreps read
         self.narrative(only=(OVERVIEW,))
         step(55, "Laying out the map")
         self.map(map_png)
         self.narrative(skip=(HIGHLIGHTS, OVERVIEW))
-        if self.meta.kind is ReportKind.PERIODIC:
-            self.tables(chart_png)
-            self.changes()
+        self.tables(chart_png)
+        self.changes()
+        self.contact()
         step(65, "Writing the incident annex")
         self.annex()
         self.methodology()
+
+    def build_flash(self, map_png: bytes, step: Progress) -> None:
+        """One event: what happened, the facts of each incident, the map, the context."""
+        from sitrep.reporting import flash_wording
+
+        assert self.flash is not None
+        flash = self.flash
+        self.heading(HIGHLIGHTS)
+        body = next(
+            (s["body"] for s in self.meta.sections if s["title"].strip() == HIGHLIGHTS), ""
+        )
+        self.markup(
+            body if body.strip() else flash_wording.highlights_markup(flash),
+            bullet_style="Highlight",
+        )
+        self.review_note()
+        overview = next(
+            (s["body"] for s in self.meta.sections if s["title"].strip() == OVERVIEW), ""
+        )
+        self.heading("What happened")
+        if overview.strip():
+            self.markup(overview)
+        for event in flash.events:
+            self.heading(flash_wording.event_heading(event), 3)
+            if event.account:
+                self.para(event.account)
+            elif event.withheld:
+                self.para(
+                    "The account of this incident contains sensitive details and is withheld "
+                    f"at the {self.meta.classification.upper()} level.",
+                    style="Source Note",
+                )
+            self.table(
+                ["Key facts", event.row.reference],
+                flash_wording.fact_rows(event),
+                [4.2, 12.8],
+            )
+            self.para("", style="Source Note")
+        step(55, "Laying out the map")
+        self.map(map_png)
+        self.heading("Context")
+        self.para(flash_wording.context_lead(flash, self.data.region.place))
+        for row in flash.nearby:
+            p = self.para(style="List Bullet")
+            self.add_text(p, wording.incident_sentence(row))
+        self.narrative(skip=(HIGHLIGHTS, OVERVIEW))
+        self.contact()
+        step(65, "Writing the incident annex")
+        self.annexed = [*self.annexed, *sorted(flash.nearby, key=lambda r: (r.date, r.reference))]
+        self.heading("Annex 1. Incidents")
+        self.para(
+            "The incidents of this flash update, then the earlier incidents nearby, in "
+            "chronological order. Harm figures are best estimates; party claims are shown as "
+            "claims. Source grading uses the Admiralty system (see Annex 2).",
+            style="Source Note",
+        )
+        self.para(self._annex_token)
+        self._annex_xml = annex_table_xml(self.annexed, self._annex_styles(), declare_ns=False)
+        self.methodology()
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.save(buffer)
+        return buffer.getvalue()
 
     def save(self, target: str | Path | IO[bytes]) -> None:
         raw = io.BytesIO()
@@ -774,10 +1096,27 @@ class DocxWriter:
 # --------------------------------------------------------------------------- annex XML
 
 
-def _cell(text_xml: str, width: int, style: str) -> str:
+def annex_selection(rows: Sequence[AnnexRow], limit: int) -> tuple[list[AnnexRow], list[AnnexRow]]:
+    """(listed, summarised): at most ``limit`` incidents, those with the most harm,
+    listed in date order; the others are summarised by area, never dropped."""
+    if limit <= 0 or len(rows) <= limit:
+        return list(rows), []
+    ranked = sorted(rows, key=lambda r: (-r.severity, -r.date.toordinal(), r.reference))
+    keep = {id(r) for r in ranked[:limit]}
+    listed = [r for r in rows if id(r) in keep]
+    summarised = [r for r in rows if id(r) not in keep]
+    return listed, summarised
+
+
+def _cell(text_xml: str, width: int, style: str, line: str = "") -> str:
+    spacing = (
+        f'<w:spacing w:line="{line}" w:lineRule="exact"/>'
+        if line and _MYANMAR.search(text_xml)
+        else ""
+    )
     return (
         f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
-        f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{text_xml}</w:p></w:tc>'
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{spacing}</w:pPr>{text_xml}</w:p></w:tc>'
     )
 
 
@@ -843,7 +1182,8 @@ def annex_cells(row: AnnexRow, dataset_names: dict[str, str] | None = None) -> l
         actors or ["—"],
         harm or ["none reported"],
         sources or ["—"],
-        [SHORT_VERIFICATION.get(row.verification, row.verification.value)],
+        [SHORT_VERIFICATION.get(row.verification, row.verification.value)]
+        + (["in review"] if row.in_review else []),
     ]
 
 
@@ -856,6 +1196,7 @@ def annex_table_xml(
 ) -> str:
     """The annex as one ``w:tbl``: header row repeated, rows never split, bookmarks."""
     text_style, link_style = styles["text"], styles["link"]
+    line = styles.get("line", "")
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for _, w in ANNEX_COLUMNS)
     ns = " " + nsdecls("w") if declare_ns else ""
     parts = [
@@ -882,7 +1223,7 @@ def annex_table_xml(
         parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         parts.append(_cell(first, ANNEX_COLUMNS[0][1], text_style))
         for (_, width), lines in zip(ANNEX_COLUMNS[1:], cells[1:], strict=True):
-            parts.append(_cell(_runs(lines), width, text_style))
+            parts.append(_cell(_runs(lines), width, text_style, line))
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
     return "".join(parts)
@@ -892,14 +1233,11 @@ def annex_table_xml(
 
 
 def _change(now: int, before: int, *, short: bool = False) -> str:
-    diff = now - before
-    if diff == 0:
+    amount = wording.change_amount(now, before)
+    if not amount:
         return "no change" if short else "= no change vs previous period"
-    arrow = "▲" if diff > 0 else "▼"
-    pct = f" ({'+' if diff > 0 else '−'}{abs(round(100 * diff / before))}%)" if before else ""
-    if short:
-        return f"{arrow} {'+' if diff > 0 else '−'}{abs(diff):,}{pct}"
-    return f"{arrow} {'+' if diff > 0 else '−'}{abs(diff):,}{pct} vs previous period"
+    arrow = "▲" if now > before else "▼"
+    return f"{arrow} {amount}" if short else f"{arrow} {amount} vs previous period"
 
 
 def _splice(docx: bytes, token: str, xml: str) -> bytes:

@@ -1,7 +1,8 @@
 """Everything a report shows, computed from the query layer in one pass.
 
 :func:`collect` turns a region and period into :class:`ReportData`: the key figures
-and those of the previous period of equal length, tables by type and area, the weekly
+and those of the previous period (:mod:`sitrep.reporting.periods`), tables by type and
+area (areas of one level, named as the country names them), the weekly
 series for the chart, the annex rows (read with Core queries, fast for 10,000
 incidents), which incident references each figure counts, a hash of the data, and the
 snapshot that lets the next report say what changed.
@@ -44,6 +45,7 @@ from sitrep.model.enums import (
     ActorRole,
     Outcome,
     Reliability,
+    ReviewStatus,
     Sensitivity,
     SourceType,
     Verification,
@@ -55,7 +57,9 @@ from sitrep.model.harm import (
     is_claim,
     records_figure,
 )
+from sitrep.places.levels import level_name, plural
 from sitrep.places.regions import Region
+from sitrep.reporting.periods import Previous, previous_period
 from sitrep.store.queries import FIGURE_KEYS as FIGURE_KEYS  # re-exported
 from sitrep.store.queries import (
     AreaCount,
@@ -141,6 +145,7 @@ class AnnexRow:
     is_synthetic: bool = False
     dataset_key: str | None = None
     unrecorded: Unrecorded = Unrecorded.NONE
+    in_review: bool = False  # still being reviewed: details may change
     side_a: list[str] = field(default_factory=list)
     side_b: list[str] = field(default_factory=list)
     claimants: list[str] = field(default_factory=list)
@@ -231,21 +236,25 @@ def counts_withheld(session: Session) -> bool:
 
 
 def period_figures(
-    session: Session, flt: IncidentFilter, count_withheld: bool | None = None
+    session: Session,
+    flt: IncidentFilter,
+    count_withheld: bool | None = None,
+    area_level: int = 3,
 ) -> PeriodFigures:
-    """The figures of ``flt`` (a :func:`report_filter`) as the report and editor show them."""
+    """The figures of ``flt`` (a :func:`report_filter`) as the report and editor show them;
+    areas affected are counted at ``area_level``."""
     if count_withheld is None:
         count_withheld = counts_withheld(session)
-    described = key_figures(session, flt)
+    described = key_figures(session, flt, area_level)
     ceiling = flt.max_sensitivity
     withheld = KeyFigures()
     if ceiling is not None and ceiling is not Sensitivity.RESTRICTED:
         withheld = key_figures(
-            session, replace(flt, max_sensitivity=None, above_sensitivity=ceiling)
+            session, replace(flt, max_sensitivity=None, above_sensitivity=ceiling), area_level
         )
     shown = described
     if count_withheld and withheld.incidents:
-        shown = key_figures(session, replace(flt, max_sensitivity=None))
+        shown = key_figures(session, replace(flt, max_sensitivity=None), area_level)
     return PeriodFigures(shown, described, withheld, count_withheld)
 
 
@@ -278,13 +287,20 @@ class ReportData:
     datasets: list[DatasetUse] = field(default_factory=list)
     own_incidents: int = 0
     synthetic: int = 0
+    previous_period: Previous | None = None
+    area_level_name: str = "township"  # what the country calls areas of area_level
+    region_kind: str = ""  # what the country calls the region's own level
 
     @property
     def previous_from(self) -> dt.date:
+        if self.previous_period is not None:
+            return self.previous_period.date_from
         return self.date_from - (self.date_to - self.date_from + dt.timedelta(days=1))
 
     @property
     def previous_to(self) -> dt.date:
+        if self.previous_period is not None:
+            return self.previous_period.date_to
         return self.date_from - dt.timedelta(days=1)
 
     def unrecorded_by(self, key: str) -> list[DatasetUse]:
@@ -293,6 +309,16 @@ class ReportData:
         if flag is None:
             return []
         return [d for d in self.datasets if d.unrecorded & flag]
+
+    @property
+    def areas_label(self) -> str:
+        """``Townships affected``; ``Upazilas affected``; ``Admin-3 areas affected``."""
+        name = plural(self.area_level_name)
+        return f"{name[:1].upper()}{name[1:]} affected"
+
+    @property
+    def in_review(self) -> list[AnnexRow]:
+        return [r for r in self.incidents if r.in_review]
 
     def figures_json(self) -> dict[str, Any]:
         """The ``--json`` contract of DESIGN.md, plus the references each figure counts.
@@ -309,8 +335,15 @@ class ReportData:
             "previous_period": {
                 "from": self.previous_from.isoformat(),
                 "to": self.previous_to.isoformat(),
+                "basis": self.previous_period.basis if self.previous_period else "equal length",
             },
             "not_recorded": dict(self.figures.not_recorded),
+            "areas": {
+                "level": self.area_level,
+                "counted_as": plural(self.area_level_name),
+                "incidents_without_area": self.figures.no_area,
+            },
+            "in_review": [r.reference for r in self.incidents if r.in_review],
             "killed_range": {"low": self.killed_low, "high": self.killed_high},
             "killed_claimed": self.figures.killed_claimed,
             "withheld": {
@@ -371,6 +404,26 @@ def area_level_for(region: Region) -> int:
     return 3 if region.level < 3 else 4
 
 
+def area_level_in_data(session: Session, flt: IncidentFilter, region: Region) -> int:
+    """The level areas are counted at: townships (or village tracts for a township), or
+    the next level up when most incidents are not placed that finely (UCDP gives state
+    and district only), so a report counts districts rather than "0 townships"."""
+    from sitrep.store.queries import ADMIN_COLUMNS
+
+    finest = area_level_for(region)
+    levels = [lv for lv in range(finest, region.level, -1) if lv >= 1]
+    counts = session.execute(
+        select_incidents(flt, func.count(), *(func.count(ADMIN_COLUMNS[lv]) for lv in levels))
+    ).one()
+    total = int(counts[0] or 0)
+    if not total:
+        return finest
+    for level, placed in zip(levels, counts[1:], strict=True):
+        if 2 * int(placed or 0) >= total:
+            return level
+    return finest
+
+
 def collect(
     session: Session,
     region: Region,
@@ -380,12 +433,19 @@ def collect(
     classification: str = "",
     report_key: tuple[str, dt.date, uuid.UUID | None] | None = None,
     count_withheld: bool | None = None,
+    comparison: str = "auto",
+    incident_ids: tuple[uuid.UUID, ...] = (),
 ) -> ReportData:
-    """``report_key`` (region key, period end, report id) enables "what changed since"."""
+    """``report_key`` (region key, period end, report id) enables "what changed since";
+    ``incident_ids`` narrows a flash update to the chosen incidents."""
     flt = report_filter(region, date_from, date_to, classification)
-    prev_flt = flt.previous_period()
-    now = period_figures(session, flt, count_withheld)
-    before = period_figures(session, prev_flt, now.withheld_counted)
+    if incident_ids:
+        flt = replace(flt, ids=tuple(incident_ids))
+    prev = previous_period(date_from, date_to, comparison)
+    prev_flt = flt.with_period(prev.date_from, prev.date_to)
+    level = area_level_in_data(session, flt.with_period(prev.date_from, date_to), region)
+    now = period_figures(session, flt, count_withheld, level)
+    before = period_figures(session, prev_flt, now.withheld_counted, level)
     counted = replace(flt, max_sensitivity=None) if now.shown is not now.described else flt
     low: int | None = 0
     high: int | None = 0
@@ -397,7 +457,6 @@ def collect(
         low = high = None
     by_type = counts_by_type(session, flt)
     by_type_previous = {t.event_type: t.incidents for t in counts_by_type(session, prev_flt)}
-    level = area_level_for(region)
     by_area = counts_by_area(session, flt, level)
     chart_from = _chart_start(date_from, date_to)
     weekly = counts_by_period(session, flt.with_period(chart_from, date_to), "week")
@@ -471,6 +530,9 @@ def collect(
         datasets=datasets,
         own_incidents=own,
         synthetic=synthetic,
+        previous_period=prev,
+        area_level_name=level_name(session, level, region.countries),
+        region_kind=level_name(session, region.level, region.countries),
     )
 
 
@@ -542,6 +604,7 @@ def annex_rows(session: Session, flt: IncidentFilter) -> list[AnnexRow]:
             Incident.is_synthetic,
             Incident.dataset_key,
             Incident.harm_unrecorded,
+            Incident.review_status,
         )
         .outerjoin(town, town.id == Incident.admin3_id)
         .outerjoin(dist, dist.id == Incident.admin2_id)
@@ -574,6 +637,7 @@ def annex_rows(session: Session, flt: IncidentFilter) -> list[AnnexRow]:
             is_synthetic=bool(r[21]),
             dataset_key=r[22],
             unrecorded=Unrecorded(int(r[23] or 0)),
+            in_review=ReviewStatus(r[24]) is ReviewStatus.IN_REVIEW,
         )
     if not rows:
         return []
@@ -665,10 +729,10 @@ def changes_since(
     """New, revised and retracted incidents against the previous final report."""
     from sitrep.reporting.records import previous_final
 
-    prev = previous_final(session, *report_key)
-    if prev is None or not prev.files:
+    found = previous_final(session, *report_key)
+    if found is None:
         return Changes()
-    last_file = prev.files[-1]
+    prev, last_file = found
     snap: dict[str, dict[str, Any]] = last_file.snapshot or {}
     changes = Changes(previous_title=prev.title, previous_issued=last_file.created_at.date())
     ids = [uuid.UUID(k) for k in snap]

@@ -1,9 +1,11 @@
-"""Report records: numbering per region and kind, default periods and sections.
+"""Report records: numbering per region and kind, revisions, default periods and sections.
 
 A :class:`~sitrep.model.Report` is what the author works on (region, period, narrative,
 status); each generated document adds a :class:`~sitrep.model.ReportFile` recording the
 filter, a hash of the data and a snapshot of incident versions, so the next report can
-say what changed since and a document can be rebuilt identically.
+say what changed since and a document can be rebuilt identically. Numbers count per
+region and kind; generating the same region, kind and period again (for a flash
+update: the same incidents) adds a revision to that report instead of a new number.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sitrep.errors import SitrepError, ValidationError
-from sitrep.model import AdminArea, Report
+from sitrep.model import AdminArea, Report, ReportFile
 from sitrep.model.enums import ReportKind, ReportStatus
-from sitrep.places.regions import AreaRef, Region, area_ref
+from sitrep.places.regions import AreaRef, Region, area_ref, region
 
 DEFAULT_SECTIONS: tuple[str, ...] = (
     "Highlights",
@@ -81,7 +83,9 @@ def region_of(report: Report, session: Session) -> Region:
         raise SitrepError(
             f"The areas of region '{report.region_name}' are no longer in this project."
         )
-    return Region(report.region_name, tuple(refs))
+    if len(refs) == 1:
+        return region(session, refs[0].name, tuple(refs))  # the area's name as it is now
+    return region(session, report.region_name, tuple(refs))
 
 
 def find_report(session: Session, region: Region, kind: ReportKind, number: int) -> Report | None:
@@ -90,6 +94,38 @@ def find_report(session: Session, region: Region, kind: ReportKind, number: int)
             Report.region_key == region.key, Report.kind == kind, Report.number == number
         )
     )
+
+
+def find_same(
+    session: Session,
+    region: Region,
+    kind: ReportKind,
+    date_from: dt.date,
+    date_to: dt.date,
+    incident_ids: tuple[uuid.UUID, ...] = (),
+) -> Report | None:
+    """The report of this region, kind and period (and incidents) already in the project."""
+    wanted = sorted(str(i) for i in incident_ids)
+    for report in session.scalars(
+        select(Report)
+        .where(
+            Report.region_key == region.key,
+            Report.kind == kind,
+            Report.period_from == date_from,
+            Report.period_to == date_to,
+        )
+        .order_by(Report.number.desc())
+    ):
+        if sorted(str(i) for i in report.incident_ids or []) == wanted:
+            return report
+    return None
+
+
+def next_revision(session: Session, report_id: uuid.UUID) -> int:
+    current = session.scalar(
+        select(func.max(ReportFile.revision)).where(ReportFile.report_id == report_id)
+    )
+    return int(current or 0) + 1
 
 
 def create_report(
@@ -102,6 +138,8 @@ def create_report(
     number: int | None = None,
     classification: str = "INTERNAL",
     sections: list[dict[str, str]] | None = None,
+    comparison: str = "auto",
+    incident_ids: tuple[uuid.UUID, ...] = (),
 ) -> Report:
     """A new draft report with the next number for its region and kind."""
     check_period(date_from, date_to)
@@ -124,17 +162,19 @@ def create_report(
         status=ReportStatus.DRAFT,
         classification=classification,
         sections=sections if sections is not None else default_sections(kind),
-        title=report_title(region.name, kind, number),
+        title=report_title(region.title, kind, number),
+        comparison=comparison,
+        incident_ids=[str(i) for i in incident_ids],
     )
     session.add(report)
     session.flush()
     return report
 
 
-def report_title(region_name: str, kind: ReportKind, number: int) -> str:
-    if kind is ReportKind.FLASH:
-        return f"{region_name}: Flash Update No. {number}"
-    return f"{region_name}: Situation Report No. {number}"
+def report_title(heading: str, kind: ReportKind, number: int) -> str:
+    """``Myanmar: Kachin State – Situation Report No. 4`` (the heading names the country)."""
+    what = "Flash Update" if kind is ReportKind.FLASH else "Situation Report"
+    return f"{heading} – {what} No. {number}"
 
 
 def sections_of(report: Report) -> list[dict[str, str]]:
@@ -148,19 +188,27 @@ def sections_of(report: Report) -> list[dict[str, str]]:
 
 def previous_final(
     session: Session, region_key: str, period_to: dt.date, exclude: uuid.UUID | None = None
-) -> Report | None:
-    """The latest *final* report of the same region covering a period before this one."""
+) -> tuple[Report, ReportFile] | None:
+    """The latest document issued as *final* for the same region, of an earlier period.
+
+    A file generated as final counts (``sitrep report --final``, or Final in the report
+    editor), and so does the last file of a report marked final afterwards; a draft is
+    never "the previous report"."""
     conds = [
         Report.region_key == region_key,
-        Report.status == ReportStatus.FINAL,
+        Report.kind == ReportKind.PERIODIC,
         Report.period_to < period_to,
     ]
     if exclude is not None:
         conds.append(Report.id != exclude)
     stmt = select(Report).where(*conds).order_by(Report.period_to.desc(), Report.number.desc())
     for candidate in session.scalars(stmt):
-        if candidate.files:
-            return candidate
+        files = sorted(candidate.files, key=lambda f: (f.revision, f.id))
+        final = [f for f in files if f.status == ReportStatus.FINAL.value]
+        if final:
+            return candidate, final[-1]
+        if candidate.status == ReportStatus.FINAL and files:
+            return candidate, files[-1]
     return None
 
 

@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon as MplPolygon
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox
 from shapely.geometry import box, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -49,6 +50,7 @@ class MapPoint:
     event_type: str
     killed: int = 0
     synthetic: bool = False  # demo data: drawn hollow, and the map says so
+    context: bool = False  # an earlier incident shown around a flash update's event
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class MapLabel:
     name: str
     lon: float
     lat: float
+    weight: int = 0  # population, where known: the larger town is labelled first
 
 
 @dataclass(frozen=True)
@@ -105,8 +108,8 @@ def extent_for(
         east = max(b[2] for b in region)
         north = max(b[3] for b in region)
     else:
-        xs = [p.lon for p in points] + [lb.lon for lb in labels]
-        ys = [p.lat for p in points] + [lb.lat for lb in labels]
+        xs = [p.lon for p in points] or [lb.lon for lb in labels]
+        ys = [p.lat for p in points] or [lb.lat for lb in labels]
         if not xs:
             return (92.0, 9.5, 101.5, 28.6)  # Myanmar, a sensible default for an empty map
         west, east, south, north = min(xs), max(xs), min(ys), max(ys)
@@ -160,65 +163,149 @@ def _home_country(
     return tally.most_common(1)[0][0] if tally else None
 
 
+MAX_TOWN_LABELS = 24
+
+
+def _short(name: str) -> str:
+    """``Hpakant Town`` -> ``Hpakant`` (MIMU's town list names every town so)."""
+    return name[: -len(" Town")] if name.endswith(" Town") and len(name) > 5 else name
+
+
 def _draw_labels(
     ax: Any,
     labels: Sequence[MapLabel],
     points: Sequence[MapPoint],
     extent: tuple[float, float, float, float],
-    width_cm: float,
-    height_cm: float,
-) -> None:
-    """Town labels, busiest towns first, skipping any that would overlap another."""
+    obstacles: list[Any],
+    renderer: Any,
+    focus: BaseGeometry | None = None,
+) -> list[tuple[str, Any]]:
+    """Town labels, busiest towns first, each placed right or left of its town only
+    where it overlaps no other label, the subject's name, the legend, the locator,
+    the scale bar or the north arrow (measured in the rendered figure, not guessed)."""
     west, south, east, north = extent
-    per_pt_x = (east - west) / (width_cm / 2.54 * 72)
-    per_pt_y = (north - south) / (height_cm / 2.54 * 72)
-    size = 6.0
+    frame = ax.get_window_extent(renderer)
 
     def nearby(label: MapLabel) -> int:
         return sum(1 for p in points if abs(p.lon - label.lon) + abs(p.lat - label.lat) < 0.15)
 
-    placed: list[tuple[float, float, float, float]] = []
     inside = [lb for lb in labels if west < lb.lon < east and south < lb.lat < north]
-    for label in sorted(inside, key=lambda lb: (-nearby(lb), lb.name)):
-        ax.plot(label.lon, label.lat, marker="s", ms=2.4, color="#404040", zorder=6)
-        w = len(label.name) * size * 0.55 * per_pt_x
-        h = size * 1.2 * per_pt_y
-        gap = 3 * per_pt_x
-        for x0, ha in ((label.lon + gap, "left"), (label.lon - gap - w, "right")):
-            bounds = (x0, label.lat - h / 2, x0 + w, label.lat + h / 2)
-            clash = any(
-                not (bounds[2] < b[0] or bounds[0] > b[2] or bounds[3] < b[1] or bounds[1] > b[3])
-                for b in placed
+    if focus is not None:
+        from shapely.geometry import Point
+
+        in_focus = {id(lb) for lb in inside if focus.contains(Point(lb.lon, lb.lat))}
+        # outside the region, only towns with incidents near them are worth a label
+        inside = [lb for lb in inside if id(lb) in in_focus or nearby(lb)]
+    else:
+        in_focus = {id(lb) for lb in inside}
+    ranked = sorted(inside, key=lambda lb: (-nearby(lb), id(lb) not in in_focus, lb.name))[
+        : MAX_TOWN_LABELS * 6
+    ]
+    placed = list(obstacles)
+    # incident dots: a label avoids them where it can, and covers one only if it must
+    dots = []
+    if len(points) <= 3000:
+        xy = ax.transData.transform([(p.lon, p.lat) for p in points]) if points else []
+        for (x, y), p in zip(xy, points, strict=False):
+            r = math.sqrt(16 + 22 * math.sqrt(p.killed)) / 2 * DPI / 72
+            dots.append(Bbox.from_extents(x - r, y - r, x + r, y + r))
+    drawn: list[tuple[str, Any]] = []
+    for label in ranked:
+        if len(drawn) >= MAX_TOWN_LABELS:
+            break
+        mx, my = ax.transData.transform((label.lon, label.lat))
+        marker = Bbox.from_extents(mx - 8, my - 8, mx + 8, my + 8)
+        if any(marker.overlaps(other) for other in placed):
+            continue  # the town itself sits under the legend, the scale bar or a label
+        sides = ((3.5, "left", True), (-3.5, "right", True), (3.5, "left", False))
+        for dx, ha, strict in sides:
+            text = ax.annotate(
+                _short(label.name),
+                (label.lon, label.lat),
+                xytext=(dx, 0),
+                textcoords="offset points",
+                fontsize=6.0,
+                color="#262626",
+                path_effects=HALO,
+                ha=ha,
+                va="center",
+                zorder=7,
             )
-            if not clash and west < bounds[0] and bounds[2] < east:
-                placed.append(bounds)
-                ax.text(
-                    label.lon + (gap if ha == "left" else -gap),
-                    label.lat,
-                    label.name,
-                    fontsize=size,
-                    color="#262626",
-                    path_effects=HALO,
-                    ha=ha,
-                    va="center",
-                    zorder=7,
-                )
+            box_ = text.get_window_extent(renderer).expanded(1.06, 1.15)
+            fits = (
+                box_.x0 >= frame.x0
+                and box_.x1 <= frame.x1
+                and box_.y0 >= frame.y0
+                and box_.y1 <= frame.y1
+            )
+            clear = not any(box_.overlaps(other) for other in placed)
+            if clear and strict:
+                clear = not any(box_.overlaps(dot) for dot in dots)
+            if fits and clear:
+                placed.append(box_)
+                ax.plot(label.lon, label.lat, marker="s", ms=2.4, color="#404040", zorder=6)
+                drawn.append((label.name, box_))
                 break
+            text.remove()
+    return drawn
+
+
+def _place_subject(
+    ax: Any,
+    label: Any,
+    subject: MapLabel,
+    areas: Sequence[MapArea],
+    points: Sequence[MapPoint],
+    renderer: Any,
+    legend: Any,
+) -> None:
+    """Move the subject's name to where it covers the fewest incidents, inside the
+    region (a grid of candidate spots), nearest its centre on a tie."""
+    from shapely.geometry import Point
+    from shapely.ops import unary_union
+
+    shapes = [a.geometry for a in areas if a.in_region]
+    region = unary_union(shapes) if shapes else None
+    candidates = [(subject.lon, subject.lat)]
+    if region is not None:
+        w, s_, e, n = region.bounds
+        for i in range(1, 8):
+            for j in range(1, 8):
+                lon, lat = w + (e - w) * i / 8, s_ + (n - s_) * j / 8
+                if region.contains(Point(lon, lat)):
+                    candidates.append((lon, lat))
+    dots = ax.transData.transform([(p.lon, p.lat) for p in points]) if points else []
+    keep_clear = legend.get_window_extent(renderer)
+    frame = ax.get_window_extent(renderer)
+    best: tuple[float, float, float, float] | None = None
+    for lon, lat in candidates:
+        label.set_position((lon, lat))
+        box_ = label.get_window_extent(renderer).expanded(1.1, 1.3)
+        if box_.overlaps(keep_clear) or box_.x0 < frame.x0 or box_.x1 > frame.x1:
+            continue
+        covered = sum(1 for x, y in dots if box_.contains(x, y))
+        distance = (lon - subject.lon) ** 2 + (lat - subject.lat) ** 2
+        if best is None or (covered, distance) < (best[0], best[1]):
+            best = (covered, distance, lon, lat)
+    if best is not None:
+        label.set_position((best[2], best[3]))
+    else:
+        label.set_position((subject.lon, subject.lat))
 
 
 def _locator(
     fig: Figure,
     home: str,
     extent: tuple[float, float, float, float],
-) -> None:
-    """A small inset of the whole country with the mapped area marked."""
+) -> Any:
+    """A small inset of the whole country with the mapped area marked (its axes)."""
     country = next((g for n, g in _countries() if n == home), None)
     if country is None:
-        return
+        return None
     west, south, east, north = extent
     cw, cs, ce, cn = country.bounds
     if (east - west) > 0.6 * (ce - cw):
-        return  # the map already shows most of the country
+        return None  # the map already shows most of the country
     pad = 0.6
     frame = box(cw - pad, cs - pad, ce + pad, cn + pad)
     inset = fig.add_axes((0.008, 0.6, 0.16, 0.39))
@@ -245,6 +332,7 @@ def _locator(
     inset.set_ylim(cs - pad, cn + pad)
     inset.set_aspect(1 / math.cos(math.radians((cs + cn) / 2)))
     inset.set_zorder(11)
+    return inset
 
 
 def _scale_bar_km(span_km: float) -> int:
@@ -262,13 +350,25 @@ def incident_map(
     width_cm: float = 16.5,
     height_cm: float = 11.0,
     title: str = "",
+    subject: MapLabel | None = None,
+    layout: dict[str, Any] | None = None,
 ) -> bytes:
-    """PNG of the incidents over the region, at print resolution."""
+    """PNG of the incidents over the region, at print resolution.
+
+    ``subject`` (the report's region or event place) is named in capitals; town labels
+    are placed after everything else so none covers the subject, the legend, the
+    locator, the scale bar or another label. ``layout``, if given, receives what was
+    placed where (for tests)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     fig = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=DPI)
+    canvas = FigureCanvasAgg(fig)
     ax = fig.add_axes((0, 0, 1, 1))
-    west, south, east, north = extent_for(points, areas, labels, width_cm / height_cm)
+    framing = [p for p in points if not p.context] or list(points)
+    west, south, east, north = extent_for(framing, areas, labels, width_cm / height_cm)
     frame = box(west, south, east, north)
     mid_lat = (south + north) / 2
+    obstacles: list[Any] = []
     with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": FONT}):
         ax.set_facecolor(SEA)
         ax.set_xlim(west, east)
@@ -298,7 +398,10 @@ def incident_map(
             colour = "#6E6E6E" if area.level <= 1 else ADMIN_LINE
             for xs, ys in _lines(area.geometry):
                 ax.plot(xs, ys, color=colour, linewidth=weight, zorder=3, solid_joinstyle="round")
-        home = _home_country(visible, points)
+        home = _home_country(visible, framing)
+        if home is None and subject is not None:  # a nil report: the subject's country
+            home = _home_country(visible, [MapPoint(subject.lon, subject.lat, "")])
+        texts: list[Any] = []
         for name, geom in visible:
             if name == home:
                 continue  # the country everything happens in needs no label
@@ -306,23 +409,36 @@ def incident_map(
             if clipped.is_empty or clipped.area < frame.area * 0.04:
                 continue
             anchor = clipped.representative_point()
-            ax.text(
-                anchor.x,
-                anchor.y,
-                name.upper(),
-                fontsize=7,
-                color="#9A9A9A",
-                ha="center",
-                va="center",
-                zorder=4,
-                fontweight="bold",
+            texts.append(
+                ax.text(
+                    anchor.x,
+                    anchor.y,
+                    name.upper(),
+                    fontsize=7,
+                    color="#9A9A9A",
+                    ha="center",
+                    va="center",
+                    zorder=4,
+                    fontweight="bold",
+                )
             )
-        _draw_labels(ax, labels, points, (west, south, east, north), width_cm, height_cm)
-        counts = Counter(p.event_type for p in points)
+        context = [p for p in points if p.context]
+        if context:
+            ax.scatter(
+                [p.lon for p in context],
+                [p.lat for p in context],
+                s=[10 + 14 * math.sqrt(p.killed) for p in context],
+                facecolors="none",
+                edgecolors="#7F7F7F",
+                linewidths=0.7,
+                zorder=5,
+            )
+        current = [p for p in points if not p.context]
+        counts = Counter(p.event_type for p in current)
         for event_type in type_order(set(counts)):
             for synthetic in (False, True):
                 pts = [
-                    p for p in points if p.event_type == event_type and p.synthetic is synthetic
+                    p for p in current if p.event_type == event_type and p.synthetic is synthetic
                 ]
                 if not pts:
                     continue
@@ -350,10 +466,7 @@ def incident_map(
             )
             for t in type_order(set(counts))
         ]
-        handles.append(
-            Line2D([], [], marker="s", linestyle="", markersize=2.5, color="#404040", label="Town")
-        )
-        synthetic_count = sum(1 for p in points if p.synthetic)
+        synthetic_count = sum(1 for p in current if p.synthetic)
         if synthetic_count:
             handles.append(
                 Line2D(
@@ -367,18 +480,43 @@ def incident_map(
                     label=f"Synthetic demo incident ({synthetic_count:,})",
                 )
             )
-            ax.text(
-                0.5,
-                0.97,
-                "DEMO DATA – includes synthetic incidents, not real events",
-                transform=ax.transAxes,
-                ha="center",
-                va="top",
-                fontsize=7.5,
-                fontweight="bold",
-                color="#C00000",
-                path_effects=HALO,
-                zorder=9,
+            texts.append(
+                ax.text(
+                    0.5,
+                    0.97,
+                    "DEMO DATA – includes synthetic incidents, not real events",
+                    transform=ax.transAxes,
+                    ha="center",
+                    va="top",
+                    fontsize=7.5,
+                    fontweight="bold",
+                    color="#C00000",
+                    path_effects=HALO,
+                    zorder=9,
+                )
+            )
+        if not current:
+            handles.append(
+                Line2D([], [], linestyle="", marker="", label="No incidents in the period")
+            )
+        if context:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    linestyle="",
+                    markersize=5,
+                    markerfacecolor="none",
+                    markeredgecolor="#7F7F7F",
+                    label=f"Earlier incidents nearby ({len(context):,})",
+                )
+            )
+        if any(west < lb.lon < east and south < lb.lat < north for lb in labels):
+            handles.append(
+                Line2D(
+                    [], [], marker="s", linestyle="", markersize=2.5, color="#404040", label="Town"
+                )
             )
         legend = ax.legend(
             handles=handles,
@@ -401,20 +539,21 @@ def incident_map(
         x0 = east - (east - west) * 0.04 - bar
         y0 = south + (north - south) * 0.04
         ax.plot([x0, x0 + bar], [y0, y0], color=INK, linewidth=1.6, zorder=8)
-        ax.text(
-            x0 + bar / 2,
-            y0 + (north - south) * 0.018,
-            f"{km} km",
-            fontsize=6,
-            ha="center",
-            va="bottom",
-            path_effects=HALO,
-            zorder=8,
+        texts.append(
+            ax.text(
+                x0 + bar / 2,
+                y0 + (north - south) * 0.018,
+                f"{km} km",
+                fontsize=6,
+                ha="center",
+                va="bottom",
+                path_effects=HALO,
+                zorder=8,
+            )
         )
-        if home is not None:
-            _locator(fig, home, (west, south, east, north))
+        inset = _locator(fig, home, (west, south, east, north)) if home is not None else None
         nx, ny = east - (east - west) * 0.04, north - (north - south) * 0.1
-        ax.annotate(
+        arrow = ax.annotate(
             "N",
             xy=(nx, ny + (north - south) * 0.06),
             xytext=(nx, ny),
@@ -424,6 +563,51 @@ def incident_map(
             arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 0.8},
             zorder=8,
         )
+        renderer = canvas.get_renderer()
+        if subject is not None and west < subject.lon < east and south < subject.lat < north:
+            label = ax.text(
+                subject.lon,
+                subject.lat,
+                subject.name.upper(),
+                fontsize=8.5,
+                fontweight="bold",
+                color="#1F3B57",
+                ha="center",
+                va="center",
+                path_effects=[patheffects.withStroke(linewidth=2.6, foreground="white")],
+                zorder=9,
+            )
+            _place_subject(ax, label, subject, areas, current, renderer, legend)
+            texts.append(label)
+        obstacles.append(legend.get_window_extent(renderer))
+        obstacles.append(arrow.get_window_extent(renderer).expanded(1.6, 1.3))
+        if inset is not None:
+            obstacles.append(inset.get_window_extent(renderer))
+        obstacles.extend(t.get_window_extent(renderer).expanded(1.1, 1.2) for t in texts)
+        # the scale bar itself
+        bar_box = ax.transData.transform([(x0, y0), (x0 + bar, y0)])
+        obstacles.append(
+            Bbox.from_extents(
+                bar_box[0][0] - 6, bar_box[0][1] - 14, bar_box[1][0] + 6, bar_box[1][1] + 14
+            )
+        )
+        region_shapes = [a.geometry for a in areas if a.in_region]
+        focus = None
+        if region_shapes:
+            from shapely.ops import unary_union
+
+            focus = unary_union(region_shapes)
+        drawn = _draw_labels(
+            ax,
+            labels,
+            current or points,
+            (west, south, east, north),
+            obstacles,
+            renderer,
+            focus,
+        )
+        if layout is not None:  # what was placed where, for tests
+            layout.update(labels=drawn, obstacles=obstacles, texts=[t.get_text() for t in texts])
         if title:
             ax.set_title(title, fontsize=8)
         buf = io.BytesIO()

@@ -179,14 +179,16 @@ def incident_sentence(row: AnnexRow, *, bold_lead: bool = False, dataset_name: s
     """A sitrep bullet about one incident: "3 June, Place: What happened. Harm. (REF)"
 
     With ``bold_lead`` the date and place are in light markup bold (``**…**``). A
-    synthetic (demo) incident starts with "[Synthetic]" whatever its title says.
+    synthetic (demo) incident starts with "[Synthetic]" whatever its title says; an
+    incident still in review says so after its reference.
     """
     lead = f"{day(row.date)}, {place_text(row)}:"
     if bold_lead:
         lead = f"**{lead}**"
     if row.is_synthetic:
         lead = f"{SYNTHETIC_MARK} {lead}"
-    return _incident_body(row, lead, dataset_name) + f" ({row.reference})"
+    review = ", in review" if row.in_review else ""
+    return _incident_body(row, lead, dataset_name) + f" ({row.reference}{review})"
 
 
 def _incident_body(row: AnnexRow, lead: str, dataset_name: str = "") -> str:
@@ -208,13 +210,52 @@ def _incident_body(row: AnnexRow, lead: str, dataset_name: str = "") -> str:
     return " ".join(parts)
 
 
+# Below this many in the previous period a percentage misleads ("+600%" for 1 -> 7):
+# the change is then given as a number only.
+SMALL_BASE = 20
+
+
+def change_amount(now: int, before: int) -> str:
+    """``+6``, ``−3``, or ``+40 (+25%)`` when the base is large enough; "" if equal."""
+    diff = now - before
+    if diff == 0:
+        return ""
+    text = f"{'+' if diff > 0 else '−'}{abs(diff):,}"
+    if before >= SMALL_BASE:
+        pct = round(100 * abs(diff) / before)
+        if pct:
+            text += f" ({'+' if diff > 0 else '−'}{pct}%)"
+    return text
+
+
 def change_text(now: int, before: int) -> str:
-    if before == 0:
-        return "new this period" if now else "no change"
-    pct = round(100 * (now - before) / before)
-    if pct == 0:
-        return "no change"
-    return f"{'+' if pct > 0 else '−'}{abs(pct)}% vs previous period"
+    amount = change_amount(now, before)
+    return f"{amount} vs previous period" if amount else "no change"
+
+
+def _comparison(now: int, before: int) -> str:
+    """``6 more than in the previous period``; with a percentage only on a base of at
+    least SMALL_BASE: ``329 more than in the previous period (+165%)``."""
+    diff = now - before
+    if diff == 0:
+        return "as many as in the previous period"
+    more = "more" if diff > 0 else "fewer"
+    amount = change_amount(now, before)
+    pct = f" ({amount.split('(')[1]}" if "(" in amount else ""
+    return f"{abs(diff):,} {more} than in the previous period{pct}"
+
+
+def between(date_from: dt.date, date_to: dt.date) -> str:
+    """``between 1 October and 31 December 2021``; ``on 3 June 2025``."""
+    if date_from == date_to:
+        return f"on {day_year(date_from)}"
+    if (date_from.year, date_from.month) == (date_to.year, date_to.month):
+        first = str(date_from.day)
+    elif date_from.year == date_to.year:
+        first = day(date_from)
+    else:
+        first = day_year(date_from)
+    return f"between {first} and {day_year(date_to)}"
 
 
 def dataset_names(data: ReportData) -> dict[str, str]:
@@ -262,9 +303,11 @@ def withheld_sentence(data: ReportData) -> str:
 def seeded_highlights(data: ReportData, limit: int = 4) -> list[str]:
     """Highlight bullets seeded from the period's figures and most severe incidents."""
     f, p = data.figures, data.previous
+    if not f.incidents:
+        return [nil_sentence(data)]
     bullets = [
-        f"{plural(f.incidents, 'incident')} recorded in {data.region.name} "
-        f"({change_text(f.incidents, p.incidents)}), with {deaths_clause(data)}."
+        f"{plural(f.incidents, 'incident')} recorded in {data.region.place}, "
+        f"{_comparison(f.incidents, p.incidents)}, with {deaths_clause(data)}."
     ]
     names = dataset_names(data)
     ranked = sorted(data.incidents, key=lambda r: (-r.severity, r.date, r.reference))
@@ -276,6 +319,17 @@ def seeded_highlights(data: ReportData, limit: int = 4) -> list[str]:
     return bullets
 
 
+def nil_sentence(data: ReportData) -> str:
+    """A nil report says so plainly, with the comparison it rests on."""
+    previous = data.previous_period.describe() if data.previous_period else "the previous period"
+    return (
+        f"No incidents were recorded in {data.region.place} "
+        f"{between(data.date_from, data.date_to)} (against "
+        f"{plural(data.previous.incidents, 'incident')} in {previous}). A nil report "
+        "records that nothing was reported, not that nothing happened."
+    ) + (f" {_sentence_case(withheld_sentence(data))}" if data.withheld.incidents else "")
+
+
 def seeded_highlights_markup(data: ReportData, limit: int = 4) -> str:
     return "\n".join(f"- {b}" for b in seeded_highlights(data, limit))
 
@@ -283,10 +337,14 @@ def seeded_highlights_markup(data: ReportData, limit: int = 4) -> str:
 def seeded_overview(data: ReportData) -> str:
     """A factual first paragraph the author can rewrite (used when none was written)."""
     f, p = data.figures, data.previous
+    if not f.incidents:
+        return nil_sentence(data)
+    previous = data.previous_period.describe() if data.previous_period else "the previous period"
     lines = [
-        f"Between {period_text(data.date_from, data.date_to)}, {plural(f.incidents, 'incident')} "
-        f"{'was' if f.incidents == 1 else 'were'} recorded in {data.region.name}, against "
-        f"{p.incidents:,} in the previous period of equal length."
+        f"{_sentence_case(between(data.date_from, data.date_to))}, "
+        f"{plural(f.incidents, 'incident')} "
+        f"{'was' if f.incidents == 1 else 'were'} recorded in {data.region.place}, against "
+        f"{p.incidents:,} in {previous}."
     ]
     killed = f.value("killed")
     if killed is None:
@@ -323,7 +381,10 @@ def seeded_overview(data: ReportData) -> str:
             else f"{top.event_type} {'was' if top.incidents == 1 else 'were'} the most "
             f"frequent type of incident ({top.incidents:,} of {f.incidents:,})."
         )
-    named = [a for a in data.by_area if a.area_id is not None][:3]
+    busiest = sorted(
+        (a for a in data.by_area if a.area_id is not None), key=lambda a: (-a.incidents, a.name)
+    )
+    named = busiest[:3]
     if named:
         lines.append(
             "Most incidents took place in "
@@ -342,8 +403,7 @@ def seeded_overview(data: ReportData) -> str:
     return " ".join(lines)
 
 
-def join_words(items: list[str]) -> str:
-    """ "a, b and c"."""
+def join_and(items: list[str]) -> str:
     return _join(items)
 
 

@@ -72,12 +72,13 @@ class IncidentFilter:
         )
 
 
-_ADMIN_COLUMNS = {
+ADMIN_COLUMNS = {
     1: Incident.admin1_id,
     2: Incident.admin2_id,
     3: Incident.admin3_id,
     4: Incident.admin4_id,
 }
+_ADMIN_COLUMNS = ADMIN_COLUMNS
 
 
 def conditions(flt: IncidentFilter) -> list[ColumnElement[bool]]:
@@ -185,8 +186,9 @@ class KeyFigures:
     civilians_killed: int = 0
     injured: int = 0
     abducted_detained: int = 0
-    areas_affected: int = 0
+    areas_affected: int = 0  # distinct areas of the level asked for (townships by default)
     killed_claimed: int = 0
+    no_area: int = 0  # incidents with no known area of that level
     not_recorded: dict[str, int] = field(default_factory=dict)
     # incidents with deaths, or whose deaths are not recorded: those a civilian share
     # of deaths is about
@@ -224,8 +226,10 @@ def _flagged(flag: Unrecorded, *, only_with_deaths: bool = False) -> Any:
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
 
-def key_figures(session: Session, flt: IncidentFilter) -> KeyFigures:
-    area = func.coalesce(Incident.admin3_id, Incident.admin2_id, Incident.admin1_id)
+def key_figures(session: Session, flt: IncidentFilter, area_level: int = 3) -> KeyFigures:
+    """Headline numbers; "areas affected" counts areas of ``area_level`` only (townships
+    by default), and incidents with no known area of that level are counted apart."""
+    area = _ADMIN_COLUMNS[area_level]
     row = session.execute(
         select_incidents(
             flt,
@@ -236,6 +240,7 @@ def key_figures(session: Session, flt: IncidentFilter) -> KeyFigures:
             func.coalesce(func.sum(Incident.abducted_detained), 0),
             func.count(func.distinct(area)),
             func.coalesce(func.sum(Incident.killed_claimed), 0),
+            func.count() - func.count(area),
             _flagged(Unrecorded.KILLED),
             _flagged(Unrecorded.CIVILIANS, only_with_deaths=True),
             _flagged(Unrecorded.INJURED),
@@ -257,12 +262,12 @@ def key_figures(session: Session, flt: IncidentFilter) -> KeyFigures:
             ),
         )
     ).one()
-    values = [int(v) for v in row]
+    values = [int(v or 0) for v in row]
     not_recorded = {
         key: n
         for key, n in zip(
             ("killed", "civilians_killed", "injured", "abducted_detained"),
-            values[7:11],
+            values[8:12],
             strict=True,
         )
         if n
@@ -275,8 +280,9 @@ def key_figures(session: Session, flt: IncidentFilter) -> KeyFigures:
         abducted_detained=values[4],
         areas_affected=values[5],
         killed_claimed=values[6],
+        no_area=values[7],
         not_recorded=not_recorded,
-        with_deaths=values[11],
+        with_deaths=values[12],
     )
 
 
@@ -310,7 +316,8 @@ class AreaCount:
 
 
 def counts_by_area(session: Session, flt: IncidentFilter, level: int) -> list[AreaCount]:
-    """Incidents and deaths per admin area of ``level`` (unknown areas as one row)."""
+    """Incidents and deaths per admin area of ``level``, the deadliest first (then the
+    most incidents); incidents with no known area of the level are one row, id None."""
     col = _ADMIN_COLUMNS[level]
     sub = (
         select_incidents(
@@ -333,7 +340,7 @@ def counts_by_area(session: Session, flt: IncidentFilter, level: int) -> list[Ar
             sub.c.civ,
         )
         .outerjoin(AdminArea, AdminArea.id == sub.c.area_id)
-        .order_by(sub.c.n.desc(), AdminArea.name)
+        .order_by(sub.c.killed.desc(), sub.c.n.desc(), AdminArea.name)
     )
     return [
         AreaCount(aid, name or "Unknown area", pcode, int(n), int(k), int(c))

@@ -225,6 +225,11 @@ class MainWindow(QMainWindow):
         self.delete_action = action(
             "De&lete incident", self.delete_selected, QKeySequence.StandardKey.Delete
         )
+        self.flash_action = action(
+            "&Flash update from selected incidents",
+            self.flash_from_selected,
+            tip="Write a flash update about the selected incidents (one event)",
+        )
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
@@ -293,6 +298,11 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&Incident")
         for act in (self.new_action, self.edit_action, self.duplicate_action, self.delete_action):
             menu.addAction(act)
+        menu.addSeparator()
+        menu.addAction(self.flash_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for act in (self.edit_action, self.duplicate_action, self.flash_action):
+            self.table.addAction(act)
         self.menuBar().addMenu("&Help").addAction(about)
         toolbar = QToolBar("Incidents")
         toolbar.setObjectName("incidentToolbar")
@@ -477,6 +487,7 @@ class MainWindow(QMainWindow):
         has = bool(self.selected_ids())
         for act in (self.edit_action, self.duplicate_action, self.delete_action):
             act.setEnabled(has)
+        self.flash_action.setEnabled(has and hasattr(self.report_pane, "new_flash"))
 
     # ================================================================= incidents
     def open_form(
@@ -552,6 +563,15 @@ class MainWindow(QMainWindow):
 
     def new_incident(self) -> IncidentForm:
         return self.open_form()
+
+    def flash_from_selected(self) -> None:
+        """A flash update about the selected incidents, opened in the report editor."""
+        ids = self.selected_ids()
+        new_flash = getattr(self.report_pane, "new_flash", None)
+        if not ids or new_flash is None:
+            return
+        if new_flash(ids) is not None:
+            self.tabs.setCurrentWidget(self.report_pane)
 
     def edit_selected(self) -> IncidentForm | None:
         ids = self.selected_ids()

@@ -46,26 +46,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from sitrep.errors import SitrepError
 from sitrep.model import AdminArea, CustomRegion, Report
 from sitrep.model.enums import ReportKind, ReportStatus, Sensitivity
-from sitrep.places.regions import LEVEL_NAMES, Region, resolve_region
+from sitrep.places.levels import level_name, plural
+from sitrep.places.regions import Region, resolve_region
 from sitrep.reporting import markup, wording
 from sitrep.reporting.build import Cancelled, Generated, generate, spec_for_report
 from sitrep.reporting.figures import (
     FIGURE_KEYS,
     FIGURE_LABELS,
     NOT_RECORDED,
+    area_level_in_data,
     classification_level,
     period_figures,
     report_filter,
 )
+from sitrep.reporting.flash import open_flash_report
+from sitrep.reporting.periods import COMPARISON_LABELS, previous_period
 from sitrep.reporting.records import (
     HIGHLIGHTS,
     OVERVIEW,
     create_report,
     default_period,
+    find_same,
     sections_of,
 )
 from sitrep.store import Project
@@ -197,6 +203,7 @@ class ReportEditor(QWidget):
         self.ask_path = ask_path
         self.open_file = open_file
         self.report_id: uuid.UUID | None = None
+        self._loaded_period: tuple[dt.date, dt.date] | None = None
         self.sections: list[dict[str, str]] = []
         self._current = -1
         self._loading = False
@@ -236,6 +243,12 @@ class ReportEditor(QWidget):
         self.kind = QComboBox()
         self.kind.addItem("Periodic update", ReportKind.PERIODIC)
         self.kind.addItem("Flash update", ReportKind.FLASH)
+        self.comparison = QComboBox()
+        self.comparison.setObjectName("comparison")
+        self.comparison.setToolTip("The period the key figures are compared with")
+        for mode, description in COMPARISON_LABELS.items():
+            self.comparison.addItem(f"Compare with the {description}", mode)
+        self.comparison.currentIndexChanged.connect(lambda _i: self._period_edited())
         self.create_button = QPushButton("New report")
         self.create_button.clicked.connect(self.new_report)
         for label, widget in (
@@ -246,10 +259,21 @@ class ReportEditor(QWidget):
         ):
             form.addWidget(QLabel(label))
             form.addWidget(widget)
-        for extra in (self.week_button, self.month_button, self.kind, self.create_button):
+        for extra in (
+            self.week_button,
+            self.month_button,
+            self.kind,
+            self.comparison,
+            self.create_button,
+        ):
             form.addWidget(extra)
         form.addStretch(1)
         outer.addWidget(setup)
+        self.flash_label = QLabel("")
+        self.flash_label.setObjectName("flashIncidents")
+        self.flash_label.setWordWrap(True)
+        self.flash_label.hide()
+        outer.addWidget(self.flash_label)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
@@ -319,12 +343,14 @@ class ReportEditor(QWidget):
         right = QGroupBox("Key figures")
         self.figures_form = QFormLayout(right)
         self.figure_labels: dict[str, QLabel] = {}
+        self.figure_names: dict[str, QLabel] = {}
         for key in FIGURE_KEYS:
             value = QLabel("–")
             value.setObjectName(f"figure_{key}")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.figure_labels[key] = value
-            self.figures_form.addRow(FIGURE_LABELS[key], value)
+            self.figure_names[key] = QLabel(FIGURE_LABELS[key])
+            self.figures_form.addRow(self.figure_names[key], value)
         self.figures_note = QLabel("")
         self.figures_note.setWordWrap(True)
         self.figures_form.addRow(self.figures_note)
@@ -404,14 +430,20 @@ class ReportEditor(QWidget):
         with self.project.session() as s:
             for custom in s.scalars(select(CustomRegion).order_by(CustomRegion.name)):
                 self.region.addItem(f"{custom.name} (custom region)", custom.name)
+            first_state = -1
             for area in s.scalars(
                 select(AdminArea)
                 .where(AdminArea.level.between(1, 3))
                 .order_by(AdminArea.level, AdminArea.name)
             ):
-                kind = LEVEL_NAMES.get(area.level, "area")
-                self.region.addItem(f"{area.name} ({kind})", area.pcode or area.name)
-        first_state = self.region.findText("(state/region)", Qt.MatchFlag.MatchContains)
+                kind = level_name(s, area.level, [area.country_iso])
+                if area.level == 1 and first_state < 0:
+                    first_state = self.region.count()
+                # a P-code, or the name with its level: "Chittagong" names a division
+                # and a district in Bangladesh
+                self.region.addItem(
+                    f"{area.name} ({kind})", area.pcode or f"admin{area.level}:{area.name}"
+                )
         self.region.setCurrentIndex(max(first_state, 0))
 
     def region_query(self) -> str:
@@ -451,8 +483,9 @@ class ReportEditor(QWidget):
         if flt.region is not None:
             areas = flt.region.areas
             index = self.region.findData(flt.region.name)
-            if index < 0 and len(areas) == 1 and areas[0].pcode:
-                index = self.region.findData(areas[0].pcode)
+            if index < 0 and len(areas) == 1:
+                a = areas[0]
+                index = self.region.findData(a.pcode or f"admin{a.level}:{a.name}")
             if index >= 0:
                 self.region.setCurrentIndex(index)
         if flt.date_from is not None and flt.date_to is not None and flt.date_from <= flt.date_to:
@@ -476,10 +509,20 @@ class ReportEditor(QWidget):
             for label in self.figure_labels.values():
                 label.setText("–")
             return
+        try:
+            prev = previous_period(start, end, self.comparison.currentData() or "auto")
+        except SitrepError as exc:
+            self.figures_note.setText(str(exc))
+            return
         flt = report_filter(region, start, end, self.classification.currentText())
         with self.project.session() as s:
-            figures = period_figures(s, flt)
-            before = period_figures(s, flt.previous_period(), figures.withheld_counted)
+            level = area_level_in_data(s, flt.with_period(prev.date_from, end), region)
+            figures = period_figures(s, flt, area_level=level)
+            before = period_figures(
+                s, flt.with_period(prev.date_from, prev.date_to), figures.withheld_counted, level
+            )
+            areas = plural(level_name(s, level, region.countries))
+        self.figure_names["areas_affected"].setText(f"{areas[:1].upper()}{areas[1:]} affected")
         now = figures.shown
         current, previous = now.as_dict(), before.shown.as_dict()
         for key, label in self.figure_labels.items():
@@ -496,7 +539,9 @@ class ReportEditor(QWidget):
                 if change or partial
                 else (f"<b>{value:,}</b>")
             )
-        note = f"{region.name}, {wording.period_text(start, end)}."
+        note = (
+            f"{region.name}, {wording.period_text(start, end)}, compared with {prev.describe()}."
+        )
         if now.killed_claimed:
             note += f" Party claims of {now.killed_claimed:,} more deaths are not counted."
         withheld = figures.withheld.incidents
@@ -532,26 +577,71 @@ class ReportEditor(QWidget):
             self.load(uuid.UUID(report_id))
 
     def new_report(self) -> uuid.UUID | None:
-        """A new report for the chosen region, period and kind (with the next number)."""
+        """A new report for the chosen region, period and kind (with the next number);
+        the report of that region, kind and period if there is one already (generating
+        it again makes a new revision, not a new number)."""
         self.save()
+        if self.kind.currentData() is ReportKind.FLASH:
+            self.show_error(
+                "A flash update is about chosen incidents: select them in the Incidents "
+                "table, then choose Incident > Flash update from selected incidents."
+            )
+            return None
         start, end = self.period()
+        existing = False
         try:
             region = self.chosen_region()
             with self.project.session() as s:
-                report = create_report(
-                    s,
-                    region,
-                    start,
-                    end,
-                    kind=self.kind.currentData(),
-                    classification=self.classification.currentText(),
-                )
-                report_id = report.id
+                report = find_same(s, region, ReportKind.PERIODIC, start, end)
+                if (
+                    report is not None
+                    and report.id == self.report_id
+                    and self._loaded_period not in (None, (start, end))
+                ):
+                    # the dates of the open report were changed to start another one:
+                    # the open report keeps its own period
+                    report.period_from, report.period_to = self._loaded_period  # type: ignore[misc]
+                    report = None
+                existing = report is not None
+                if report is None:
+                    report = create_report(
+                        s,
+                        region,
+                        start,
+                        end,
+                        kind=ReportKind.PERIODIC,
+                        classification=self.classification.currentText(),
+                        comparison=self.comparison.currentData() or "auto",
+                    )
+                report_id, title = report.id, report.title
         except SitrepError as exc:
             self.show_error(str(exc))
             return None
         self.load(report_id)
         self.refresh_reports()
+        if existing:
+            self.message.setText(
+                f"{title} already covers this region and period: opened it. Generating it "
+                "again makes a new revision."
+            )
+        return report_id
+
+    def new_flash(self, incident_ids: list[uuid.UUID]) -> uuid.UUID | None:
+        """The flash update about the chosen incidents (selected rows of the table)."""
+        self.save()
+        try:
+            with self.project.session() as s:
+                report, created = open_flash_report(
+                    s, incident_ids, self.classification.currentText()
+                )
+                report_id, title = report.id, report.title
+        except SitrepError as exc:
+            self.show_error(str(exc))
+            return None
+        self.load(report_id)
+        self.refresh_reports()
+        if not created:
+            self.message.setText(f"{title} is about these incidents: opened it.")
         return report_id
 
     def load(self, report_id: uuid.UUID) -> None:
@@ -561,23 +651,32 @@ class ReportEditor(QWidget):
             with self.project.session() as s:
                 report = s.get_one(Report, report_id)
                 self.report_id = report.id
+                self._loaded_period = (report.period_from, report.period_to)
                 self.sections = sections_of(report)
                 self.set_period(report.period_from, report.period_to)
                 self.kind.setCurrentIndex(self.kind.findData(ReportKind(report.kind)))
                 self.status.setCurrentIndex(self.status.findData(ReportStatus(report.status)))
                 level = classification_level(report.classification) or Sensitivity.INTERNAL
                 self.classification.setCurrentIndex(self.classification.findData(level))
-                pcodes = [
-                    a.pcode
+                self.comparison.setCurrentIndex(
+                    max(self.comparison.findData(report.comparison or "auto"), 0)
+                )
+                flash_refs = _references(s, report.incident_ids or [])
+                keys = [
+                    a.pcode or f"admin{a.level}:{a.name}"
                     for a in (s.get(AdminArea, uuid.UUID(i)) for i in report.region_area_ids)
                     if a is not None
                 ]
                 title = report.title
             index = self.region.findData(report.region_name)
-            if index < 0 and len(pcodes) == 1:
-                index = self.region.findData(pcodes[0])
+            if index < 0 and len(keys) == 1:
+                index = self.region.findData(keys[0])
             if index >= 0:
                 self.region.setCurrentIndex(index)
+            self.flash_label.setText(
+                "Flash update about " + ", ".join(flash_refs) if flash_refs else ""
+            )
+            self.flash_label.setVisible(bool(flash_refs))
             self._current = -1
             self.section_list.clear()
             for section in self.sections:
@@ -608,6 +707,7 @@ class ReportEditor(QWidget):
             report.sections = [dict(sec) for sec in self.sections]
             report.status = self.status.currentData()
             report.classification = self.classification.currentText()
+            report.comparison = self.comparison.currentData() or "auto"
             if start <= end:
                 report.period_from, report.period_to = start, end
 
@@ -843,6 +943,15 @@ class ReportEditor(QWidget):
             self.worker.cancel()
             self.worker.wait(10_000)
         super().closeEvent(event)  # type: ignore[arg-type]
+
+
+def _references(session: Session, ids: list[str]) -> list[str]:
+    from sitrep.model import Incident
+
+    if not ids:
+        return []
+    wanted = [uuid.UUID(str(i)) for i in ids]
+    return sorted(session.scalars(select(Incident.reference).where(Incident.id.in_(wanted))).all())
 
 
 def open_report_editor(project: Project, parent: QWidget | None = None) -> ReportEditor:

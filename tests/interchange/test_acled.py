@@ -53,8 +53,9 @@ def test_current_format_maps_every_field(project: Project, tmp_path: Path) -> No
     assert [s.name for s in clash.sources] == ["Kachin News Group", "Myitkyina News Journal"]
     assert clash.sources[0].source_type is SourceType.LOCAL_MEDIA
     assert clash.narrative.startswith("On 5 March 2024")
+    # the file spells the state "Kachin" and "Kachin State": one area, named with its kind
     assert (clash.admin1.name, clash.admin2.name, clash.admin3.name) == (
-        "Kachin",
+        "Kachin State",
         "Mohnyin",
         "Hpakant",
     )

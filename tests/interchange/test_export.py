@@ -40,7 +40,7 @@ def test_csv_export_with_region_filter(loaded: Project, tmp_path: Path) -> None:
     assert [r["place_name"] for r in rows] == ["Hpakant", "Lone Khin", "Myitkyina"]
     first = rows[0]
     assert first["date_start"] == "2024-03-05" and first["killed"] == "4"
-    assert first["admin1"] == "Kachin" and first["admin3"] == "Hpakant"
+    assert first["admin1"] == "Kachin State" and first["admin3"] == "Hpakant"
     assert first["actors_side_a"] == "Military Forces of Myanmar (2021-)"
     assert first["external_ids"] == "acled:MMR1001"
     assert first["sources"] == "Kachin News Group; Myitkyina News Journal"
@@ -102,7 +102,7 @@ def test_hxl_export_parsed_by_libhxl(loaded: Project, tmp_path: Path) -> None:
     assert "#geo+lat" in tags and "#affected+killed" in tags and "#adm1+name" in tags
     assert len(rows) == 4
     assert sorted(int(r.get("#affected+killed")) for r in rows) == [0, 3, 4, 4]
-    assert {r.get("#adm1+name") for r in rows} == {"Kachin", "Tak"}
+    assert {r.get("#adm1+name") for r in rows} == {"Kachin State", "Tak"}
     # and Sitrep's own importer maps it back through the hashtags
     other = create_project(tmp_path / "other.sitrep")
     try:

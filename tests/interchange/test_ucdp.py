@@ -49,7 +49,7 @@ def test_ucdp_row_maps_deaths_sides_precision_and_sources(
     assert inc.sources[0].excerpt.startswith("Fighting in\nHpakant")
     assert "Hpakant town,\r\nKachin state" in inc.narrative or "Kachin state" in inc.narrative
     assert inc.place_name == "Hpakant town"
-    assert (inc.admin1.name, inc.admin2.name) == ("Kachin state", "Mohnyin district")
+    assert (inc.admin1.name, inc.admin2.name) == ("Kachin State", "Mohnyin District")
 
 
 def test_precision_codes_one_sided_violence_and_spans(project: Project, tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ def test_resolver_matches_existing_then_creates_with_level_and_parent(project: P
     with project.session() as s:
         bhamo = s.get(AdminArea, ids[1])
         momauk = s.get(AdminArea, ids[2])
-        assert (bhamo.level, bhamo.parent_id, bhamo.name) == (2, kachin.id, "Bhamo district")
+        assert (bhamo.level, bhamo.parent_id, bhamo.name) == (2, kachin.id, "Bhamo District")
         assert (momauk.level, momauk.parent_id) == (3, bhamo.id)
         assert momauk.name_norm == "momauk"
 

@@ -27,6 +27,7 @@ from tests.conftest import make_area, make_incident
 
 PERIOD = (dt.date(2025, 6, 2), dt.date(2025, 6, 8))
 PREVIOUS = (dt.date(2025, 5, 26), dt.date(2025, 6, 1))
+PERIOD_TEXT = ("2025-06-02", "2025-06-08")
 
 
 @dataclass

@@ -35,9 +35,10 @@ def test_report_and_json_match_the_document(
     project, _ = kachin
     out, figures = tmp_path / "sitrep.docx", tmp_path / "figures.json"
     assert main(_args(project, out, "--json", str(figures))) == 0
-    assert "Kachin: Situation Report No. 1" in capsys.readouterr().out
+    assert "Myanmar: Kachin State – Situation Report No. 1, draft" in capsys.readouterr().out
     data = json.loads(figures.read_text(encoding="utf-8"))
     assert data["region"] == "Kachin"
+    assert (data["number"], data["revision"], data["status"]) == (1, 1, "draft")
     assert (data["from"], data["to"]) == ("2025-06-02", "2025-06-08")
     assert data["figures"] == scenario.expected(scenario.PERIOD)
     assert data["previous"] == scenario.expected(scenario.PREVIOUS)
@@ -46,20 +47,29 @@ def test_report_and_json_match_the_document(
     text = docx_read.body_text(doc)
     for ref in data["references"]["killed"]:
         assert ref in text
-    # next run: next number; --number of an existing report rebuilds that one
+    # the same region, kind and period again: a revision of No. 1, not a new number
     assert main(_args(project, tmp_path / "two.docx")) == 0
-    assert "Situation Report No. 2" in capsys.readouterr().out
+    assert "Situation Report No. 1 (revision 2)" in capsys.readouterr().out
+    # another period: the next number; --number of an existing report rebuilds that one
+    later = _args(project, tmp_path / "three.docx")
+    later[later.index("--from") + 1 : later.index("--to") + 2] = [
+        "2025-06-09",
+        "--to",
+        "2025-06-15",
+    ]
+    assert main(later) == 0
+    assert "Situation Report No. 2," in capsys.readouterr().out
     assert main(_args(project, tmp_path / "again.docx", "--number", "1")) == 0
-    assert "Situation Report No. 1" in capsys.readouterr().out
+    assert "Situation Report No. 1 (revision 3)" in capsys.readouterr().out
 
 
-def test_custom_region_and_flash(
+def test_custom_region_keeps_its_name(
     kachin: tuple[Project, dict[str, Any]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project, _ = kachin
-    out = tmp_path / "flash.docx"
-    assert main(_args(project, out, "--kind", "flash", region="special region 1")) == 0
-    assert "Special Region 1: Flash Update No. 1" in capsys.readouterr().out
+    out = tmp_path / "special.docx"
+    assert main(_args(project, out, region="special region 1")) == 0
+    assert "Myanmar: Special Region 1 – Situation Report No. 1" in capsys.readouterr().out
     assert docx_read.key_figures(docx_read.open_docx(out))["incidents"] == sum(
         1
         for s in scenario.INCIDENTS
@@ -72,7 +82,8 @@ def test_custom_region_and_flash(
     [
         ("Atlantis", ("2025-06-02", "2025-06-08"), (), "No region called 'Atlantis'"),
         ("Bhamo", ("2025-06-02", "2025-06-08"), (), "'Bhamo' is ambiguous"),
-        ("Kachin", ("2024-01-01", "2024-01-31"), (), "No incidents in Kachin"),
+        ("Kachin", ("2025-06-02", "2025-06-08"), ("--kind", "flash"), "--incident REF"),
+        ("Kachin", ("2025-06-03", "2025-06-08"), ("--compare", "calendar"), "not whole calendar"),
         ("Kachin", ("2025-06-08", "2025-06-02"), (), "The period is empty"),
         ("Kachin", ("2025-06-02", "2025-06-08"), ("--template", "/nowhere/t.docx"), "missing"),
     ],

@@ -75,5 +75,5 @@ def test_demo_custom_region(demo_project: Project, tmp_path: Path) -> None:
     assert main(args) == 0
     doc = docx_read.open_docx(out)
     title = next(p.text for p in doc.paragraphs if p.style.name == "Title")
-    assert title == "Special Region 1: Situation Report No. 1"
+    assert title == "Myanmar: Special Region 1 – Situation Report No. 1"
     assert docx_read.key_figures(doc)["incidents"] > 0

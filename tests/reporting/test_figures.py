@@ -101,7 +101,7 @@ def test_changes_since_previous_final_report(
         spec = spec_for_cli(s, region, *nxt, ReportKind.PERIODIC, None)
     second = generate(project, spec, tmp_path / "two.docx")
     changes = second.data.changes
-    assert changes.previous_title == "Kachin: Situation Report No. 1"
+    assert changes.previous_title == "Myanmar: Kachin State – Situation Report No. 1"
     assert [r.reference for r in changes.late] == [late.reference]
     assert len(changes.revised) == 1
     assert "killed revised from 3 to 5" in changes.revised[0].what

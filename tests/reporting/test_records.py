@@ -44,8 +44,8 @@ def test_numbers_follow_region_and_kind(kachin: tuple[Project, dict[str, Any]]) 
         flash = create_report(s, kachin_region, d1, d1, kind=ReportKind.FLASH)
         other = create_report(s, special, d1, d2)
         assert (first.number, second.number, flash.number, other.number) == (1, 2, 1, 1)
-        assert first.title == "Kachin: Situation Report No. 1"
-        assert flash.title == "Kachin: Flash Update No. 1"
+        assert first.title == "Myanmar: Kachin State – Situation Report No. 1"
+        assert flash.title == "Myanmar: Kachin State – Flash Update No. 1"
         assert [sec["title"] for sec in first.sections] == list(DEFAULT_SECTIONS)
         assert next_number(s, kachin_region.key, ReportKind.PERIODIC) == 3
         with pytest.raises(ValidationError, match=r"already has a periodic report No\. 2"):

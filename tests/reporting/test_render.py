@@ -44,7 +44,7 @@ def test_pdf_pages_footer_and_burmese(
         text = render.pdf_text(pdf, page)
         assert re.search(rf"Page {page} of {pages}\b", text), f"no page number on page {page}"
         assert "INTERNAL" in text
-        assert "Kachin: Situation Report No. 1" in text
+        assert "Myanmar: Kachin State – Situation Report No. 1" in text
     first = render.pdf_text(pdf, 1)
     assert "Highlights" in first and "Key figures" in first
     everything = " ".join(render.pdf_text(pdf).split())

@@ -204,7 +204,8 @@ def test_the_organisation_may_leave_withheld_incidents_out_of_the_totals(
     kachin: Project, tmp_path: Path
 ) -> None:
     _withheld_project(kachin)
-    kachin.set_setting(COUNT_WITHHELD_SETTING, "no")
+    assert main(["settings", kachin.location, COUNT_WITHHELD_SETTING, "maybe"]) == 1
+    assert main(["settings", kachin.location, COUNT_WITHHELD_SETTING, "no"]) == 0
     doc, data = _report(kachin, tmp_path, "--classification", "partner")
     assert data["figures"]["incidents"] == 2 and data["figures"]["killed"] == 2
     assert data["withheld"]["incidents"] == 1

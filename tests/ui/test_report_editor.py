@@ -139,15 +139,43 @@ def test_reopen_a_saved_report(editor: ReportEditor, project: Project, qtbot: Qt
     first = editor.report_id
     editor.section_list.setCurrentRow(4)
     qtbot.keyClicks(editor.text, "Further fighting expected.")
+    # the same region and period again: the same report (a new revision when generated)
+    qtbot.mouseClick(editor.create_button, Qt.MouseButton.LeftButton)
+    assert editor.report_id == first
+    assert "already covers this region and period" in editor.message.text()
+    qtbot.mouseClick(editor.month_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(editor.create_button, Qt.MouseButton.LeftButton)  # report No. 2
     assert editor.report_id != first
-    assert editor.reports.currentText() == "Kachin: Situation Report No. 2 (draft)"
-    index = editor.reports.findText("Kachin: Situation Report No. 1 (draft)")
+    assert editor.reports.currentText() == "Myanmar: Kachin State – Situation Report No. 2 (draft)"
+    index = editor.reports.findText("Myanmar: Kachin State – Situation Report No. 1 (draft)")
     editor.reports.setCurrentIndex(index)
     editor.reports.activated.emit(index)
     assert editor.report_id == first
     editor.section_list.setCurrentRow(4)
     assert editor.text.toPlainText() == "Further fighting expected."
+
+
+def test_previous_period_is_chosen_in_the_editor(
+    editor: ReportEditor, project: Project, qtbot: QtBot
+) -> None:
+    _pick_region(editor, "Kachin (state/region)")
+    qtbot.mouseClick(editor.month_button, Qt.MouseButton.LeftButton)  # May 2025
+    qtbot.waitUntil(lambda: "previous calendar month (April 2025)" in editor.figures_note.text())
+    qtbot.mouseClick(editor.create_button, Qt.MouseButton.LeftButton)
+    editor.comparison.setFocus()
+    index = editor.comparison.findData("equal")
+    while editor.comparison.currentIndex() != index:  # choose it with the keyboard
+        qtbot.keyClick(editor.comparison, Qt.Key.Key_Down)
+    qtbot.waitUntil(
+        lambda: (
+            "previous period of equal length (31 March – 30 April 2025)"
+            in editor.figures_note.text()
+        )
+    )
+    editor.save()
+    with project.session() as s:
+        assert s.get_one(Report, editor.report_id).comparison == "equal"
+    assert editor.figure_names["areas_affected"].text() == "Townships affected"
 
 
 def test_main_window_filter_and_refresh(
