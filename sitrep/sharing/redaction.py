@@ -97,7 +97,7 @@ class RedactionContext:
                 f"{len(self.placeholders) + 1}",
                 "aliases": [],
                 "inter_code": info.inter_code,
-                "country_iso": info.country_iso,
+                "country_iso": "",  # nothing of the victim but the kind of actor
                 "parent_id": None,
                 "created_at": now,
                 "updated_at": now,
