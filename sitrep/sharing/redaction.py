@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -21,6 +21,7 @@ from sitrep.model import Actor, AdminArea
 from sitrep.model.base import utcnow
 from sitrep.model.enums import ActorRole, LocationPrecision, Sensitivity
 from sitrep.sharing.policy import INTERNAL, Act, rule
+from sitrep.store.queries import IncidentFilter
 
 WITHHELD = "[withheld]"
 
@@ -42,6 +43,14 @@ CHILD_TABLES = ("source", "casualty", "incident_actor", "external_id", "attachme
 
 def needs_redaction(level: Sensitivity) -> bool:
     return level.rank < INTERNAL.rank
+
+
+def leaving_filter(flt: IncidentFilter, level: Sensitivity) -> IncidentFilter:
+    """The filter narrowed to what may leave at ``level`` (never above a stricter ceiling)."""
+    ceiling = flt.max_sensitivity
+    if ceiling is not None and ceiling.rank < level.rank:
+        return flt
+    return replace(flt, max_sensitivity=level)
 
 
 def row_key(name: str, row: Mapping[str, Any]) -> str:
