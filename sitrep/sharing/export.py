@@ -52,7 +52,7 @@ from sitrep.sharing.policy import (
 )
 from sitrep.sharing.redaction import RedactionContext, needs_redaction, redact_document, redact_row
 from sitrep.store import Project
-from sitrep.store.memory import create_memory_project, project_bytes
+from sitrep.store.memory import create_memory_project, project_bytes, sweep_old_leftovers
 from sitrep.store.queries import IncidentFilter, select_incidents
 
 Progress = Callable[[int, int], None]
@@ -90,6 +90,7 @@ def export_project(
         raise SitrepError(f"The folder {out.parent} does not exist.")
     if passphrase is not None:
         check_passphrase(passphrase)
+    sweep_old_leftovers()
     flt = replace(flt or IncidentFilter(), max_sensitivity=level)
     exchange_id = str(uuid.uuid4())
     target = create_memory_project(name=project.setting("name") or project.name, user=project.user)

@@ -51,7 +51,7 @@ from sitrep.sharing.threeway import Item, Plan, differs_beyond_withheld, plan_me
 from sitrep.store import Project
 from sitrep.store.audit import jsonable
 from sitrep.store.incidents import next_references
-from sitrep.store.memory import open_memory_project, read_project_file
+from sitrep.store.memory import open_memory_project, read_project_file, sweep_old_leftovers
 
 Progress = Callable[[int, int], None]
 MERGED_SCHEME = "merged-into"  # external id kept on an incident that absorbed a duplicate
@@ -124,6 +124,7 @@ def merge_project(
         raise SitrepError(f"There is no file at {other}.")
     if project.is_file and Path(project.location).resolve() == other.resolve():
         raise SitrepError("A project cannot be merged into itself.")
+    sweep_old_leftovers()
     theirs = open_shared_file(other, passphrase, project.user)
     try:
         with theirs.engine.connect() as src, project.engine.begin() as dst:

@@ -131,3 +131,25 @@ def read_project_file(path: Path, *, user: str) -> Project:
     if not data:
         raise ProjectError(f"{path.name} is empty.")
     return open_memory_project(bytes(data), label=path.name, user=user)
+
+
+def sweep_old_leftovers() -> int:
+    """Remove plaintext copies earlier versions of Sitrep left in the temporary folder.
+
+    Before shared files were handled in memory, a merge decrypted a colleague's file
+    into ``sitrep-decrypted-*.sitrep`` (or copied it to ``sitrep-merge-*.sitrep``) in
+    the temporary folder, and a killed run left it there. Called before every export
+    and merge; returns how many files were removed.
+    """
+    import tempfile
+
+    removed = 0
+    folder = Path(tempfile.gettempdir())
+    for pattern in ("sitrep-decrypted-*", "sitrep-merge-*"):
+        for path in folder.glob(pattern):
+            try:
+                path.unlink()
+                removed += 1
+            except OSError:
+                continue
+    return removed

@@ -306,3 +306,24 @@ def test_cli_export_sitrep_format_with_level_and_encryption(
     assert enc.read_bytes().startswith(b"age-encryption.org/v1")
     assert main(["export", location, str(tmp_path / "x.csv"), "--encrypt"]) == 1
     assert "--format sitrep" in capsys.readouterr().err
+
+
+def test_encrypted_export_and_merge_write_no_plaintext_anywhere(
+    demo_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Built and read in memory: the output folder and the temporary folder stay clean."""
+    temp = tmp_path / "tmp"
+    out_dir = tmp_path / "usb"
+    temp.mkdir()
+    out_dir.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    (temp / "sitrep-decrypted-old.sitrep").write_bytes(b"SQLite format 3\x00 left by 1.0")
+    out = out_dir / "enc.sitrep"
+    export_project(demo_project, out, level=Sensitivity.INTERNAL, passphrase="kachin-2025")
+    merge_project(demo_project, out, passphrase="kachin-2025")
+    assert [p.name for p in out_dir.iterdir()] == ["enc.sitrep"]
+    assert list(temp.iterdir()) == []  # and the old version's leftover is gone
+    assert out.read_bytes().startswith(b"age-encryption.org/v1")
