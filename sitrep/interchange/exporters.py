@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from sitrep.errors import SitrepError
 from sitrep.interchange import acled
+from sitrep.interchange.cells import guard
 from sitrep.model import (
     Actor,
     AdminArea,
@@ -254,10 +255,22 @@ def _write_csv(
         if hxl:
             writer.writerow([h for _, h, _ in FLAT_COLUMNS])
         for row in rows:
-            writer.writerow([_text(v) for v in _flat(row)])
+            writer.writerow([guard(_text(v)) for v in _flat(row)])
             n += 1
             tick()
     return n
+
+
+def _xlsx_value(ws: Any, value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def _write_xlsx(rows: Iterator[ExportRow], out: Path, tick: Callable[[], None]) -> int:
@@ -290,8 +303,9 @@ def _write_xlsx(rows: Iterator[ExportRow], out: Path, tick: Callable[[], None]) 
     ws.append(header)
     n = 0
     for row in rows:
-        # plain values (dates get openpyxl's date format); styled cells only in the header
-        ws.append([("yes" if v else "no") if isinstance(v, bool) else v for v in _flat(row)])
+        # plain values (dates get openpyxl's date format); styled cells only in the header;
+        # text is always a text cell, never a formula (openpyxl makes "=…" a formula)
+        ws.append([_xlsx_value(ws, v) for v in _flat(row)])
         n += 1
         tick()
     ws.auto_filter.ref = f"A1:{get_column_letter(len(FLAT_COLUMNS))}{n + 1}"
@@ -410,7 +424,7 @@ def _write_acled(rows: Iterator[ExportRow], out: Path, tick: Callable[[], None])
         writer = csv.writer(fh)
         writer.writerow(acled.EXPORT_COLUMNS)
         for row in rows:
-            writer.writerow(acled_row(row, country))
+            writer.writerow([guard(v) for v in acled_row(row, country)])
             n += 1
             tick()
     return n
