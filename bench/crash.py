@@ -54,13 +54,21 @@ print("done", flush=True)
 """.replace("{secret}", PASSPHRASE)
 
 
+BOOKKEEPING = {"created_at", "updated_at", "updated_by", "version", "id"}
+
+
 def content_digest(path: Path) -> str:
-    """A digest of the incidents and their child rows (what a user would see)."""
+    """A digest of the incidents and their child rows (what a user would see; not the
+    time stamps and version counters a merge sets)."""
     conn = sqlite3.connect(path)
     try:
         parts = []
         for table in ("incident", "source", "casualty", "incident_actor", "external_id"):
-            rows = conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            names = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            wanted = [n for n in names if n not in BOOKKEEPING or table == "incident"]
+            wanted = [n for n in wanted if n not in BOOKKEEPING - {"id"}]
+            cols = ", ".join(f'"{n}"' for n in wanted)
+            rows = sorted(conn.execute(f"SELECT {cols} FROM {table}").fetchall(), key=repr)
             parts.append(json.dumps(rows, default=str))
         return hashlib.sha256("".join(parts).encode()).hexdigest()
     finally:

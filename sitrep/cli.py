@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "sitrep.commands.project",  # new, demo, info
     "sitrep.commands.interchange",  # import, export, places, boundaries
     "sitrep.commands.sharing",  # merge, conflicts
+    "sitrep.commands.duplicates",  # duplicates
     "sitrep.commands.report",  # report
     "sitrep.commands.map",  # map
     "sitrep.commands.gui",  # gui (the default)
@@ -36,6 +37,7 @@ VERBS = {
     "export",
     "merge",
     "conflicts",
+    "duplicates",
     "report",
     "map",
     "places",

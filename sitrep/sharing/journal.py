@@ -124,6 +124,11 @@ class Journal:
         changed = {k: v for k, v in after.items() if jsonable(before.get(k)) != jsonable(v)}
         if not changed:
             return
+        # a record's time stamp and version change with it, logged so undo restores them
+        if "updated_at" in table.c and "updated_at" not in changed:
+            changed["updated_at"] = utcnow()
+        if "version" in table.c and "version" not in changed and before.get("version"):
+            changed["version"] = int(before["version"]) + 1
         self.conn.execute(update(table).where(_where(table, key)).values(**changed))
         self._log(
             table,

@@ -354,13 +354,20 @@ class _Merger:
                         our_ids[tid] = match
                         break
             ours = load_documents(self.dst, list(set(our_ids.values())))
-            bases = exchanges.bases_for(self.dst, candidates, [str(i) for i in our_ids.values()])
+            # an incident we merged into another (a duplicate) keeps its own base: their
+            # changes to it since are judged against what they had of it
+            base_keys = {
+                tid: str(tid) if str(tid) in merged_into else str(oid)
+                for tid, oid in our_ids.items()
+            }
+            bases = exchanges.bases_for(self.dst, candidates, list(base_keys.values()))
             for tid, doc in theirs.items():
                 oid = our_ids[tid]
                 withheld = (
                     set(self.origin.withheld.get(str(tid), [])) if their_redaction else set()
                 )
-                self._merge_one(doc, ours.get(oid), oid, bases.get(str(oid)), withheld, our_refs)
+                key = base_keys[tid]
+                self._merge_one(doc, ours.get(oid), oid, key, bases.get(key), withheld, our_refs)
             done += len(theirs)
             if progress:
                 progress(done, len(ids))
@@ -370,6 +377,7 @@ class _Merger:
         doc: dict[str, Any],
         ours: dict[str, Any] | None,
         our_id: Any,
+        base_key: str,
         base: dict[str, Any] | None,
         withheld: set[str],
         our_refs: set[str],
@@ -386,7 +394,7 @@ class _Merger:
                         doc,
                         [Item("incident", "", None, "deleted here", None, None)],
                     )
-                self.received[str(our_id)] = fingerprint(doc, withheld | set(base["withheld"]))
+                self.received[base_key] = fingerprint(doc, withheld | set(base["withheld"]))
                 return
             if inc["reference"] in our_refs:
                 new_ref = _next_reference(self.dst, inc["date_start"].year)
@@ -425,7 +433,7 @@ class _Merger:
             label = f"{ours['incident']['reference']} {ours['incident']['title']}"
             self._conflict(our_id, label, doc, plan.conflicts)
         carried = set(base["withheld"]) if base else set()
-        self.received[str(our_id)] = fingerprint(doc, withheld | carried)
+        self.received[base_key] = fingerprint(doc, withheld | carried)
 
     def _conflict(self, our_id: Any, label: str, doc: dict[str, Any], items: list[Item]) -> None:
         table = _t(MergeConflict)
@@ -463,7 +471,7 @@ class _Merger:
 
     def _insert_document(self, doc: dict[str, Any]) -> None:
         inc = dict(doc["incident"])
-        inc.update(_totals(doc["casualty"]))
+        inc.update(harm_columns(doc["casualty"]))
         self.journal.insert(INCIDENT, [inc])
         for name, table in CHILDREN.items():
             rows = [dict(r) for r in doc[name]]
@@ -528,7 +536,7 @@ def apply_plan(
         ).mappings()
     ]
     after = dict(plan.incident)
-    after.update(_totals(casualties))
+    after.update(harm_columns(casualties))
     before = ours["incident"]
     if (
         any(jsonable(before.get(k)) != jsonable(v) for k, v in after.items())
@@ -553,7 +561,7 @@ def _row_pk(name: str, row: dict[str, Any]) -> dict[str, Any]:
     return {"id": row["id"]}
 
 
-def _totals(casualties: list[dict[str, Any]]) -> dict[str, int]:
+def harm_columns(casualties: list[dict[str, Any]]) -> dict[str, int]:
     rows = [SimpleNamespace(**r) for r in casualties]
     return dict(harm_totals(rows).__dict__)  # type: ignore[arg-type]
 
