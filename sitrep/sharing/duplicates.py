@@ -147,7 +147,9 @@ def _pair(
         return None
     days = abs((b.date_start - a.date_start).days)
     time = 1.0 - days / (th.days + 1)
-    reasons.append("same day" if days == 0 else f"{days} days apart")
+    reasons.append(
+        "same day" if days == 0 else f"{days} day apart" if days == 1 else f"{days} days apart"
+    )
     same_sub = a.sub_event_type == b.sub_event_type
     if same_sub:
         reasons.append(f"both {a.sub_event_type}")

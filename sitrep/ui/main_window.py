@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self.drafts = drafts
         self.prompts = prompts or Prompts()
         self.share_prompts = share_prompts or SharePrompts()
+        self.duplicates_options: dict[str, object] = {}  # tests pass confirm=...
         self._report_error = report_error
         self._today = today
         self._autosave_ms = autosave_ms
@@ -268,6 +269,11 @@ class MainWindow(QMainWindow):
             tip="Bring in a colleague's project file; nothing of yours is deleted",
         )
         self.conflicts_action = action("Merge &conflicts…", self.show_conflicts)
+        self.duplicates_action = action(
+            "Find &duplicates…",
+            self.show_duplicates,
+            tip="Incidents entered twice: review side by side, merge keeping every claim",
+        )
         self.undo_merge_action = action(
             "&Undo last merge…",
             self.undo_merge,
@@ -286,6 +292,7 @@ class MainWindow(QMainWindow):
             self.share_merge_action,
             self.conflicts_action,
             self.undo_merge_action,
+            self.duplicates_action,
         ):
             menu.addAction(act)
         menu.addSeparator()
@@ -455,6 +462,14 @@ class MainWindow(QMainWindow):
             return
         if result is not None:
             self._incidents_changed([])
+
+    def show_duplicates(self) -> None:
+        from sitrep.ui.duplicates_dialog import DuplicatesDialog
+
+        dialog = DuplicatesDialog(self.project, self, **self.duplicates_options)
+        dialog.changed.connect(lambda: self._incidents_changed([]))
+        dialog.exec()
+        dialog.deleteLater()
 
     def show_conflicts(self) -> None:
         dialog = ConflictsDialog(self.project, self)
