@@ -90,7 +90,8 @@ class MainWindow(QMainWindow):
         self.drafts = drafts
         self.prompts = prompts or Prompts()
         self.share_prompts = share_prompts or SharePrompts()
-        self.duplicates_options: dict[str, object] = {}  # tests pass confirm=...
+        # the duplicates review asks before merging; tests replace the question
+        self.duplicates_confirm: Callable[[QWidget | None, str, str], bool] | None = None
         self._report_error = report_error
         self._today = today
         self._autosave_ms = autosave_ms
@@ -464,9 +465,9 @@ class MainWindow(QMainWindow):
             self._incidents_changed([])
 
     def show_duplicates(self) -> None:
-        from sitrep.ui.duplicates_dialog import DuplicatesDialog
+        from sitrep.ui.duplicates_dialog import DuplicatesDialog, ask
 
-        dialog = DuplicatesDialog(self.project, self, **self.duplicates_options)
+        dialog = DuplicatesDialog(self.project, self, confirm=self.duplicates_confirm or ask)
         dialog.changed.connect(lambda: self._incidents_changed([]))
         dialog.exec()
         dialog.deleteLater()

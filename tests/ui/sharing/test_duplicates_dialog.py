@@ -101,7 +101,7 @@ def test_file_menu_opens_the_review(qtbot: Any, project: Project, tmp_path: Path
     settings = AppSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     window = MainWindow(project, settings)
     qtbot.addWidget(window)
-    window.duplicates_options = {"confirm": lambda *_a: True}
+    window.duplicates_confirm = lambda *_a: True
     file_menu = window.menuBar().actions()[0].menu()
     action = next(a for a in file_menu.actions() if a.text() == "Find &duplicates…")
     seen: list[int] = []
