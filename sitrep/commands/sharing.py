@@ -101,6 +101,8 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
                 f"{c.id:>4}  {c.label}  | theirs: {c.their_title!r} by {c.their_user or '?'} "
                 f"from {c.their_source}"
             )
+            for item in c.items:
+                print(f"        {item}")
     finally:
         project.close()
     return 0
