@@ -74,8 +74,14 @@ def value_hash(value: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def fingerprint(doc: Mapping[str, Any], withheld: set[str] | None = None) -> dict[str, Any]:
-    """Per-field hashes of an incident document (and the paths withheld from it).
+def fingerprint(
+    doc: Mapping[str, Any],
+    withheld: set[str] | None = None,
+    withheld_from_us: set[str] | None = None,
+) -> dict[str, Any]:
+    """Per-field hashes of an incident document, and the paths withheld in the exchange:
+    ``withheld`` from the colleague (they never had our value), ``withheld_from_us``
+    (their own redaction: we never had theirs).
 
     What a merge needs of a base: whether a field is still what was exchanged.
     """
@@ -90,6 +96,8 @@ def fingerprint(doc: Mapping[str, Any], withheld: set[str] | None = None) -> dic
             for r in doc.get(name, [])
         }
     out["withheld"] = sorted(withheld or ())
+    if withheld_from_us:
+        out["withheld_from_us"] = sorted(withheld_from_us)
     return out
 
 

@@ -60,7 +60,7 @@ class FileOrigin:
     """What a shared file says about where it comes from."""
 
     exchange_id: str = ""
-    project_id: str = ""
+    project_id: str = ""  # the project that made the file (its ``exchange_project``)
     lineage: tuple[str, ...] = ()
     level: str = ""
     withheld: Mapping[str, list[str]] = field(default_factory=dict)
@@ -75,7 +75,7 @@ class FileOrigin:
 
         return cls(
             setting(conn, "exchange_id"),
-            setting(conn, "project_id"),
+            setting(conn, "exchange_project"),
             tuple(loads("exchange_lineage", [])),
             setting(conn, "export_level"),
             loads("export_withheld", {}),

@@ -93,6 +93,8 @@ def export_project(
     sweep_old_leftovers()
     flt = replace(flt or IncidentFilter(), max_sensitivity=level)
     exchange_id = str(uuid.uuid4())
+    with project.engine.begin() as conn:
+        sender = exchanges.project_id(conn)
     target = create_memory_project(name=project.setting("name") or project.name, user=project.user)
     try:
         with project.engine.connect() as src, target.engine.begin() as dst:
@@ -103,7 +105,8 @@ def export_project(
                 "export_filter": json.dumps(_shared_filter(flt)),
                 "export_redacted": "yes" if needs_redaction(level) else "no",
                 "exchange_id": exchange_id,
-                "project_id": str(uuid.uuid4()),
+                "project_id": str(uuid.uuid4()),  # the copy is a project of its own
+                "exchange_project": sender,
                 "exchange_lineage": json.dumps(exchanges.received_exchange_ids(src)),
                 "export_withheld": json.dumps(
                     {rid: sorted(paths) for rid, paths in copied.withheld.items() if paths}

@@ -394,7 +394,7 @@ class _Merger:
                         doc,
                         [Item("incident", "", None, "deleted here", None, None)],
                     )
-                self.received[base_key] = fingerprint(doc, withheld | set(base["withheld"]))
+                self.received[base_key] = fingerprint(doc, set(base["withheld"]), withheld)
                 return
             if inc["reference"] in our_refs:
                 new_ref = _next_reference(self.dst, inc["date_start"].year)
@@ -410,7 +410,7 @@ class _Merger:
                 inc["reference"] = new_ref
             our_refs.add(inc["reference"])
             self._insert_document(doc)
-            self.received[str(inc["id"])] = fingerprint(doc, withheld)
+            self.received[str(inc["id"])] = fingerprint(doc, None, withheld)
             self.result.added += 1
             return
         if base is None:
@@ -433,7 +433,7 @@ class _Merger:
             label = f"{ours['incident']['reference']} {ours['incident']['title']}"
             self._conflict(our_id, label, doc, plan.conflicts)
         carried = set(base["withheld"]) if base else set()
-        self.received[base_key] = fingerprint(doc, withheld | carried)
+        self.received[base_key] = fingerprint(doc, carried, withheld)
 
     def _conflict(self, our_id: Any, label: str, doc: dict[str, Any], items: list[Item]) -> None:
         table = _t(MergeConflict)
@@ -572,7 +572,7 @@ def _differs(ours: dict[str, Any], theirs: dict[str, Any]) -> bool:
 
 def _same_content(doc: dict[str, Any], base: dict[str, Any]) -> bool:
     fp = fingerprint(doc)
-    return all(fp[k] == base.get(k) for k in fp if k != "withheld")
+    return all(fp[k] == base.get(k) for k in fp if not k.startswith("withheld"))
 
 
 def _next_reference(conn: Connection, year: int) -> str:

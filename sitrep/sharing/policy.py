@@ -101,6 +101,9 @@ STAFF = "staff login names: who entered what stays inside the organisation"
 SHARED_SETTINGS = ("name", "organisation", "country", "reference_prefix", "synthetic_note")
 """Project settings a shared copy carries; every other setting (file paths of templates
 and logos, column mappings, counters) stays home."""
+EXCHANGE_SETTINGS = ("project_id",)
+"""Travel as the copy's ``exchange_project``: our project's random id, so that files the
+colleague sends back are matched to the exchanges with us (it says nothing else)."""
 
 # a victim identity: names of people harmed, and actors who are the victims
 VICTIM = {"victim_names"}

@@ -94,6 +94,7 @@ class _Decider:
     def __init__(self, base: dict[str, Any] | None, their_withheld: set[str]) -> None:
         self.base = base
         self.base_withheld = set(base.get("withheld", [])) if base else set()
+        self.from_us = set(base.get("withheld_from_us", [])) if base else set()
         self.their_withheld = their_withheld
 
     def field(self, path: str, name: str, ours: Any, theirs: Any, base: str | None) -> str:
@@ -107,6 +108,8 @@ class _Decider:
             return "keep"  # they did not change it
         if path in self.base_withheld:
             return "withheld"
+        if path in self.from_us and base is not None and h_ours == base:
+            return "take"  # they now share what their earlier copy withheld from us
         if base is not None and h_ours == base:
             return "conflict" if _lowers_protection(name, ours, theirs) else "take"
         return "conflict"
@@ -204,7 +207,7 @@ def _json(row: dict[str, Any]) -> dict[str, Any]:
 
 def differs_beyond_withheld(ours_fp: dict[str, Any], base: dict[str, Any]) -> bool:
     """Whether our document differs from a base in anything but what was withheld from it."""
-    withheld = set(base.get("withheld", []))
+    withheld = set(base.get("withheld", [])) | set(base.get("withheld_from_us", []))
 
     def covered(path: str) -> bool:
         row = path.split(".", 1)[0]

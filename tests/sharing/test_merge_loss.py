@@ -319,3 +319,40 @@ def test_cli_merge_undo(
         assert s.get(Incident, changed).title == title  # type: ignore[union-attr]
     reopened.close()
     assert uuid.UUID(str(changed))
+
+
+def test_their_redacted_copy_then_their_full_copy_fills_in_what_was_withheld(
+    project: Project, tmp_path: Path
+) -> None:
+    """The other direction: what *they* withheld from us is taken once they share it."""
+    from tests.conftest import make_incident
+
+    colleague = create_project(tmp_path / "colleague.sitrep", user="colleague")
+    colleague.set_setting("reference_prefix", "COL")
+    make_incident(
+        colleague,
+        title="Arrest in Namti",
+        narrative="Daw Lu was taken from her house.",
+        sensitivity=Sensitivity.PARTNER,
+        sensitive_fields=["narrative", "source_names"],
+        sources=[{"name": "Her brother"}],
+    )
+    redacted, full = tmp_path / "redacted.sitrep", tmp_path / "full.sitrep"
+    export_project(colleague, redacted, level=Sensitivity.PARTNER)
+    export_project(colleague, full, level=Sensitivity.INTERNAL)
+    colleague.close()
+
+    assert merge_project(project, redacted).added == 1
+    first = incident_by_ref(project, "COL-2025-0001")
+    assert first.narrative.startswith("[withheld]") and first.sources[0].name.startswith("[")
+
+    result = merge_project(project, full)
+    assert result.updated == 1 and result.conflicts == []
+    filled = incident_by_ref(project, "COL-2025-0001")
+    assert filled.narrative == "Daw Lu was taken from her house."
+    assert filled.sources[0].name == "Her brother"
+
+    # their older, redacted copy again: its markers never overwrite what we now hold
+    again = merge_project(project, redacted)
+    assert again.updated == 0 and again.conflicts == []
+    assert incident_by_ref(project, "COL-2025-0001").narrative.startswith("Daw Lu")

@@ -51,7 +51,7 @@ from sitrep.model.enums import (
     SourceType,
 )
 from sitrep.sharing.export import export_project
-from sitrep.sharing.policy import POLICY, SHARED_SETTINGS, Act, Rows
+from sitrep.sharing.policy import EXCHANGE_SETTINGS, POLICY, SHARED_SETTINGS, Act, Rows
 from sitrep.store import Project, create_project, open_project
 from sitrep.store.incidents import save_incident
 
@@ -290,7 +290,7 @@ def _expectations(
             if inc is not None and out(inc):
                 row_absent(name, row)
                 continue
-            if name == "project_setting" and row["key"] not in SHARED_SETTINGS:
+            if name == "project_setting" and row["key"] not in SHARED_SETTINGS + EXCHANGE_SETTINGS:
                 row_absent(name, row)
                 continue
             if name == "report" and level.rank < Sensitivity(row["classification"].lower()).rank:
