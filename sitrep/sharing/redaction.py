@@ -207,10 +207,12 @@ def redact_document(doc: dict[str, Any], ctx: RedactionContext) -> set[str]:
                 if act is Act.KEEP or column not in row:
                     continue
                 before = row[column]
+                original_key = row_key(name, row)
                 row[column] = _child_value(name, column, act, row, ctx)
                 if name == "incident_actor":
-                    if row[column] != before:
+                    if row[column] != before:  # the stand-in, and the row it stands for
                         withheld.add(f"{name}/{row_key(name, row)}")
+                        withheld.add(f"{name}/{original_key}")
                 elif before not in ("", None, []) or row[column] != before:
                     withheld.add(f"{name}/{row_key(name, row)}.{column}")
     return withheld

@@ -76,6 +76,7 @@ def test_partner_copy_merged_back_after_a_later_full_export_changes_nothing(
     result = merge_project(demo_project, partner)
 
     assert result.updated == 0 and result.conflicts == [] and result.added == 0
+    assert (result.unchanged, result.kept_ours) == (253, 0)  # they changed nothing
     assert snapshot(demo_project) == before
     after = incident_by_ref(demo_project, "KCN-2025-0005")
     assert after.narrative == original.narrative
