@@ -272,7 +272,10 @@ class ConflictsDialog(QDialog):
         self.table.setHorizontalHeaderLabels(
             ["Our incident", "What differs", "Their title", "By", "From file"]
         )
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.keep_ours = QPushButton("Keep ours")
@@ -308,6 +311,7 @@ class ConflictsDialog(QDialog):
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                item.setToolTip("\n".join(c.items) if col == 1 else text)
                 self.table.setItem(row, col, item)
         if self.conflicts:
             self.table.selectRow(0)
