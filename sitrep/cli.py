@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "sitrep.commands.project",  # new, demo, info
     "sitrep.commands.interchange",  # import, export, places, boundaries
     "sitrep.commands.sharing",  # merge, conflicts
+    "sitrep.commands.duplicates",  # duplicates
     "sitrep.commands.report",  # report
     "sitrep.commands.settings",  # settings
     "sitrep.commands.map",  # map
@@ -37,6 +38,7 @@ VERBS = {
     "export",
     "merge",
     "conflicts",
+    "duplicates",
     "report",
     "settings",
     "map",

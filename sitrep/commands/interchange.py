@@ -87,8 +87,9 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--level",
         choices=[level.value for level in Sensitivity],
-        help="sitrep format: highest confidentiality level included (default restricted); "
-        "below internal, sensitive fields are withheld",
+        help="highest confidentiality level that leaves (default internal: restricted "
+        "incidents never leave by accident); below internal, what the redaction policy "
+        "marks sensitive is withheld",
     )
     p.add_argument(
         "--encrypt",
@@ -229,15 +230,16 @@ def cmd_export(args: argparse.Namespace) -> int:
             ".json": "geojson",
             ".sitrep": "sitrep",
         }.get(suffix, "csv")
-    if fmt != "sitrep" and (args.level or args.encrypt):
-        raise SitrepError("--level and --encrypt apply to --format sitrep (shared projects).")
+    if fmt != "sitrep" and args.encrypt:
+        raise SitrepError("--encrypt applies to --format sitrep (shared projects).")
     if fmt == "sitrep":
         return _export_shared(args)
+    level = Sensitivity(args.level or Sensitivity.INTERNAL.value)
     project = open_for_cli(args.project)
     try:
         flt = filter_from_args(project, args)
-        n = export_incidents(project, args.out, fmt, flt)
-        print(f"Exported {n} incidents to {args.out} ({fmt})")
+        n = export_incidents(project, args.out, fmt, flt, level=level)
+        print(f"Exported {n} incidents to {args.out} ({fmt}, level {level.value})")
         return 0
     finally:
         project.close()
@@ -247,7 +249,7 @@ def _export_shared(args: argparse.Namespace) -> int:
     from sitrep.commands.sharing import passphrase_for
     from sitrep.sharing.export import export_project
 
-    level = Sensitivity(args.level or Sensitivity.RESTRICTED.value)
+    level = Sensitivity(args.level or Sensitivity.INTERNAL.value)
     secret = passphrase_for(args.out, confirm=True) if args.encrypt else None
     project = open_for_cli(args.project)
     try:

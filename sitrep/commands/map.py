@@ -13,6 +13,7 @@ from sitrep.commands.common import (
     open_for_cli,
 )
 from sitrep.errors import SitrepError
+from sitrep.model.enums import Sensitivity
 
 
 def register(sub: Any) -> None:
@@ -32,6 +33,13 @@ def register(sub: Any) -> None:
         action="store_true",
         help="show OpenStreetMap tiles under the outlines (needs a network when opened)",
     )
+    p.add_argument(
+        "--level",
+        choices=[level.value for level in Sensitivity],
+        default=Sensitivity.INTERNAL.value,
+        help="highest confidentiality level on the map (default internal); below internal, "
+        "what the redaction policy marks sensitive is withheld from the popups and points",
+    )
     add_filter_arguments(p)
     p.set_defaults(func=cmd_map)
 
@@ -39,6 +47,7 @@ def register(sub: Any) -> None:
 def cmd_map(args: argparse.Namespace) -> int:
     from sitrep.mapping.data import located_summary
     from sitrep.mapping.page import export_page
+    from sitrep.sharing.redaction import leaving_filter
 
     output: Path = args.output
     if output.suffix.lower() not in {".html", ".htm"}:
@@ -47,10 +56,11 @@ def cmd_map(args: argparse.Namespace) -> int:
         raise SitrepError(f"The folder '{output.parent}' does not exist.")
     project = open_for_cli(args.project)
     try:
-        flt = filter_from_args(project, args)
+        level = Sensitivity(args.level)
+        flt = leaving_filter(filter_from_args(project, args), level)
         with project.session() as s:
             title = args.title or project.setting("name") or ""
-            page = export_page(s, flt, title=title, online_tiles=args.online_tiles)
+            page = export_page(s, flt, title=title, online_tiles=args.online_tiles, level=level)
             summary = located_summary(s, flt)
     finally:
         project.close()
@@ -61,6 +71,6 @@ def cmd_map(args: argparse.Namespace) -> int:
     print(
         f"Wrote {output} ({summary.with_coordinates} incidents mapped"
         + (f", {missing} without coordinates" if missing else "")
-        + f"; {len(page) / 1e6:.1f} MB)"
+        + f"; level {args.level}; {len(page) / 1e6:.1f} MB)"
     )
     return 0

@@ -16,8 +16,15 @@ from sitrep.errors import SitrepError
 def register(sub: Any) -> None:
     p = sub.add_parser("merge", help="merge a colleague's project file into this project")
     add_project_argument(p)
-    p.add_argument("other", metavar="OTHER", help="their .sitrep file (may be encrypted)")
+    p.add_argument(
+        "other", metavar="OTHER", nargs="?", help="their .sitrep file (may be encrypted)"
+    )
     p.add_argument("--dry-run", action="store_true", help="say what would change, change nothing")
+    p.add_argument(
+        "--undo",
+        action="store_true",
+        help="undo the last merge (refused if an incident it changed was edited since)",
+    )
     p.set_defaults(func=cmd_merge)
 
     p = sub.add_parser("conflicts", help="list or resolve merge conflicts")
@@ -44,8 +51,25 @@ def passphrase_for(path: Path, *, confirm: bool = False) -> str:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     from sitrep.sharing.crypto import is_encrypted
-    from sitrep.sharing.merge import merge_project
+    from sitrep.sharing.merge import merge_project, undo_last_merge
 
+    if args.undo:
+        if args.other or args.dry_run:
+            print("sitrep merge: error: --undo takes only the project", file=sys.stderr)
+            return 2
+        project = open_for_cli(args.project)
+        try:
+            undone = undo_last_merge(project)
+        finally:
+            project.close()
+        print(
+            f"Undid the merge of {undone.source} ({undone.at:%Y-%m-%d %H:%M} UTC): "
+            f"{undone.reversed} changes reversed."
+        )
+        return 0
+    if not args.other:
+        print("sitrep merge: error: give their file (OTHER), or --undo", file=sys.stderr)
+        return 2
     other = Path(args.other)
     secret = passphrase_for(other) if is_encrypted(other) else None
     project = open_for_cli(args.project)
@@ -77,6 +101,8 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
                 f"{c.id:>4}  {c.label}  | theirs: {c.their_title!r} by {c.their_user or '?'} "
                 f"from {c.their_source}"
             )
+            for item in c.items:
+                print(f"        {item}")
     finally:
         project.close()
     return 0

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from sitrep.errors import SitrepError
 from sitrep.interchange import acled
+from sitrep.interchange.cells import guard
 from sitrep.model import (
     Actor,
     AdminArea,
@@ -35,8 +37,20 @@ from sitrep.model import (
     IncidentActor,
     Source,
 )
-from sitrep.model.enums import ActorRole, DatePrecision, LocationPrecision, SourceType
+from sitrep.model.enums import (
+    ActorRole,
+    DatePrecision,
+    LocationPrecision,
+    Sensitivity,
+    SourceType,
+)
 from sitrep.model.harm import recorded_value
+from sitrep.sharing.redaction import (
+    RedactionContext,
+    leaving_filter,
+    needs_redaction,
+    redact_document,
+)
 from sitrep.store.bulk import table_of
 from sitrep.store.project import Project
 from sitrep.store.queries import IncidentFilter, select_incidents
@@ -63,40 +77,54 @@ def _chunks(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
         yield items[i : i + size]
 
 
-def iter_rows(session: Session, flt: IncidentFilter) -> Iterator[ExportRow]:
-    """Filtered incidents in date order, with their related rows loaded in batches."""
+def iter_rows(
+    session: Session, flt: IncidentFilter, level: Sensitivity = Sensitivity.INTERNAL
+) -> Iterator[ExportRow]:
+    """Filtered incidents up to ``level`` in date order, redacted by the one policy
+    (:mod:`sitrep.sharing.policy`) below *internal*; related rows loaded in batches."""
+    flt = leaving_filter(flt, level)
+    redact = needs_redaction(level)
+    ctx = RedactionContext.load(session.connection(), level) if redact else None
     areas = {
         a_id: (name, pcode or "")
         for a_id, name, pcode in session.execute(
             select(AdminArea.id, AdminArea.name, AdminArea.pcode)
         )
     }
+    actor_info = {
+        a_id: (name, code)
+        for a_id, name, code in session.execute(select(Actor.id, Actor.name, Actor.inter_code))
+    }
     ids = list(
         session.scalars(
             select_incidents(flt, Incident.id).order_by(Incident.date_start, Incident.reference)
         )
     )
+    incident_table, source_table = table_of(Incident), table_of(Source)
     for chunk in _chunks(ids):
         # plain rows (attribute access like the ORM object, without identity-map costs)
-        table = table_of(Incident)
         incidents = {
-            r.id: r for r in session.execute(select(*table.c).where(table.c.id.in_(chunk)))
+            r.id: r
+            for r in session.execute(
+                select(*incident_table.c).where(incident_table.c.id.in_(chunk))
+            )
         }
-        actors: dict[uuid.UUID, dict[ActorRole, list[tuple[str, int]]]] = {}
-        for inc_id, role, name, code in session.execute(
-            select(IncidentActor.incident_id, IncidentActor.role, Actor.name, Actor.inter_code)
-            .join(Actor, Actor.id == IncidentActor.actor_id)
-            .where(IncidentActor.incident_id.in_(chunk))
-            .order_by(Actor.name)
+        links: dict[uuid.UUID, list[dict[str, Any]]] = {}
+        for inc_id, actor_id, role in session.execute(
+            select(IncidentActor.incident_id, IncidentActor.actor_id, IncidentActor.role).where(
+                IncidentActor.incident_id.in_(chunk)
+            )
         ):
-            actors.setdefault(inc_id, {}).setdefault(ActorRole(role), []).append((name, code))
-        sources: dict[uuid.UUID, list[tuple[str, SourceType]]] = {}
-        for inc_id, name, stype in session.execute(
-            select(Source.incident_id, Source.name, Source.source_type)
-            .where(Source.incident_id.in_(chunk))
-            .order_by(Source.incident_id, Source.position)
-        ):
-            sources.setdefault(inc_id, []).append((name, SourceType(stype)))
+            links.setdefault(inc_id, []).append(
+                {"incident_id": inc_id, "actor_id": actor_id, "role": ActorRole(role)}
+            )
+        sources: dict[uuid.UUID, list[dict[str, Any]]] = {}
+        for row in session.execute(
+            select(*source_table.c)
+            .where(source_table.c.incident_id.in_(chunk))
+            .order_by(source_table.c.incident_id, source_table.c.position)
+        ).mappings():
+            sources.setdefault(row["incident_id"], []).append(dict(row))
         external: dict[uuid.UUID, list[tuple[str, str]]] = {}
         for inc_id, scheme, value in session.execute(
             select(ExternalId.incident_id, ExternalId.scheme, ExternalId.value)
@@ -105,16 +133,34 @@ def iter_rows(session: Session, flt: IncidentFilter) -> Iterator[ExportRow]:
         ):
             external.setdefault(inc_id, []).append((scheme, value))
         for inc_id in chunk:
-            inc = incidents[inc_id]
+            inc: Any = incidents[inc_id]
+            inc_links = links.get(inc_id, [])
+            inc_sources = sources.get(inc_id, [])
+            names = actor_info
+            if ctx is not None:
+                doc: dict[str, Any] = {
+                    "incident": dict(inc._mapping),
+                    "source": inc_sources,
+                    "incident_actor": inc_links,
+                }
+                redact_document(doc, ctx)
+                inc = SimpleNamespace(**doc["incident"])
+                names = actor_info | {
+                    p["id"]: (p["name"], p["inter_code"]) for p in ctx.placeholders.values()
+                }
             admin = [
                 areas.get(a, ("", "")) if a else ("", "")
                 for a in (inc.admin1_id, inc.admin2_id, inc.admin3_id)
             ]
+            actors: dict[ActorRole, list[tuple[str, int]]] = {}
+            for link in sorted(inc_links, key=lambda r: names.get(r["actor_id"], ("", 0))[0]):
+                name, code = names.get(link["actor_id"], ("", 0))
+                actors.setdefault(ActorRole(link["role"]), []).append((name, code))
             yield ExportRow(
                 inc,
                 admin,
-                actors.get(inc_id, {}),
-                sources.get(inc_id, []),
+                actors,
+                [(r["name"], SourceType(r["source_type"])) for r in inc_sources],
                 external.get(inc_id, []),
             )
 
@@ -216,10 +262,22 @@ def _write_csv(
         if hxl:
             writer.writerow([h for _, h, _ in FLAT_COLUMNS])
         for row in rows:
-            writer.writerow([_text(v) for v in _flat(row)])
+            writer.writerow([guard(_text(v)) for v in _flat(row)])
             n += 1
             tick()
     return n
+
+
+def _xlsx_value(ws: Any, value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def _write_xlsx(rows: Iterator[ExportRow], out: Path, tick: Callable[[], None]) -> int:
@@ -252,8 +310,9 @@ def _write_xlsx(rows: Iterator[ExportRow], out: Path, tick: Callable[[], None]) 
     ws.append(header)
     n = 0
     for row in rows:
-        # plain values (dates get openpyxl's date format); styled cells only in the header
-        ws.append([("yes" if v else "no") if isinstance(v, bool) else v for v in _flat(row)])
+        # plain values (dates get openpyxl's date format); styled cells only in the header;
+        # text is always a text cell, never a formula (openpyxl makes "=…" a formula)
+        ws.append([_xlsx_value(ws, v) for v in _flat(row)])
         n += 1
         tick()
     ws.auto_filter.ref = f"A1:{get_column_letter(len(FLAT_COLUMNS))}{n + 1}"
@@ -372,7 +431,7 @@ def _write_acled(rows: Iterator[ExportRow], out: Path, tick: Callable[[], None])
         writer = csv.writer(fh)
         writer.writerow(acled.EXPORT_COLUMNS)
         for row in rows:
-            writer.writerow(acled_row(row, country))
+            writer.writerow([guard(v) for v in acled_row(row, country)])
             n += 1
             tick()
     return n
@@ -400,9 +459,13 @@ def export_incidents(
     fmt: str = "csv",
     flt: IncidentFilter | None = None,
     *,
+    level: Sensitivity = Sensitivity.INTERNAL,
     progress: ExportProgress | None = None,
 ) -> int:
-    """Write the incidents ``flt`` selects to ``out``; returns how many were written.
+    """Write the incidents ``flt`` selects, up to ``level``, to ``out``; returns how many.
+
+    Below *internal*, what the redaction policy withholds is withheld here too; the
+    default level leaves restricted incidents out, so they never leave by accident.
 
     The file is written beside ``out`` and moved into place at the end, so a cancelled
     or failed export never leaves a half-written file.
@@ -415,7 +478,7 @@ def export_incidents(
         )
     if not out.parent.exists():
         raise SitrepError(f"The folder {out.parent} does not exist.")
-    flt = flt or IncidentFilter()
+    flt = leaving_filter(flt or IncidentFilter(), level)
     tmp = out.with_name(f".{out.name}.part")
     from sitrep.interchange.importer import _gc_paused
 
@@ -430,7 +493,7 @@ def export_incidents(
             if report and progress(done, total) is False:  # type: ignore[misc]
                 raise ExportCancelled("The export was cancelled; no file was written.")
 
-        rows = iter_rows(session, flt)
+        rows = iter_rows(session, flt, level)
         try:
             if fmt in {"csv", "hxl"}:
                 n = _write_csv(rows, tmp, hxl=fmt == "hxl", tick=tick)

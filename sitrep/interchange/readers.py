@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitrep.errors import SitrepError
+from sitrep.interchange.cells import unguard
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -163,7 +164,7 @@ def read_csv_text(text: str, source: str = "", encoding: str = "") -> Table:
     try:
         for cells in reader:
             number += 1
-            rows.append((number, cells))
+            rows.append((number, [unguard(c) for c in cells]))
     except csv.Error as exc:
         raise ReadError(f"{source}: row {number + 1} cannot be read as CSV: {exc}.") from exc
     columns, rows, hxl = _finish(header, rows)

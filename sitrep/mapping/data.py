@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -16,7 +17,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from sitrep.mapping.palette import type_colour
 from sitrep.model import EventType, Incident, Source
+from sitrep.model.entities import source_grading
+from sitrep.model.enums import Sensitivity
 from sitrep.model.harm import harm_text
+from sitrep.sharing.redaction import leaving_filter
 from sitrep.store.queries import IncidentFilter, select_incidents
 
 
@@ -27,7 +31,10 @@ def _value(v: Any) -> str:
 def grading_text(sources: Sequence[Source]) -> str:
     if not sources:
         return "no source recorded"
-    return ", ".join(f"{s.name} ({s.grading})" for s in sources)
+    return ", ".join(
+        f"{s.name} ({source_grading(s.reliability, s.credibility, getattr(s, 'graded', True))})"
+        for s in sources
+    )
 
 
 def popup_properties(incident: Incident) -> dict[str, Any]:
@@ -78,6 +85,35 @@ def incident_points(
     if limit is not None:
         stmt = stmt.limit(limit)
     return point_features(session.scalars(stmt))
+
+
+def redacted_points(
+    session: Session, flt: IncidentFilter, level: Sensitivity
+) -> list[dict[str, Any]]:
+    """The map's points as they may leave at ``level``: the redaction policy applied to
+    each incident and its sources (titles, places, coordinates, source names)."""
+    from sitrep.sharing.documents import load_documents
+    from sitrep.sharing.redaction import RedactionContext, redact_document
+
+    flt = leaving_filter(flt, level)
+    ctx = RedactionContext.load(session.connection(), level)
+    ids = list(
+        session.scalars(
+            located(flt)
+            .with_only_columns(Incident.id)
+            .order_by(Incident.date_start, Incident.reference)
+        )
+    )
+    shown = []
+    for start in range(0, len(ids), 500):
+        docs = load_documents(session.connection(), ids[start : start + 500])
+        for inc_id in ids[start : start + 500]:
+            doc = docs[inc_id]
+            redact_document(doc, ctx)
+            inc = SimpleNamespace(**doc["incident"])
+            inc.sources = [SimpleNamespace(**r) for r in doc["source"]]
+            shown.append(inc)
+    return point_features(shown)  # type: ignore[arg-type]
 
 
 def incident_popup(session: Session, incident_id: uuid.UUID) -> dict[str, Any] | None:

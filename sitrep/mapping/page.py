@@ -24,8 +24,16 @@ from sqlalchemy.orm import Session
 
 from sitrep.mapping import assets
 from sitrep.mapping.basemap import boundary_layers, countries_json
-from sitrep.mapping.data import incident_points, initial_bounds, legend_types, located_summary
+from sitrep.mapping.data import (
+    incident_points,
+    initial_bounds,
+    legend_types,
+    located_summary,
+    redacted_points,
+)
 from sitrep.mapping.safejson import script_json
+from sitrep.model.enums import Sensitivity
+from sitrep.sharing.redaction import leaving_filter, needs_redaction
 from sitrep.store.queries import IncidentFilter
 
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
@@ -177,15 +185,25 @@ def export_page(
     *,
     title: str = "",
     online_tiles: bool = False,
+    level: Sensitivity = Sensitivity.INTERNAL,
 ) -> str:
-    """A self-contained HTML map of the filtered incidents (every asset inlined)."""
+    """A self-contained HTML map of the filtered incidents up to ``level`` (every asset
+    inlined); below *internal*, the redaction policy applies to every point and popup."""
+    flt = leaving_filter(flt, level)
     summary = located_summary(session, flt)
     made = dt.date.today().isoformat()
+    if needs_redaction(level):
+        points = redacted_points(session, flt, level)
+        lons = [p["geometry"]["coordinates"][0] for p in points]
+        lats = [p["geometry"]["coordinates"][1] for p in points]
+        bounds = (min(lons), min(lats), max(lons), max(lats)) if points else None
+    else:
+        points, bounds = incident_points(session, flt), summary.bounds
     content = PageContent(
         legend=legend_types(session),
         boundaries=boundary_layers(session),
-        bounds=summary.bounds,
-        points=incident_points(session, flt),
+        bounds=bounds,
+        points=points,
         title=title or "Incidents",
         subtitle=f"{describe_filter(flt)} — {summary.with_coordinates} mapped"
         + (

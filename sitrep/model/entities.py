@@ -62,6 +62,13 @@ def _enum(cls: type) -> Enum:
 NOT_GRADED = "not graded"
 
 
+def source_grading(reliability: Any, credibility: Any, graded: Any = True) -> str:
+    """ "B2" (Admiralty grading), or "not graded" for a dataset's sources nobody graded."""
+    if graded is False or graded == 0:
+        return NOT_GRADED
+    return f"{Reliability(reliability).value}{int(credibility)}"
+
+
 class ProjectSetting(Base):
     """Key/value settings stored in the project (name, organisation, reference prefix)."""
 
@@ -364,9 +371,7 @@ class Source(Record, Base):
 
     @property
     def grading(self) -> str:
-        if not self.graded:
-            return NOT_GRADED
-        return f"{Reliability(self.reliability).value}{int(self.credibility)}"
+        return source_grading(self.reliability, self.credibility, self.graded)
 
 
 class Casualty(Record, Base):
@@ -510,17 +515,49 @@ class AuditEntry(Base):
 # --------------------------------------------------------------------------- sharing
 
 
-class MergeBase(Base):
-    """The content of a record as last exchanged with a colleague (the merge base).
+class ShareExchange(Base):
+    """One exchange of a project file with a colleague: what was sent to whom, or received.
 
-    With it a merge can tell "they changed it, we did not" (take theirs) from "both
-    changed it" (a conflict: keep ours, store theirs for the user to decide).
+    Exported files carry ``exchange_id``; merging a file back finds what *that*
+    colleague received (at which level, with which fields withheld) and compares with
+    it, never with whatever was exported last to someone else.
     """
 
-    __tablename__ = "merge_base"
-    unit: Mapped[str] = mapped_column(String(40), primary_key=True)
-    record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    content_hash: Mapped[str] = mapped_column(String(64))
+    __tablename__ = "share_exchange"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    exchange_id: Mapped[str] = mapped_column(String(64), index=True)
+    direction: Mapped[str] = mapped_column(String(20))  # "sent" | "received"
+    peer: Mapped[str] = mapped_column(Text, default="")  # the file's name
+    peer_project: Mapped[str] = mapped_column(String(64), default="")
+    level: Mapped[str] = mapped_column(String(20), default="")
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    user: Mapped[str] = mapped_column(String(120), default="")
+    # a merge's audit entries (ids from .. to), so the last merge can be undone
+    audit_from: Mapped[int | None]
+    audit_to: Mapped[int | None]
+    undone: Mapped[bool] = mapped_column(default=False)
+
+
+class ExchangeBase(Base):
+    """A record as the other side held it after one exchange (the merge base)."""
+
+    __tablename__ = "exchange_base"
+    exchange: Mapped[int] = mapped_column(
+        ForeignKey("share_exchange.id", ondelete="CASCADE"), primary_key=True
+    )
+    record_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+class MergeFingerprint(Base):
+    """Per-field hashes of a record (and what was withheld from it), stored once.
+
+    Hashes, not values: the bases never hold a second plain copy of sensitive text.
+    """
+
+    __tablename__ = "merge_fingerprint"
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class MergeConflict(Base):

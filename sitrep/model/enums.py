@@ -205,6 +205,7 @@ class LinkKind(StrEnum):
     RELATED = "related"
     SAME_EVENT_SERIES = "same event series"
     POSSIBLE_DUPLICATE = "possible duplicate"
+    NOT_DUPLICATE = "not a duplicate"
     DUPLICATE_OF = "duplicate of"
 
 
@@ -219,10 +220,14 @@ class ReportStatus(StrEnum):
 
 
 SENSITIVE_FIELDS: tuple[str, ...] = (
+    "title",
     "victim_names",
     "source_names",
     "source_contacts",
     "narrative",
     "exact_location",
 )
-"""Fields that can be marked sensitive on an incident and removed on redacted export."""
+"""Fields that can be marked sensitive on an incident and removed on redacted export.
+
+What each one withholds, per table and column, is declared in one place:
+:data:`sitrep.sharing.policy.POLICY` (its ``when`` names these fields)."""

@@ -2,12 +2,12 @@
 
 age is a modern, audited, authenticated format with a standard CLI (``age -d``), so a
 recipient without Sitrep can still decrypt; pyrage binds the reference implementation.
+Encryption and decryption work on bytes in memory: the plaintext project never touches
+the disk (:mod:`sitrep.store.memory` builds and reads it there).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pyrage
@@ -16,6 +16,7 @@ from pyrage import passphrase as age_passphrase
 from sitrep.errors import SitrepError
 
 AGE_HEADER = b"age-encryption.org/v1"
+MIN_PASSPHRASE = 8
 
 
 class PassphraseError(SitrepError):
@@ -30,22 +31,20 @@ def is_encrypted(path: Path) -> bool:
         return False
 
 
-def encrypt_file(source: Path, target: Path, passphrase: str) -> None:
-    if len(passphrase) < 8:
-        raise SitrepError("Choose a passphrase of at least 8 characters.")
-    data = age_passphrase.encrypt(source.read_bytes(), passphrase)
-    target.write_bytes(data)
+def check_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise SitrepError(f"Choose a passphrase of at least {MIN_PASSPHRASE} characters.")
 
 
-def decrypt_to_temp(path: Path, passphrase: str) -> Path:
-    """Decrypt into a private temporary file (caller deletes it)."""
+def encrypt_bytes(data: bytes, passphrase: str) -> bytes:
+    check_passphrase(passphrase)
+    return bytes(age_passphrase.encrypt(data, passphrase))
+
+
+def decrypt_bytes(data: bytes, passphrase: str, name: str) -> bytes:
     try:
-        data = age_passphrase.decrypt(path.read_bytes(), passphrase)
+        return bytes(age_passphrase.decrypt(data, passphrase))
     except pyrage.DecryptError:
         raise PassphraseError(
-            f"Cannot decrypt {path.name}: the passphrase is wrong or the file is damaged."
+            f"Cannot decrypt {name}: the passphrase is wrong or the file is damaged."
         ) from None
-    fd, name = tempfile.mkstemp(suffix=".sitrep", prefix="sitrep-decrypted-")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    return Path(name)

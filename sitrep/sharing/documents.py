@@ -36,7 +36,18 @@ CHILDREN: dict[str, Table] = {
 }
 
 BOOKKEEPING = {"created_at", "updated_at", "updated_by", "version"}
-NOT_CONTENT = BOOKKEEPING | {"id", "incident_id", "reference", "author", "place_id", "source_id"}
+# not compared by a merge: bookkeeping, identities, and what is derived from other rows
+NOT_COMPARED = BOOKKEEPING | {
+    "id",
+    "incident_id",
+    "reference",
+    "killed",
+    "civilians_killed",
+    "injured",
+    "abducted_detained",
+    "killed_claimed",
+    "harm_unrecorded",  # derived from the rows and the dataset, like the totals
+}
 
 Row = dict[str, Any]
 
@@ -54,21 +65,45 @@ def load_documents(conn: Connection, ids: Sequence[Any]) -> dict[Any, dict[str, 
     return docs
 
 
-def content_hash(doc: Mapping[str, Any]) -> str:
-    def clean(row: Mapping[str, Any]) -> dict[str, Any]:
-        return {k: jsonable(v) for k, v in sorted(row.items()) if k not in NOT_CONTENT}
+def content(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a row a merge compares, as JSON values."""
+    return {k: jsonable(v) for k, v in row.items() if k not in NOT_COMPARED}
 
-    data: dict[str, Any] = {"incident": clean(doc["incident"])}
+
+def value_hash(value: Any) -> str:
+    text = json.dumps(jsonable(value), sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def fingerprint(
+    doc: Mapping[str, Any],
+    withheld: set[str] | None = None,
+    withheld_from_us: set[str] | None = None,
+) -> dict[str, Any]:
+    """Per-field hashes of an incident document, and the paths withheld in the exchange:
+    ``withheld`` from the colleague (they never had our value), ``withheld_from_us``
+    (their own redaction: we never had theirs).
+
+    What a merge needs of a base: whether a field is still what was exchanged.
+    """
+    from sitrep.sharing.redaction import row_key
+
+    out: dict[str, Any] = {
+        "incident": {k: value_hash(v) for k, v in content(doc["incident"]).items()}
+    }
     for name in CHILDREN:
-        rows = [clean(r) for r in doc.get(name, [])]
-        data[name] = sorted(rows, key=lambda r: json.dumps(r, sort_keys=True, default=str))
-    text = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+        out[name] = {
+            row_key(name, r): {k: value_hash(v) for k, v in content(r).items()}
+            for r in doc.get(name, [])
+        }
+    out["withheld"] = sorted(withheld or ())
+    if withheld_from_us:
+        out["withheld_from_us"] = sorted(withheld_from_us)
+    return out
 
 
-def row_hash(row: Mapping[str, Any]) -> str:
-    clean = {k: jsonable(v) for k, v in sorted(row.items()) if k not in BOOKKEEPING}
-    text = json.dumps(clean, sort_keys=True, default=str, ensure_ascii=False)
+def fingerprint_hash(fp: Mapping[str, Any]) -> str:
+    text = json.dumps(fp, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -1,10 +1,16 @@
 """Exporting a project, or a slice of it, as a ``.sitrep`` file a colleague can open.
 
 The slice follows the shared :class:`~sitrep.store.queries.IncidentFilter` plus a
-confidentiality level; below *internal*, sensitive fields are withheld
-(:mod:`sitrep.sharing.redaction`). Records keep their UUIDs so the file merges back.
-The file is written beside the target and renamed into place at the end: an error
-leaves nothing half-written.
+confidentiality level; what travels of every table and column at that level is decided
+by the one policy (:mod:`sitrep.sharing.policy`, applied by
+:mod:`sitrep.sharing.redaction`). Records keep their UUIDs so the file merges back, and
+the export is recorded as an exchange (what was sent, at which level, withheld what)
+so that merging it back compares with exactly that.
+
+The copy is built in memory and written once, encrypted first when asked: no plaintext
+copy ever touches the disk. The bytes go to a hidden ``.part`` file beside the target
+that is renamed into place, so an error or a kill never leaves a half-written file
+under the target's name (and, for an encrypted export, nothing but ciphertext at all).
 """
 
 from __future__ import annotations
@@ -12,8 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,26 +29,34 @@ from sqlalchemy import Connection, Table, insert, select
 from sitrep.errors import SitrepError
 from sitrep.model import (
     Actor,
-    AdminArea,
+    Base,
     Blob,
-    CustomRegion,
+    Dataset,
+    IncidentActor,
     IncidentLink,
-    LocalType,
-    MergeBase,
     Place,
     ProjectSetting,
     Report,
+    ReportFile,
 )
 from sitrep.model.enums import Sensitivity
-from sitrep.sharing.crypto import encrypt_file
-from sitrep.sharing.documents import CHILDREN, INCIDENT, chunks, content_hash, load_documents
-from sitrep.sharing.redaction import needs_redaction, redact_document
-from sitrep.store import Project, create_project
+from sitrep.sharing import exchanges
+from sitrep.sharing.crypto import check_passphrase, encrypt_bytes
+from sitrep.sharing.documents import CHILDREN, INCIDENT, chunks, fingerprint, load_documents
+from sitrep.sharing.policy import (
+    INTERNAL,
+    RESTRICTED,
+    SHARED_SETTINGS,
+    Rows,
+    classification_level,
+    rule,
+)
+from sitrep.sharing.redaction import RedactionContext, needs_redaction, redact_document, redact_row
+from sitrep.store import Project
+from sitrep.store.memory import create_memory_project, project_bytes, sweep_old_leftovers
 from sitrep.store.queries import IncidentFilter, select_incidents
 
 Progress = Callable[[int, int], None]
-
-SHARED_SETTINGS = ("name", "organisation", "country", "reference_prefix", "synthetic_note")
 
 
 @dataclass(frozen=True)
@@ -57,14 +72,9 @@ def _table(cls: Any) -> Table:
     return cls.__table__  # type: ignore[no-any-return]
 
 
-def _copy(
-    src: Connection, dst: Connection, table: Table, where: Any = None
-) -> list[dict[str, Any]]:
-    stmt = select(table) if where is None else select(table).where(where)
-    rows = [dict(r) for r in src.execute(stmt).mappings()]
+def _insert(dst: Connection, table: Table, rows: list[dict[str, Any]], level: Sensitivity) -> None:
     if rows:
-        dst.execute(insert(table), rows)
-    return rows
+        dst.execute(insert(table), [redact_row(table.name, r, level) for r in rows])
 
 
 def export_project(
@@ -79,154 +89,210 @@ def export_project(
     out = Path(out)
     if not out.parent.is_dir():
         raise SitrepError(f"The folder {out.parent} does not exist.")
+    if passphrase is not None:
+        check_passphrase(passphrase)
+    sweep_old_leftovers()
     flt = replace(flt or IncidentFilter(), max_sensitivity=level)
-    redact = needs_redaction(level)
-    part = out.with_name(f".{out.name}.part-{os.getpid()}")
-    plain = part.with_suffix(".plain") if passphrase else part
-    for leftover in (part, plain):
-        leftover.unlink(missing_ok=True)
-    target = create_project(plain, name=project.setting("name") or project.name, user=project.user)
+    exchange_id = str(uuid.uuid4())
+    with project.engine.begin() as conn:
+        sender = exchanges.project_id(conn)
+    target = create_memory_project(name=project.setting("name") or project.name, user=project.user)
     try:
         with project.engine.connect() as src, target.engine.begin() as dst:
-            count, redacted, bases = _copy_slice(src, dst, flt, redact, level, progress)
-        with target.engine.connect() as conn:  # one self-contained file, no -wal beside it
-            conn.exec_driver_sql("PRAGMA journal_mode = DELETE")
+            copied = _copy_slice(src, dst, flt, level, progress)
+            meta = {
+                "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "export_level": level.value,
+                "export_filter": json.dumps(_shared_filter(flt)),
+                "export_redacted": "yes" if needs_redaction(level) else "no",
+                "exchange_id": exchange_id,
+                "project_id": str(uuid.uuid4()),  # the copy is a project of its own
+                "exchange_project": sender,
+                "exchange_lineage": json.dumps(exchanges.received_exchange_ids(src)),
+                "export_withheld": json.dumps(
+                    {rid: sorted(paths) for rid, paths in copied.withheld.items() if paths}
+                ),
+            }
+            for key, value in meta.items():
+                exchanges.put_setting(dst, key, value)
+        data = project_bytes(target)
+    finally:
         target.close()
-        if passphrase:
-            encrypt_file(plain, part, passphrase)
-            plain.unlink()
+    if passphrase is not None:
+        data = encrypt_bytes(data, passphrase)
+    _write_replacing(out, data)
+    with project.engine.begin() as conn:
+        exchanges.record_exchange(
+            conn,
+            exchange_id=exchange_id,
+            direction="sent",
+            peer=out.name,
+            level=level.value,
+            user=project.user,
+            bases=copied.bases,
+        )
+    return ExportResult(out, copied.count, copied.redacted, passphrase is not None, level)
+
+
+def _write_replacing(out: Path, data: bytes) -> None:
+    part = out.with_name(f".{out.name}.part-{os.getpid()}")
+    try:
+        with part.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(part, out)
     except BaseException:
-        target.close()
-        for leftover in (part, plain):
-            leftover.unlink(missing_ok=True)
+        part.unlink(missing_ok=True)
         raise
-    _store_bases(project, bases)
-    return ExportResult(out, count, redacted, bool(passphrase), level)
+
+
+def _shared_filter(flt: IncidentFilter) -> dict[str, Any]:
+    """What the file says about its slice (the free-text search can name people: left out)."""
+    described = flt.describe()
+    return {k: described[k] for k in ("region", "from", "to", "event_types", "max_sensitivity")}
+
+
+@dataclass
+class _Copied:
+    """What the export has written so far, and what it withheld (for the exchange)."""
+
+    count: int = 0
+    redacted: int = 0
+    withheld: dict[str, set[str]] = field(default_factory=dict)
+    bases: dict[str, dict[str, Any]] = field(default_factory=dict)
+    places: set[Any] = field(default_factory=set)
+    actors: set[Any] = field(default_factory=set)
+    datasets: set[str] = field(default_factory=set)
+    blobs: set[str] = field(default_factory=set)
 
 
 def _copy_slice(
     src: Connection,
     dst: Connection,
     flt: IncidentFilter,
-    redact: bool,
     level: Sensitivity,
     progress: Progress | None,
-) -> tuple[int, int, list[dict[str, str]]]:
+) -> _Copied:
     settings = _table(ProjectSetting)
     for row in src.execute(select(settings).where(settings.c.key.in_(SHARED_SETTINGS))):
-        dst.execute(settings.delete().where(settings.c.key == row.key))
-        dst.execute(insert(settings).values(key=row.key, value=row.value))
-    meta = {
-        "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "export_level": level.value,
-        "export_filter": json.dumps(flt.describe()),
-        "export_redacted": "yes" if redact else "no",
-    }
-    for key, value in meta.items():
-        dst.execute(insert(settings).values(key=key, value=value))
+        exchanges.put_setting(dst, row.key, row.value)
+    for table in Base.metadata.sorted_tables:  # a table without a rule stops the export
+        table_rule = rule(table.name)
+        if table_rule.rows is Rows.ALL and table_rule.travels(level):
+            _copy_missing(src, dst, table, level)
 
-    have_local = set(dst.scalars(select(_table(LocalType).c.name)))
-    for local in src.execute(select(_table(LocalType))).mappings():
-        if local["name"] not in have_local:
-            dst.execute(insert(_table(LocalType)), dict(local))
-
-    areas = _table(AdminArea)
-    rows = [dict(r) for r in src.execute(select(areas).order_by(areas.c.level)).mappings()]
-    if rows:
-        dst.execute(insert(areas), rows)
-    _copy(src, dst, _table(CustomRegion))
-
+    copied = _Copied()
+    ctx = RedactionContext.load(src, level)
     ids = list(src.scalars(select_incidents(flt, INCIDENT.c.id)))
     total = len(ids)
-    copied = _Copied.of(dst)
-    done = redacted = 0
-    bases: list[dict[str, str]] = []
+    done = 0
     for batch in chunks(ids, 500):
         docs = load_documents(src, batch)
         place_ids: set[Any] = set()
         actor_ids: set[Any] = set()
         blob_ids: set[str] = set()
         for doc in docs.values():
-            if redact and redact_document(doc):
-                redacted += 1
+            paths = redact_document(doc, ctx)
+            rid = str(doc["incident"]["id"])
+            if any(not p.endswith((".updated_by", ".author")) for p in paths):
+                copied.redacted += 1
+            copied.withheld[rid] = paths
+            copied.bases[rid] = fingerprint(doc, paths)
             if doc["incident"]["place_id"] is not None:
                 place_ids.add(doc["incident"]["place_id"])
             actor_ids.update(r["actor_id"] for r in doc["incident_actor"])
             blob_ids.update(r["sha256"] for r in doc["attachment"])
-            bases.append(
-                {
-                    "unit": "incident",
-                    "record_id": str(doc["incident"]["id"]),
-                    "content_hash": content_hash(doc),
-                }
-            )
-        # places and actors first: incidents reference them
-        _copy_places_actors(src, dst, place_ids, actor_ids, copied)
-        dst.execute(insert(INCIDENT), [d["incident"] for d in docs.values()])
+        # places, actors and blobs first: incidents and attachments refer to them
+        keys = {d["incident"]["dataset_key"] for d in docs.values()}
+        _copy_datasets(src, dst, keys, copied, level)
+        _copy_places(src, dst, place_ids, copied, level)
+        _copy_actors(src, dst, actor_ids, copied, ctx, level)
+        _copy_blobs(src, dst, blob_ids, copied, level)
+        _insert(dst, INCIDENT, [d["incident"] for d in docs.values()], level)
         for name, table in CHILDREN.items():
-            rows = [r for d in docs.values() for r in d[name]]
-            if name == "attachment":
-                continue  # after blobs
-            if rows:
-                dst.execute(insert(table), rows)
-        atts = [r for d in docs.values() for r in d["attachment"]]
-        _copy_blobs(src, dst, blob_ids, copied)
-        if atts:
-            dst.execute(insert(CHILDREN["attachment"]), atts)
+            _insert(dst, table, [r for d in docs.values() for r in d[name]], level)
         done += len(docs)
         if progress:
             progress(done, total)
-    # the user's own places travel even when no exported incident uses them
-    places = _table(Place)
-    user_places = set(src.scalars(select(places.c.id).where(places.c.origin == "user")))
-    _copy_places_actors(src, dst, user_places, set(), copied)
-    links = _table(IncidentLink)
+    copied.count = total
+    _copy_unused(src, dst, copied, level)
     exported = set(ids)
-    link_rows = [
-        dict(r)
-        for r in src.execute(select(links)).mappings()
-        if r["from_id"] in exported and r["to_id"] in exported
-    ]
-    if link_rows:
-        dst.execute(insert(links), link_rows)
-    if not redact:
-        reports = _table(Report)
-        _copy(src, dst, reports)
-    if bases:
-        dst.execute(insert(_table(MergeBase)), bases)
-    return total, redacted, bases
+    links = _table(IncidentLink)
+    _insert(
+        dst,
+        links,
+        [
+            dict(r)
+            for r in src.execute(select(links)).mappings()
+            if r["from_id"] in exported and r["to_id"] in exported
+        ],
+        level,
+    )
+    _copy_reports(src, dst, level)
+    return copied
 
 
-@dataclass
-class _Copied:
-    """Ids already in the exported file, read once: batches add to them as they go."""
-
-    places: set[Any]
-    actors: set[Any]
-    blobs: set[str]
-
-    @classmethod
-    def of(cls, dst: Connection) -> _Copied:
-        return cls(
-            set(dst.scalars(select(_table(Place).c.id))),
-            set(dst.scalars(select(_table(Actor).c.id))),
-            set(dst.scalars(select(_table(Blob).c.sha256))),
-        )
+def _copy_missing(src: Connection, dst: Connection, table: Table, level: Sensitivity) -> None:
+    """Rows the new project does not have yet (the taxonomy is seeded in it already)."""
+    pk = [c.name for c in table.primary_key.columns]
+    have = {tuple(r) for r in dst.execute(select(*(table.c[k] for k in pk)))}
+    stmt = select(table)
+    if "level" in table.c and table.name == "admin_area":
+        stmt = stmt.order_by(table.c.level)
+    rows = [dict(r) for r in src.execute(stmt).mappings() if tuple(r[k] for k in pk) not in have]
+    for chunk in chunks(rows, 500):
+        _insert(dst, table, chunk, level)
 
 
-def _copy_places_actors(
-    src: Connection, dst: Connection, place_ids: set[Any], actor_ids: set[Any], copied: _Copied
+def _copy_datasets(
+    src: Connection, dst: Connection, keys: set[Any], copied: _Copied, level: Sensitivity
+) -> None:
+    """The datasets exported incidents came from, so the copy's reports credit them."""
+    datasets = _table(Dataset)
+    todo = [k for k in keys if k is not None and k not in copied.datasets]
+    if todo:
+        rows = [
+            dict(r)
+            for r in src.execute(select(datasets).where(datasets.c.key.in_(todo))).mappings()
+        ]
+        _insert(dst, datasets, rows, level)
+    copied.datasets.update(todo)
+
+
+def _copy_places(
+    src: Connection, dst: Connection, ids: Iterable[Any], copied: _Copied, level: Sensitivity
 ) -> None:
     places = _table(Place)
-    actors = _table(Actor)
-    todo = [p for p in place_ids if p not in copied.places]
+    todo = [p for p in ids if p not in copied.places]
     for chunk in chunks(todo, 500):
-        _copy(src, dst, places, places.c.id.in_(chunk))
+        _insert(
+            dst,
+            places,
+            [
+                dict(r)
+                for r in src.execute(select(places).where(places.c.id.in_(chunk))).mappings()
+            ],
+            level,
+        )
     copied.places.update(todo)
-    have_actors = copied.actors
-    wanted = {a for a in actor_ids if a not in have_actors}
-    # parents first: follow parent_id upwards
+
+
+def _copy_actors(
+    src: Connection,
+    dst: Connection,
+    ids: Iterable[Any],
+    copied: _Copied,
+    ctx: RedactionContext,
+    level: Sensitivity,
+) -> None:
+    """Actors the exported rows name, parents first; stand-ins for withheld victims."""
+    actors = _table(Actor)
+    stand_ins = {p["id"]: p for p in ctx.placeholders.values()}
+    new_stand_ins = [stand_ins[a] for a in ids if a in stand_ins and a not in copied.actors]
+    _insert(dst, actors, new_stand_ins, level)
+    copied.actors.update(p["id"] for p in new_stand_ins)
+    wanted = {a for a in ids if a not in copied.actors and a not in stand_ins}
     rows: dict[Any, dict[str, Any]] = {}
     frontier = set(wanted)
     while frontier:
@@ -239,41 +305,82 @@ def _copy_places_actors(
         for r in found:
             rows[r["id"]] = r
             parent = r["parent_id"]
-            if parent is not None and parent not in rows and parent not in have_actors:
+            if parent is not None and parent not in rows and parent not in copied.actors:
                 frontier.add(parent)
     ordered: list[dict[str, Any]] = []
-    placed: set[Any] = set()
     while rows:
         ready = [
-            r
-            for r in rows.values()
-            if r["parent_id"] is None or r["parent_id"] in placed or r["parent_id"] in have_actors
+            r for r in rows.values() if r["parent_id"] is None or r["parent_id"] in copied.actors
         ]
         if not ready:  # a cycle: break it rather than fail the export
             ready = list(rows.values())[:1]
             ready[0]["parent_id"] = None
         for r in ready:
             ordered.append(r)
-            placed.add(r["id"])
+            copied.actors.add(r["id"])
             del rows[r["id"]]
-    if ordered:
-        dst.execute(insert(actors), ordered)
-        have_actors.update(r["id"] for r in ordered)
+    _insert(dst, actors, ordered, level)
 
 
-def _copy_blobs(src: Connection, dst: Connection, blob_ids: set[str], copied: _Copied) -> None:
+def _copy_blobs(
+    src: Connection, dst: Connection, ids: set[str], copied: _Copied, level: Sensitivity
+) -> None:
+    if not rule("blob").travels(level):
+        return
     blobs = _table(Blob)
-    todo = [b for b in blob_ids if b not in copied.blobs]
+    todo = [b for b in ids if b not in copied.blobs]
     for chunk in chunks(todo, 50):
-        _copy(src, dst, blobs, blobs.c.sha256.in_(chunk))
+        _insert(
+            dst,
+            blobs,
+            [
+                dict(r)
+                for r in src.execute(select(blobs).where(blobs.c.sha256.in_(chunk))).mappings()
+            ],
+            level,
+        )
     copied.blobs.update(todo)
 
 
-def _store_bases(project: Project, bases: list[dict[str, str]]) -> None:
-    """Record in *our* project what the colleague received: the next merge's base."""
-    table = _table(MergeBase)
-    with project.engine.begin() as conn:
-        for chunk in chunks(bases, 500):
-            keys = [b["record_id"] for b in chunk]
-            conn.execute(table.delete().where(table.c.record_id.in_(keys)))
-            conn.execute(insert(table), chunk)
+def _copy_unused(src: Connection, dst: Connection, copied: _Copied, level: Sensitivity) -> None:
+    """Places and actors no incident uses travel to colleagues (internal and up); the whole
+    project (restricted) takes them all. Those used only by incidents left out never do."""
+    if level.rank < INTERNAL.rank:
+        return
+    places, actors = _table(Place), _table(Actor)
+    place_ids = set(src.scalars(select(places.c.id)))
+    actor_ids = set(src.scalars(select(actors.c.id)))
+    if level is not RESTRICTED:
+        place_ids -= set(src.scalars(select(INCIDENT.c.place_id).distinct()))
+        used = set(src.scalars(select(_table(IncidentActor).c.actor_id).distinct()))
+        actor_ids -= used
+    ctx = RedactionContext(level)
+    _copy_places(src, dst, place_ids, copied, level)
+    _copy_actors(src, dst, actor_ids, copied, ctx, level)
+
+
+def _copy_reports(src: Connection, dst: Connection, level: Sensitivity) -> None:
+    """Reports travel up to their own classification, their files with the whole project."""
+    reports, files = _table(Report), _table(ReportFile)
+    if not rule("report").travels(level):
+        return
+    rows = [
+        dict(r)
+        for r in src.execute(select(reports)).mappings()
+        if classification_level(r["classification"]).rank <= level.rank
+    ]
+    _insert(dst, reports, rows, level)
+    if rows and rule("report_file").travels(level):
+        ids = [r["id"] for r in rows]
+        for chunk in chunks(ids, 500):
+            _insert(
+                dst,
+                files,
+                [
+                    dict(r)
+                    for r in src.execute(
+                        select(files).where(files.c.report_id.in_(chunk))
+                    ).mappings()
+                ],
+                level,
+            )

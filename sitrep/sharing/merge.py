@@ -3,24 +3,29 @@
 Rules (DESIGN.md, Sharing):
 - records are matched by UUID; incidents also by external id (the same ACLED event
   imported by both sides), admin areas by P-code or name, actors by name;
-- a record only they changed since the last exchange (the *merge base*) takes their
-  version; one only we changed keeps ours; one both changed is a **conflict**: ours
-  stays, theirs is stored in ``merge_conflict`` for the user to decide — both kept;
-- nothing is ever deleted by a merge; merging the same file twice changes nothing.
-All of it runs in one transaction: an error leaves the project as it was.
+- the base of each incident is what *that* colleague held after the last exchange with
+  us (:mod:`sitrep.sharing.exchanges`), compared field by field
+  (:mod:`sitrep.sharing.threeway`): a field withheld in what they received never
+  overwrites ours; their additions of sources and casualty rows are added, their
+  removals are conflicts; nothing is ever deleted by a merge;
+- every change is written to the audit log with the value before
+  (:mod:`sitrep.sharing.journal`), and the last merge can be undone;
+- merging the same file twice changes nothing. All of it runs in one transaction.
+The colleague's file is read into memory (decrypted there when encrypted): no copy of
+it, plaintext or not, is written anywhere.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
+import datetime as dt
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, Table, select, update
 
 from sitrep.errors import SitrepError
 from sitrep.model import (
@@ -28,21 +33,29 @@ from sitrep.model import (
     AdminArea,
     Blob,
     CustomRegion,
+    Dataset,
     EventType,
     IncidentLink,
     LocalType,
-    MergeBase,
     MergeConflict,
     Place,
     SubEventType,
 )
-from sitrep.sharing.crypto import decrypt_to_temp, is_encrypted
-from sitrep.sharing.documents import CHILDREN, INCIDENT, chunks, content_hash, load_documents
-from sitrep.store import Project, open_project
+from sitrep.model.base import utcnow
+from sitrep.model.harm import harm_totals, recorded_by_rows
+from sitrep.sharing import exchanges
+from sitrep.sharing.crypto import decrypt_bytes, is_encrypted
+from sitrep.sharing.documents import CHILDREN, INCIDENT, chunks, fingerprint, load_documents
+from sitrep.sharing.journal import Journal, batch_entries, check_untouched_since, undo_batch
+from sitrep.sharing.redaction import WITHHELD, row_key
+from sitrep.sharing.threeway import Item, Plan, differs_beyond_withheld, plan_merge
+from sitrep.store import Project
 from sitrep.store.audit import jsonable
 from sitrep.store.incidents import next_references
+from sitrep.store.memory import open_memory_project, read_project_file, sweep_old_leftovers
 
 Progress = Callable[[int, int], None]
+MERGED_SCHEME = "merged-into"  # external id kept on an incident that absorbed a duplicate
 
 
 @dataclass
@@ -54,17 +67,24 @@ class MergeResult:
     conflicts: list[str] = field(default_factory=list)
     renumbered: list[tuple[str, str]] = field(default_factory=list)
     other_records: int = 0
+    rows_added: int = 0
+    kept_deleted: int = 0
+    without_base: int = 0
 
     def summary(self) -> str:
         parts = [
             f"{self.added} incidents added",
-            f"{self.updated} updated with their newer version",
+            f"{self.updated} updated with changes only they made",
             f"{self.unchanged} unchanged",
         ]
         if self.kept_ours:
             parts.append(f"{self.kept_ours} kept as ours (only we changed them)")
+        if self.kept_deleted:
+            parts.append(f"{self.kept_deleted} we had deleted left deleted")
         parts.append(f"{len(self.conflicts)} conflicts")
         text = ", ".join(parts) + "."
+        if self.rows_added:
+            text += f" {self.rows_added} sources, casualty or actor rows added."
         if self.conflicts:
             text += " Conflicts (ours kept, theirs stored for review): " + "; ".join(
                 self.conflicts[:10]
@@ -82,6 +102,16 @@ def _t(cls: Any) -> Table:
     return cls.__table__  # type: ignore[no-any-return]
 
 
+def open_shared_file(other: Path, passphrase: str | None, user: str) -> Project:
+    """A colleague's file as a project in memory, decrypted there when encrypted."""
+    if is_encrypted(other):
+        if not passphrase:
+            raise SitrepError(f"{other.name} is encrypted: give its passphrase.")
+        data = decrypt_bytes(other.read_bytes(), passphrase, other.name)
+        return open_memory_project(data, label=other.name, user=user)
+    return read_project_file(other, user=user)
+
+
 def merge_project(
     project: Project,
     other: Path,
@@ -95,46 +125,37 @@ def merge_project(
         raise SitrepError(f"There is no file at {other}.")
     if project.is_file and Path(project.location).resolve() == other.resolve():
         raise SitrepError("A project cannot be merged into itself.")
-    # Never touch the colleague's file: work on a private copy (migrations run on it).
-    if is_encrypted(other):
-        if not passphrase:
-            raise SitrepError(f"{other.name} is encrypted: give its passphrase.")
-        copy = decrypt_to_temp(other, passphrase)
-    else:
-        fd, name = tempfile.mkstemp(suffix=".sitrep", prefix="sitrep-merge-")
-        os.close(fd)
-        copy = Path(name)
-        shutil.copyfile(other, copy)
-    theirs = None
+    sweep_old_leftovers()
+    theirs = open_shared_file(other, passphrase, project.user)
     try:
-        theirs = open_project(copy, user=project.user)
-        source_name = other.name
         with theirs.engine.connect() as src, project.engine.begin() as dst:
-            merger = _Merger(src, dst, source_name)
+            merger = _Merger(src, dst, other.name, project.user)
             result = merger.run(progress)
             if dry_run:
                 dst.rollback()
         return result
     finally:
-        if theirs is not None:
-            theirs.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(copy) + suffix).unlink(missing_ok=True)
-        for backup in copy.parent.glob(copy.stem + ".backup-*"):
-            backup.unlink(missing_ok=True)
+        theirs.close()
 
 
 class _Merger:
-    def __init__(self, src: Connection, dst: Connection, source_name: str) -> None:
-        self.src, self.dst, self.source_name = src, dst, source_name
+    def __init__(self, src: Connection, dst: Connection, source_name: str, user: str) -> None:
+        self.src, self.dst, self.source_name, self.user = src, dst, source_name, user
         self.area_map: dict[Any, Any] = {}
         self.actor_map: dict[Any, Any] = {}
         self.place_map: dict[Any, Any] = {}
         self.result = MergeResult()
-        self.new_bases: dict[str, str] = {}
+        self.origin = exchanges.FileOrigin.read(src)
+        self.batch = str(uuid.uuid4())
+        self.journal = Journal(dst, user, self.batch, "merge")
+        self.received: dict[str, dict[str, Any]] = {}
+        self.their_actors: dict[Any, dict[str, Any]] = {}
+        self.own_key = self.peer_key = ""
+        self.peer_dataset: dict[str, Any] | None = None
 
     def run(self, progress: Progress | None) -> MergeResult:
         self._taxonomy()
+        self._datasets()
         self._areas()
         self._actors()
         self._places()
@@ -142,7 +163,21 @@ class _Merger:
         self._blobs()
         self._incidents(progress)
         self._links()
-        self._write_bases()
+        first, last = self.journal.span()
+        seq = exchanges.record_exchange(
+            self.dst,
+            exchange_id=self.origin.exchange_id or f"file:{self.source_name}",
+            direction="received",
+            peer=self.source_name,
+            level=self.origin.level,
+            user=self.user,
+            bases=self.received,
+            peer_project=self.origin.project_id,
+        )
+        table = exchanges.EXCHANGES
+        self.dst.execute(
+            update(table).where(table.c.id == seq).values(audit_from=first, audit_to=last)
+        )
         return self.result
 
     # ------------------------------------------------------------------ reference data
@@ -156,8 +191,44 @@ class _Merger:
                 for r in self.src.execute(select(table)).mappings()
                 if r["name"] not in have
             ]
-            if rows:
-                self.dst.execute(insert(table), rows)
+            self.journal.insert(table, rows)
+
+    def _datasets(self) -> None:
+        """Datasets their incidents came from (by key), and the dataset that credits
+        their own records: in our project they are the colleague's data, not ours."""
+        table = _t(Dataset)
+        have = set(self.dst.scalars(select(table.c.key)))
+        self.journal.insert(
+            table,
+            [dict(r) for r in self.src.execute(select(table)).mappings() if r["key"] not in have],
+        )
+        self.own_key = f"project:{exchanges.project_id(self.dst)}"
+        their_id = self.origin.project_id or self.source_name
+        self.peer_key = f"project:{their_id}"[:120]
+        if self.peer_key == self.own_key or self.peer_key in have:
+            return
+        who = (
+            exchanges.setting(self.src, "organisation")
+            or exchanges.setting(self.src, "name")
+            or self.source_name
+        )
+        self.peer_dataset = {
+            "key": self.peer_key,
+            "name": who[:200],
+            "citation": f"Shared by {who} in a Sitrep project file ({self.source_name}).",
+            "licence": "",
+            "url": "",
+            "unrecorded": 0,
+            "created_at": utcnow(),
+        }
+
+    def _credit(self, inc: dict[str, Any]) -> None:
+        """Our records coming back are ours; their own records are credited to them."""
+        if inc.get("dataset_key") is None:
+            if self.peer_dataset is not None:
+                self.journal.insert(_t(Dataset), [self.peer_dataset])
+                self.peer_dataset = None
+            inc["dataset_key"] = self.peer_key
 
     def _areas(self) -> None:
         table = _t(AdminArea)
@@ -178,29 +249,33 @@ class _Merger:
             if match is not None:
                 self.area_map[row["id"]] = match["id"]
                 if match["geometry"] is None and row["geometry"] is not None:
-                    self.dst.execute(
-                        update(table)
-                        .where(table.c.id == match["id"])
-                        .values(
-                            geometry=row["geometry"],
-                            min_lon=row["min_lon"],
-                            min_lat=row["min_lat"],
-                            max_lon=row["max_lon"],
-                            max_lat=row["max_lat"],
-                        )
+                    bounds = ("geometry", "min_lon", "min_lat", "max_lon", "max_lat")
+                    self.journal.update(
+                        table,
+                        {"id": match["id"]},
+                        {k: match[k] for k in bounds},
+                        {k: row[k] for k in bounds},
+                        match["id"],
                     )
                 continue
             row["parent_id"] = parent
-            self.dst.execute(insert(table), [row])
+            self.journal.insert(table, [row])
             self.area_map[row["id"]] = row["id"]
             by_id[row["id"]] = row
             self.result.other_records += 1
 
     def _actors(self) -> None:
+        """Their actors matched by id or name; new ones added, stand-ins only when used."""
         table = _t(Actor)
         ours = {r["id"]: r for r in self.dst.execute(select(table)).mappings()}
         by_name = {r["name"].casefold(): r["id"] for r in ours.values()}
-        pending = [dict(r) for r in self.src.execute(select(table)).mappings()]
+        pending = []
+        for found in self.src.execute(select(table)).mappings():
+            row = dict(found)
+            self.their_actors[row["id"]] = row
+            if row["name"].startswith(WITHHELD) and row["id"] not in ours:
+                continue  # a stand-in for a withheld victim: added only if a new row uses it
+            pending.append(row)
         while pending:
             progressed = False
             for row in list(pending):
@@ -213,9 +288,11 @@ class _Merger:
                     continue
                 parent = row["parent_id"]
                 if parent is not None and parent not in self.actor_map:
-                    continue
+                    if parent in {p["id"] for p in pending}:
+                        continue
+                    parent = None  # a parent they did not send (withheld)
                 row["parent_id"] = self.actor_map.get(parent) if parent else None
-                self.dst.execute(insert(table), [row])
+                self.journal.insert(table, [row])
                 self.actor_map[row["id"]] = row["id"]
                 by_name[row["name"].casefold()] = row["id"]
                 pending.remove(row)
@@ -224,10 +301,21 @@ class _Merger:
             if not progressed:  # parent cycle in their data: insert without parents
                 for row in pending:
                     row["parent_id"] = None
-                self.dst.execute(insert(table), pending)
+                self.journal.insert(table, pending)
                 for row in pending:
                     self.actor_map[row["id"]] = row["id"]
                 pending = []
+
+    def _ensure_actor(self, actor_id: Any) -> None:
+        """A stand-in actor, added the first time one of their new rows needs it."""
+        if actor_id in self.actor_map.values():
+            return
+        have = self.dst.scalar(select(_t(Actor).c.id).where(_t(Actor).c.id == actor_id))
+        if have is None and actor_id in self.their_actors:
+            row = dict(self.their_actors[actor_id])
+            row["parent_id"] = None
+            self.journal.insert(_t(Actor), [row])
+        self.actor_map[actor_id] = actor_id
 
     def _places(self) -> None:
         table = _t(Place)
@@ -242,9 +330,8 @@ class _Merger:
                 key = f"admin{level}_id"
                 row[key] = self.area_map.get(row[key], row[key])
             rows.append(row)
-        if rows:
-            self.dst.execute(insert(table), rows)
-            self.result.other_records += len(rows)
+        self.journal.insert(table, rows)
+        self.result.other_records += len(rows)
 
     def _custom_regions(self) -> None:
         table = _t(CustomRegion)
@@ -255,7 +342,7 @@ class _Merger:
                 continue
             row = dict(found)
             row["area_ids"] = [str(self.area_map.get(_uuid(a), _uuid(a))) for a in row["area_ids"]]
-            self.dst.execute(insert(table), [row])
+            self.journal.insert(table, [row])
 
     def _blobs(self) -> None:
         table = _t(Blob)
@@ -268,7 +355,7 @@ class _Merger:
                     select(table).where(table.c.sha256.in_(chunk))
                 ).mappings()
             ]
-            self.dst.execute(insert(table), rows)
+            self.journal.insert(table, rows)
 
     # ------------------------------------------------------------------ incidents
 
@@ -278,6 +365,8 @@ class _Merger:
             key = f"admin{level}_id"
             inc[key] = self.area_map.get(inc[key], inc[key])
         inc["place_id"] = self.place_map.get(inc["place_id"], inc["place_id"])
+        if inc.get("dataset_key") == self.own_key:
+            inc["dataset_key"] = None  # one of our own records, coming back
         for row in doc["incident_actor"]:
             row["actor_id"] = self.actor_map.get(row["actor_id"], row["actor_id"])
 
@@ -285,8 +374,14 @@ class _Merger:
         ids = list(self.src.scalars(select(INCIDENT.c.id)))
         ext = CHILDREN["external_id"]
         ours_by_ext = {(r.scheme, r.value): r.incident_id for r in self.dst.execute(select(ext))}
-        bases_table = _t(MergeBase)
-        bases = {r.record_id: r.content_hash for r in self.dst.execute(select(bases_table))}
+        merged_into = {
+            value: inc_id
+            for (scheme, value), inc_id in ours_by_ext.items()
+            if scheme == MERGED_SCHEME
+        }
+        candidates = exchanges.candidate_exchanges(self.dst, self.origin)
+        # a file we exported ourselves lists *our* redaction: its base says all of it
+        their_redaction = not exchanges.was_sent_here(self.dst, self.origin.exchange_id)
         our_refs = set(self.dst.scalars(select(INCIDENT.c.reference)))
         done = 0
         for batch in chunks(ids, 300):
@@ -295,16 +390,27 @@ class _Merger:
                 self._remap(doc)
             our_ids: dict[Any, Any] = {}
             for tid, doc in theirs.items():
-                our_ids[tid] = tid
+                our_ids[tid] = merged_into.get(str(tid), tid)
                 for row in doc["external_id"]:
                     match = ours_by_ext.get((row["scheme"], row["value"]))
-                    if match is not None:
+                    if match is not None and row["scheme"] != MERGED_SCHEME:
                         our_ids[tid] = match
                         break
             ours = load_documents(self.dst, list(set(our_ids.values())))
+            # an incident we merged into another (a duplicate) keeps its own base: their
+            # changes to it since are judged against what they had of it
+            base_keys = {
+                tid: str(tid) if str(tid) in merged_into else str(oid)
+                for tid, oid in our_ids.items()
+            }
+            bases = exchanges.bases_for(self.dst, candidates, list(base_keys.values()))
             for tid, doc in theirs.items():
                 oid = our_ids[tid]
-                self._merge_one(doc, ours.get(oid), oid, bases, our_refs)
+                withheld = (
+                    set(self.origin.withheld.get(str(tid), [])) if their_redaction else set()
+                )
+                key = base_keys[tid]
+                self._merge_one(doc, ours.get(oid), oid, key, bases.get(key), withheld, our_refs)
             done += len(theirs)
             if progress:
                 progress(done, len(ids))
@@ -314,14 +420,27 @@ class _Merger:
         doc: dict[str, Any],
         ours: dict[str, Any] | None,
         our_id: Any,
-        bases: dict[str, str],
+        base_key: str,
+        base: dict[str, Any] | None,
+        withheld: set[str],
         our_refs: set[str],
     ) -> None:
         inc = doc["incident"]
-        h_theirs = content_hash(doc)
         if ours is None:
+            if base is not None:  # we had it and deleted it
+                if fingerprint(doc)["incident"] == base["incident"] or _same_content(doc, base):
+                    self.result.kept_deleted += 1
+                else:
+                    self._conflict(
+                        our_id,
+                        f"{inc['reference']} {inc['title']}",
+                        doc,
+                        [Item("incident", "", None, "deleted here", None, None)],
+                    )
+                self.received[base_key] = fingerprint(doc, set(base["withheld"]), withheld)
+                return
             if inc["reference"] in our_refs:
-                new_ref = next_references_conn(self.dst, inc["date_start"].year)
+                new_ref = _next_reference(self.dst, inc["date_start"].year)
                 self.result.renumbered.append((inc["reference"], new_ref))
                 doc["external_id"].append(
                     {
@@ -334,93 +453,82 @@ class _Merger:
                 inc["reference"] = new_ref
             our_refs.add(inc["reference"])
             self._insert_document(doc)
-            self._set_base(str(inc["id"]), h_theirs)
+            self.received[str(inc["id"])] = fingerprint(doc, None, withheld)
             self.result.added += 1
             return
-        h_ours = content_hash(ours)
-        base = bases.get(str(our_id))
-        if h_ours == h_theirs:
-            self.result.unchanged += 1
-            if base != h_ours:
-                self._set_base(str(our_id), h_ours)
-        elif base == h_ours:
-            self._replace_document(ours, doc)
-            self._set_base(str(our_id), h_theirs)
+        if base is None:
+            self.result.without_base += 1
+        plan = plan_merge(ours, doc, base, withheld)
+        if plan.changes:
+            self._apply(ours, plan)
             self.result.updated += 1
-        elif base == h_theirs:
-            self.result.kept_ours += 1
-        else:
+        elif not plan.conflicts:
+            ours_changed = (
+                differs_beyond_withheld(fingerprint(ours), base)
+                if base is not None
+                else _differs(ours, doc)
+            )
+            if ours_changed and _differs(ours, doc):
+                self.result.kept_ours += 1
+            else:
+                self.result.unchanged += 1
+        if plan.conflicts:
             label = f"{ours['incident']['reference']} {ours['incident']['title']}"
-            existing = self.dst.execute(
-                select(_t(MergeConflict).c.id).where(
-                    _t(MergeConflict).c.record_id == str(our_id),
-                    _t(MergeConflict).c.resolved.is_(False),
-                )
-            ).first()
-            payload = _jsonable_doc(doc)
-            if existing is None or self._stored_theirs(existing[0]) != payload:
-                self.dst.execute(
-                    insert(_t(MergeConflict)).values(
-                        unit="incident",
-                        record_id=str(our_id),
-                        label=label[:300],
-                        theirs=payload,
-                        their_user=str(inc.get("updated_by") or ""),
-                        their_source=self.source_name,
-                    )
-                )
-            self.result.conflicts.append(label)
+            self._conflict(our_id, label, doc, plan.conflicts)
+        carried = set(base["withheld"]) if base else set()
+        self.received[base_key] = fingerprint(doc, carried, withheld)
 
-    def _stored_theirs(self, conflict_id: int) -> Any:
+    def _conflict(self, our_id: Any, label: str, doc: dict[str, Any], items: list[Item]) -> None:
         table = _t(MergeConflict)
-        return self.dst.scalar(select(table.c.theirs).where(table.c.id == conflict_id))
+        payload = {
+            "incident": {k: jsonable(v) for k, v in doc["incident"].items()},
+            "document": _jsonable_doc(doc),
+            "items": [i.as_json() for i in items],
+        }
+        existing = self.dst.execute(
+            select(table.c.theirs).where(
+                table.c.record_id == str(our_id), table.c.resolved.is_(False)
+            )
+        ).scalars()
+        if any(e.get("items") == payload["items"] for e in existing):
+            self.result.conflicts.append(label)
+            return
+        self.journal.insert(
+            table,
+            [
+                {
+                    "unit": "incident",
+                    "record_id": str(our_id),
+                    "label": label[:300],
+                    "theirs": payload,
+                    "their_user": str(doc["incident"].get("updated_by") or ""),
+                    "their_source": self.source_name,
+                    "created_at": utcnow(),
+                    "resolved": False,
+                }
+            ],
+        )
+        self.result.conflicts.append(
+            label + " (" + "; ".join(i.describe() for i in items[:3]) + ")"
+        )
 
     def _insert_document(self, doc: dict[str, Any]) -> None:
-        self.dst.execute(insert(INCIDENT), [doc["incident"]])
+        inc = dict(doc["incident"])
+        self._credit(inc)
+        inc.update(harm_columns(doc["casualty"], inc))
+        self.journal.insert(INCIDENT, [inc])
         for name, table in CHILDREN.items():
-            rows = doc[name]
+            rows = [dict(r) for r in doc[name]]
             if name == "external_id":
                 rows = [{k: v for k, v in r.items() if k != "id"} for r in rows]
-            if rows:
-                self.dst.execute(insert(table), rows)
+            if name == "incident_actor":
+                for r in rows:
+                    self._ensure_actor(r["actor_id"])
+            self.journal.insert(table, rows)
 
-    def _replace_document(self, ours: dict[str, Any], theirs: dict[str, Any]) -> None:
-        our_id = ours["incident"]["id"]
-        for name in reversed(list(CHILDREN)):
-            table = CHILDREN[name]
-            self.dst.execute(table.delete().where(table.c.incident_id == our_id))
-        row = dict(theirs["incident"])
-        row["id"] = our_id
-        row["reference"] = ours["incident"]["reference"]
-        row["version"] = max(int(ours["incident"]["version"]), int(row["version"])) + 1
-        self.dst.execute(update(INCIDENT).where(INCIDENT.c.id == our_id).values(**row))
-        for name, table in CHILDREN.items():
-            rows = []
-            for child in theirs[name]:
-                child = dict(child)
-                child["incident_id"] = our_id
-                if name == "external_id":
-                    child.pop("id", None)
-                rows.append(child)
-            if rows:
-                self.dst.execute(insert(table), rows)
-
-    def _set_base(self, record_id: str, content: str) -> None:
-        self.new_bases[record_id] = content
-
-    def _write_bases(self) -> None:
-        """Everything now equal on both sides is the base of the next exchange."""
-        table = _t(MergeBase)
-        items = list(self.new_bases.items())
-        for chunk in chunks(items, 500):
-            keys = [k for k, _ in chunk]
-            self.dst.execute(
-                table.delete().where(table.c.unit == "incident", table.c.record_id.in_(keys))
-            )
-            self.dst.execute(
-                insert(table),
-                [{"unit": "incident", "record_id": k, "content_hash": v} for k, v in chunk],
-            )
+    def _apply(self, ours: dict[str, Any], plan: Plan) -> None:
+        apply_plan(self.journal, self.dst, ours, plan, self.user, self._ensure_actor)
+        self.result.rows_added += len(plan.add)
 
     def _links(self) -> None:
         table = _t(IncidentLink)
@@ -433,11 +541,92 @@ class _Merger:
             and r["from_id"] in ids
             and r["to_id"] in ids
         ]
-        if rows:
-            self.dst.execute(insert(table), rows)
+        self.journal.insert(table, rows)
 
 
-def next_references_conn(conn: Connection, year: int) -> str:
+def apply_plan(
+    journal: Journal,
+    conn: Connection,
+    ours: dict[str, Any],
+    plan: Plan,
+    user: str,
+    ensure_actor: Callable[[Any], None] | None = None,
+) -> None:
+    """Write a plan's taken values and added rows, then the incident's harm totals."""
+    our_id = ours["incident"]["id"]
+    rows_by_key = {(name, row_key(name, r)): r for name in CHILDREN for r in ours.get(name, [])}
+    for (name, key), values in plan.rows.items():
+        row = rows_by_key[(name, key)]
+        table = CHILDREN[name]
+        pk = _row_pk(name, row)
+        journal.update(table, pk, row, values, row.get("id", our_id))
+    order = list(CHILDREN)
+    source_ids = {r["id"] for r in ours.get("source", [])}
+    source_ids |= {r["id"] for n, r in plan.add if n == "source"}
+    for name, row in sorted(plan.add, key=lambda item: order.index(item[0])):
+        new = dict(row)
+        new["incident_id"] = our_id
+        if name == "external_id":
+            new.pop("id", None)
+        if name == "casualty" and new.get("source_id") not in source_ids:
+            new["source_id"] = None
+        if name == "incident_actor" and ensure_actor is not None:
+            ensure_actor(new["actor_id"])
+        journal.insert(CHILDREN[name], [new])
+    casualties = [
+        dict(r)
+        for r in conn.execute(
+            select(CHILDREN["casualty"]).where(CHILDREN["casualty"].c.incident_id == our_id)
+        ).mappings()
+    ]
+    after = dict(plan.incident)
+    after.update(harm_columns(casualties, {**ours["incident"], **plan.incident}))
+    before = ours["incident"]
+    if (
+        any(jsonable(before.get(k)) != jsonable(v) for k, v in after.items())
+        or plan.rows
+        or plan.add
+    ):
+        after["version"] = int(before["version"]) + 1
+        after["updated_at"] = utcnow()
+        after["updated_by"] = user
+    journal.update(INCIDENT, {"id": our_id}, before, after, our_id)
+
+
+def _row_pk(name: str, row: dict[str, Any]) -> dict[str, Any]:
+    if name == "incident_actor":
+        return {
+            "incident_id": row["incident_id"],
+            "actor_id": row["actor_id"],
+            "role": row["role"],
+        }
+    if name == "external_id":
+        return {"scheme": row["scheme"], "value": row["value"]}
+    return {"id": row["id"]}
+
+
+def harm_columns(casualties: list[dict[str, Any]], incident: dict[str, Any]) -> dict[str, int]:
+    """The incident's harm totals and unrecorded flags from its rows, by the model's rules
+    (claims apart, figures its data does not record kept unrecorded)."""
+    rows = [SimpleNamespace(**r) for r in casualties]
+    verification = incident.get("verification")
+    out = dict(harm_totals(rows, verification).__dict__)  # type: ignore[arg-type]
+    out["harm_unrecorded"] = int(
+        recorded_by_rows(rows, int(incident.get("harm_unrecorded") or 0), verification)  # type: ignore[arg-type]
+    )
+    return out
+
+
+def _differs(ours: dict[str, Any], theirs: dict[str, Any]) -> bool:
+    return fingerprint(ours) != fingerprint(theirs)
+
+
+def _same_content(doc: dict[str, Any], base: dict[str, Any]) -> bool:
+    fp = fingerprint(doc)
+    return all(fp[k] == base.get(k) for k in fp if not k.startswith("withheld"))
+
+
+def _next_reference(conn: Connection, year: int) -> str:
     from sqlalchemy.orm import Session
 
     session = Session(bind=conn)
@@ -450,8 +639,6 @@ def next_references_conn(conn: Connection, year: int) -> str:
 
 
 def _uuid(value: str) -> Any:
-    import uuid
-
     try:
         return uuid.UUID(str(value))
     except ValueError:
@@ -469,4 +656,60 @@ def _jsonable_doc(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-__all__ = ["MergeResult", "merge_project"]
+# ---------------------------------------------------------------------- undo
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    source: str
+    at: dt.datetime
+    reversed: int
+
+
+def last_merge(project: Project) -> tuple[str, dt.datetime] | None:
+    """The file name and time of the merge ``undo_last_merge`` would undo."""
+    table = exchanges.EXCHANGES
+    with project.engine.connect() as conn:
+        row = conn.execute(
+            select(table.c.peer, table.c.at)
+            .where(table.c.direction == "received", table.c.undone.is_(False))
+            .order_by(table.c.id.desc())
+            .limit(1)
+        ).first()
+    return (row.peer, row.at) if row else None
+
+
+def undo_last_merge(project: Project) -> UndoResult:
+    """Reverse every change of the last merge (it is audited too); refuse if edited since."""
+    table = exchanges.EXCHANGES
+    with project.engine.begin() as conn:
+        ex = conn.execute(
+            select(table)
+            .where(table.c.direction == "received", table.c.undone.is_(False))
+            .order_by(table.c.id.desc())
+            .limit(1)
+        ).first()
+        if ex is None:
+            raise SitrepError("There is no merge to undo in this project.")
+        batch = _batch_of(conn, ex)
+        entries = batch_entries(conn, batch, ex.audit_from, ex.audit_to)
+        what = f"the merge of {ex.peer}"
+        check_untouched_since(conn, entries, ex.audit_to, what)
+        journal = Journal(conn, project.user, batch, "merge undone")
+        n = undo_batch(conn, entries, journal)
+        journal.flush()
+        conn.execute(exchanges.BASES.delete().where(exchanges.BASES.c.exchange == ex.id))
+        conn.execute(update(table).where(table.c.id == ex.id).values(undone=True))
+    return UndoResult(ex.peer, ex.at, n)
+
+
+def _batch_of(conn: Connection, ex: Any) -> str:
+    from sitrep.sharing.journal import AUDIT
+
+    if ex.audit_from is None:
+        return ""
+    changes = conn.scalar(select(AUDIT.c.changes).where(AUDIT.c.id == ex.audit_from))
+    return str((changes or {}).get("batch", ""))
+
+
+__all__ = ["MergeResult", "UndoResult", "last_merge", "merge_project", "undo_last_merge"]

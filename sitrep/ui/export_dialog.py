@@ -38,7 +38,9 @@ from sitrep.interchange.exporters import (
     export_incidents,
 )
 from sitrep.model import AdminArea, EventType
+from sitrep.model.enums import Sensitivity
 from sitrep.places.regions import resolve_region
+from sitrep.sharing.redaction import leaving_filter
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
 from sitrep.ui.long_task import run_cancellable
@@ -49,6 +51,14 @@ FORMATS = {
     "geojson": "GeoJSON points (GIS)",
     "hxl": "HXL-tagged CSV (humanitarian data exchange)",
     "acled": "ACLED-format CSV",
+}
+
+
+LEVEL_HELP = {
+    Sensitivity.PUBLIC: "Public incidents only; sensitive fields withheld.",
+    Sensitivity.PARTNER: "Public and partner incidents; sensitive fields withheld.",
+    Sensitivity.INTERNAL: "Everything but restricted incidents, unredacted: colleagues only.",
+    Sensitivity.RESTRICTED: "Every incident, restricted ones included, unredacted.",
 }
 
 
@@ -112,6 +122,18 @@ class ExportDialog(QDialog):
         self.event_type.addItem("All types", None)
         for name in types:
             self.event_type.addItem(name, name)
+        self.level = QComboBox()
+        self.level.setObjectName("exportLevel")
+        for level in Sensitivity:
+            self.level.addItem(level.value.capitalize(), level)
+        self.level.setCurrentIndex(list(Sensitivity).index(Sensitivity.INTERNAL))
+        self.level.setToolTip(
+            "Incidents up to this confidentiality level are exported. Below internal, the "
+            "fields an incident marks sensitive (names, narrative, exact location) are withheld."
+        )
+        self.level_help = QLabel()
+        self.level_help.setObjectName("exportLevelHelp")
+        self.level_help.setWordWrap(True)
         self.count = QLabel()
         self.count.setObjectName("exportCount")
         for signal in (
@@ -121,6 +143,7 @@ class ExportDialog(QDialog):
             self.date_from.dateChanged,
             self.date_to.dateChanged,
             self.event_type.currentIndexChanged,
+            self.level.currentIndexChanged,
         ):
             signal.connect(lambda *_a: self._update_count())
         buttons = QDialogButtonBox(
@@ -136,6 +159,8 @@ class ExportDialog(QDialog):
         form.addRow("Region:", self.region)
         form.addRow("Period:", period)
         form.addRow("Event type:", self.event_type)
+        form.addRow("Confidentiality:", self.level)
+        form.addRow("", self.level_help)
         form.addRow("", self.count)
         form.addRow(buttons)
         self._update_count()
@@ -151,6 +176,9 @@ class ExportDialog(QDialog):
         if path:
             self.path.setText(path)
 
+    def chosen_level(self) -> Sensitivity:
+        return Sensitivity(self.level.currentData())
+
     def current_filter(self) -> IncidentFilter:
         """The base filter narrowed by what the dialog shows; raises on an unknown region."""
         flt = self.base_filter
@@ -162,15 +190,19 @@ class ExportDialog(QDialog):
         date_from = _pydate(self.date_from.date()) if self.use_from.isChecked() else None
         date_to = _pydate(self.date_to.date()) if self.use_to.isChecked() else None
         types = (self.event_type.currentData(),) if self.event_type.currentData() else ()
-        return replace(
-            flt,
-            region=region,
-            date_from=date_from,
-            date_to=date_to,
-            event_types=types or flt.event_types,
+        return leaving_filter(
+            replace(
+                flt,
+                region=region,
+                date_from=date_from,
+                date_to=date_to,
+                event_types=types or flt.event_types,
+            ),
+            self.chosen_level(),
         )
 
     def _update_count(self) -> None:
+        self.level_help.setText(LEVEL_HELP[self.chosen_level()])
         try:
             flt = self.current_filter()
         except SitrepError as exc:
@@ -200,6 +232,7 @@ class ExportDialog(QDialog):
                     Path(text),
                     fmt,
                     flt,
+                    level=self.chosen_level(),
                     progress=lambda done, total: progress(done, total, ""),
                 ),
             )

@@ -45,7 +45,13 @@ from sitrep.ui.incident_table import COL_DATE, COLUMNS, IncidentTableModel
 from sitrep.ui.panes import PaneFactories, make_pane
 from sitrep.ui.prompts import Prompts
 from sitrep.ui.settings import AppSettings
-from sitrep.ui.share_dialogs import ConflictsDialog, SharePrompts, export_shared, merge_shared
+from sitrep.ui.share_dialogs import (
+    ConflictsDialog,
+    SharePrompts,
+    export_shared,
+    merge_shared,
+    undo_merge,
+)
 from sitrep.ui.undo import IncidentEditing
 from sitrep.ui.widgets import as_slot
 from sitrep.ui.worker import Cancelled
@@ -84,6 +90,8 @@ class MainWindow(QMainWindow):
         self.drafts = drafts
         self.prompts = prompts or Prompts()
         self.share_prompts = share_prompts or SharePrompts()
+        # the duplicates review asks before merging; tests replace the question
+        self.duplicates_confirm: Callable[[QWidget | None, str, str], bool] | None = None
         self._report_error = report_error
         self._today = today
         self._autosave_ms = autosave_ms
@@ -267,6 +275,16 @@ class MainWindow(QMainWindow):
             tip="Bring in a colleague's project file; nothing of yours is deleted",
         )
         self.conflicts_action = action("Merge &conflicts…", self.show_conflicts)
+        self.duplicates_action = action(
+            "Find &duplicates…",
+            self.show_duplicates,
+            tip="Incidents entered twice: review side by side, merge keeping every claim",
+        )
+        self.undo_merge_action = action(
+            "&Undo last merge…",
+            self.undo_merge,
+            tip="Reverse every change the last merge of a colleague's project made",
+        )
 
         menu = self.menuBar().addMenu("&File")
         for act in (new_proj, open_act, demo, close):
@@ -275,7 +293,13 @@ class MainWindow(QMainWindow):
         menu.addAction(self.import_action)
         menu.addAction(self.export_action)
         menu.addSeparator()
-        for act in (self.share_export_action, self.share_merge_action, self.conflicts_action):
+        for act in (
+            self.share_export_action,
+            self.share_merge_action,
+            self.conflicts_action,
+            self.undo_merge_action,
+            self.duplicates_action,
+        ):
             menu.addAction(act)
         menu.addSeparator()
         menu.addAction(quit_act)
@@ -438,6 +462,25 @@ class MainWindow(QMainWindow):
         self._incidents_changed([])
         if result.conflicts:
             self.show_conflicts()
+
+    def undo_merge(self) -> None:
+        try:
+            result = undo_merge(self, self.project, self.share_prompts)
+        except Cancelled:
+            return
+        except SitrepError as exc:
+            self.report_error(exc)
+            return
+        if result is not None:
+            self._incidents_changed([])
+
+    def show_duplicates(self) -> None:
+        from sitrep.ui.duplicates_dialog import DuplicatesDialog, ask
+
+        dialog = DuplicatesDialog(self.project, self, confirm=self.duplicates_confirm or ask)
+        dialog.changed.connect(lambda: self._incidents_changed([]))
+        dialog.exec()
+        dialog.deleteLater()
 
     def show_conflicts(self) -> None:
         dialog = ConflictsDialog(self.project, self)

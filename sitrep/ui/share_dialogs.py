@@ -32,7 +32,13 @@ from sitrep.model.enums import Sensitivity
 from sitrep.sharing.conflicts import Conflict, list_conflicts, resolve_conflict
 from sitrep.sharing.crypto import is_encrypted
 from sitrep.sharing.export import ExportResult, export_project
-from sitrep.sharing.merge import MergeResult, merge_project
+from sitrep.sharing.merge import (
+    MergeResult,
+    UndoResult,
+    last_merge,
+    merge_project,
+    undo_last_merge,
+)
 from sitrep.sharing.redaction import needs_redaction
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
@@ -227,6 +233,32 @@ def merge_shared(
     return result
 
 
+def undo_merge(
+    parent: QWidget | None, project: Project, prompts: SharePrompts
+) -> UndoResult | None:
+    """File > Undo last merge: reverse every change the last merge made, after asking."""
+    last = last_merge(project)
+    if last is None:
+        prompts.inform(parent, "Undo last merge", "There is no merge to undo in this project.")
+        return None
+    source, at = last
+    if not prompts.confirm(
+        parent,
+        "Undo last merge?",
+        f"Undo the merge of {source} ({at:%Y-%m-%d %H:%M} UTC)? Every change it made "
+        "(added incidents, taken values, added sources and casualty rows, stored "
+        "conflicts) is reversed; the undo is written to the audit log.",
+    ):
+        return None
+    result = run_with_progress(parent, "Undoing the merge…", lambda: undo_last_merge(project))
+    prompts.inform(
+        parent,
+        "Merge undone",
+        f"The merge of {result.source} was undone: {result.reversed} changes reversed.",
+    )
+    return result
+
+
 class ConflictsDialog(QDialog):
     """Their version beside ours, for every incident both sides changed."""
 
@@ -235,10 +267,15 @@ class ConflictsDialog(QDialog):
         self.project = project
         self.setWindowTitle("Merge conflicts")
         self.resize(820, 360)
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, 5)
         self.table.setObjectName("conflictTable")
-        self.table.setHorizontalHeaderLabels(["Our incident", "Their title", "By", "From file"])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setHorizontalHeaderLabels(
+            ["Our incident", "What differs", "Their title", "By", "From file"]
+        )
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.keep_ours = QPushButton("Keep ours")
@@ -246,7 +283,10 @@ class ConflictsDialog(QDialog):
         self.take_theirs = QPushButton("Take theirs")
         self.take_theirs.setObjectName("takeTheirs")
         self.keep_ours.setToolTip("Our version stays; theirs remains in the conflict log")
-        self.take_theirs.setToolTip("Their version replaces ours; ours goes to the audit log")
+        self.take_theirs.setToolTip(
+            "Their values replace ours for what differs (never their withheld markers); "
+            "ours go to the audit log"
+        )
         self.keep_ours.clicked.connect(lambda: self._resolve("ours"))
         self.take_theirs.clicked.connect(lambda: self._resolve("theirs"))
         self.note = QLabel()
@@ -267,9 +307,11 @@ class ConflictsDialog(QDialog):
         self.conflicts = list_conflicts(self.project)
         self.table.setRowCount(len(self.conflicts))
         for row, c in enumerate(self.conflicts):
-            for col, text in enumerate((c.label, c.their_title, c.their_user, c.their_source)):
+            cells = (c.label, "; ".join(c.items), c.their_title, c.their_user, c.their_source)
+            for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                item.setToolTip("\n".join(c.items) if col == 1 else text)
                 self.table.setItem(row, col, item)
         if self.conflicts:
             self.table.selectRow(0)

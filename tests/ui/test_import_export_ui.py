@@ -219,3 +219,38 @@ def test_menu_helpers_return_what_was_done(qtbot: Any, project: Project, tmp_pat
     QTimer.singleShot(0, drive_export)
     assert run_export(None, project, flt) == 1
     assert out.exists()
+
+
+def test_export_dialog_asks_the_level_and_withholds_below_internal(
+    qtbot: Any, project: Project, tmp_path: Path
+) -> None:
+    from sitrep.model.enums import Sensitivity
+    from tests.conftest import make_incident
+
+    for level in Sensitivity:
+        make_incident(
+            project,
+            title=f"{level.value} incident",
+            narrative=f"Narrative naming {level.value} victims",
+            sensitivity=level,
+            sensitive_fields=["narrative"],
+        )
+    out = tmp_path / "out.csv"
+    dialog = ExportDialog(project, choose_output=lambda _p, _s: str(out))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    count = dialog.findChild(QLabel, "exportCount")
+    level = dialog.findChild(QComboBox, "exportLevel")
+    assert level.currentText() == "Internal"  # restricted never leaves by accident
+    assert count.text() == "3 incidents will be exported."
+    level.setFocus()
+    qtbot.keyClicks(level, "Pa")
+    assert level.currentText() == "Partner"
+    assert count.text() == "2 incidents will be exported."
+    assert "withheld" in dialog.findChild(QLabel, "exportLevelHelp").text()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert sorted(r["title"] for r in rows) == ["partner incident", "public incident"]
+    assert all(r["narrative"].startswith("[withheld]") for r in rows)
+    assert "victims" not in out.read_text(encoding="utf-8-sig")

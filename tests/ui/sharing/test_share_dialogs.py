@@ -115,7 +115,8 @@ def test_merge_shows_preview_then_merges_and_conflicts_are_decided(
     dialog = ConflictsDialog(demo_project)
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 1
-    assert dialog.table.item(0, 1).text() == "Their title"
+    assert "incident.title" in dialog.table.item(0, 1).text()
+    assert dialog.table.item(0, 2).text() == "Their title"
     qtbot.mouseClick(dialog.take_theirs, Qt.MouseButton.LeftButton)
     assert dialog.table.rowCount() == 0 and not dialog.take_theirs.isEnabled()
     with demo_project.session() as s:
@@ -158,3 +159,35 @@ def test_main_window_merge_reloads_the_table(
     while window.model.canFetchMore():
         window.model.fetchMore()
     assert window.model.rowCount() == 316
+
+
+def test_file_menu_undoes_the_last_merge(
+    qtbot: Any, project: Project, demo_file: Path, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    from sitrep.ui.main_window import MainWindow
+    from sitrep.ui.settings import AppSettings
+
+    settings = AppSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    prompts = Scripted(open_=str(demo_file))
+    window = MainWindow(project, settings, share_prompts=prompts)
+    qtbot.addWidget(window)
+    file_menu = window.menuBar().actions()[0].menu()
+    undo = next(a for a in file_menu.actions() if a.text() == "&Undo last merge…")
+    undo.trigger()
+    assert prompts.informed == ["There is no merge to undo in this project."]
+    window.share_merge_action.trigger()
+    while window.model.canFetchMore():
+        window.model.fetchMore()
+    assert window.model.rowCount() == 316
+    prompts.answer = False
+    undo.trigger()
+    assert "demo.sitrep" in prompts.asked[-1]
+    assert window.model.rowCount() == 316  # declined: nothing undone
+    prompts.answer = True
+    undo.trigger()
+    assert "316" not in prompts.informed[-1] and "was undone" in prompts.informed[-1]
+    assert window.model.rowCount() == 0
+    with project.session() as s:
+        assert s.scalar(select(Incident.id)) is None
