@@ -102,7 +102,9 @@ def _forms(order: DateOrder | None) -> str:
 
 def _make(year: int, month: int, day: int, quoted: str) -> dt.date:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValidationError(f"{quoted}: the year {year} is not between {MIN_YEAR} and {MAX_YEAR}.")
+        raise ValidationError(
+            f"{quoted}: the year {year} is not between {MIN_YEAR} and {MAX_YEAR}."
+        )
     if not 1 <= month <= 12:
         raise ValidationError(f"{quoted}: {month} is not a month (1 to 12).")
     try:
@@ -110,7 +112,9 @@ def _make(year: int, month: int, day: int, quoted: str) -> dt.date:
     except ValueError:
         last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
         name = dt.date(year, month, 1).strftime("%B")
-        raise ValidationError(f"{quoted}: {name} {year} has no day {day} (it has {last}).") from None
+        raise ValidationError(
+            f"{quoted}: {name} {year} has no day {day} (it has {last})."
+        ) from None
 
 
 def _numeric(a: str, b: str, c: str, order: DateOrder | None, quoted: str) -> dt.date:

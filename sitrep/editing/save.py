@@ -178,13 +178,13 @@ def _apply_actors(session: Session, incident: Incident, draft: IncidentDraft) ->
         if key not in wanted:
             incident.actors.remove(link)
     for (actor_id, role), denies in wanted.items():
-        link = existing.get((actor_id, role))
-        if link is None:
+        kept = existing.get((actor_id, role))
+        if kept is None:
             incident.actors.append(
                 IncidentActor(actor_id=actor_id, role=role, denies_involvement=denies)
             )
-        elif bool(link.denies_involvement) != denies:
-            link.denies_involvement = denies
+        elif bool(kept.denies_involvement) != denies:
+            kept.denies_involvement = denies
 
 
 def _apply_casualties(incident: Incident, draft: IncidentDraft) -> None:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QFocusEvent, QKeyEvent, QLocale, QMouseEvent
+from PySide6.QtCore import QDate, QLocale, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QFocusEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QFrame,
@@ -123,7 +123,7 @@ class DateField(QLineEdit):
         return show_date(value) if value is not None else self.text().strip()
 
     # ------------------------------------------------------------ writing
-    def setDate(self, value: dt.date | QDate | None) -> None:  # noqa: N802 (Qt style, like QDateEdit)
+    def setDate(self, value: dt.date | QDate | None) -> None:
         if isinstance(value, QDate):
             value = dt.date(value.year(), value.month(), value.day()) if value.isValid() else None
         self.setText(show_date(value))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QDateEdit, QLineEdit
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QCompleter, QLineEdit, QPushButton
 
 
 def searchable_combo(placeholder: str = "", min_chars: int = 18) -> QComboBox:
@@ -21,7 +22,64 @@ def searchable_combo(placeholder: str = "", min_chars: int = 18) -> QComboBox:
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
     if placeholder:
         combo_line_edit(combo).setPlaceholderText(placeholder)
+    EnterTakesFirstMatch(combo)
     return combo
+
+
+class EnterTakesFirstMatch(QObject):
+    """Enter in a searchable combo takes the first entry offered for what was typed.
+
+    Without it, Enter after typing "Mil" left the text "Mil" — and an actor of that name
+    would have been created on save. A text that is itself an entry stays as it is.
+    """
+
+    def __init__(self, combo: QComboBox) -> None:
+        super().__init__(combo)
+        self.combo = combo
+        combo_line_edit(combo).installEventFilter(self)
+        completer = combo.completer()
+        if completer is not None:  # keys go to the list while it is open
+            completer_popup(completer).installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            taken = self.take_first_match()
+            return taken and watched is not combo_line_edit(self.combo)
+        return False
+
+    def take_first_match(self) -> bool:
+        """Put the first entry matching the text in the combo; False when none was taken."""
+        combo, completer = self.combo, self.combo.completer()
+        text = combo.currentText().strip()
+        if not text or completer is None:
+            return False
+        popup = completer_popup(completer)
+        if popup.isVisible() and popup.currentIndex().isValid():
+            return False  # the user chose an entry in the list: the completer takes it
+        index = combo.findText(text, Qt.MatchFlag.MatchFixedString)
+        if index < 0:
+            completer.setCompletionPrefix(text)
+            if completer.completionCount() == 0:
+                return False  # a new name
+            completer.setCurrentRow(0)
+            index = combo.findText(completer.currentCompletion(), Qt.MatchFlag.MatchFixedString)
+        popup.hide()
+        if index < 0:
+            return False
+        combo.setCurrentIndex(index)
+        combo.setEditText(combo.itemText(index))
+        return True
+
+
+def completer_popup(completer: QCompleter) -> QAbstractItemView:
+    popup = completer.popup()
+    if popup is None:
+        raise ValueError("the completer has no list")
+    return popup
 
 
 def combo_line_edit(combo: QComboBox) -> QLineEdit:
@@ -31,11 +89,19 @@ def combo_line_edit(combo: QComboBox) -> QLineEdit:
     return edit
 
 
-def date_edit() -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
+class ImmediateButton(QPushButton):
+    """A push button whose Alt mnemonic clicks at once.
+
+    Qt "animates" a mnemonic's click and clicks 100 ms later, so what is typed right
+    after Alt+C (Add casualty row) went to the button instead of the new row.
+    """
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.Shortcut and self.isEnabled():
+            self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.click()
+            return True
+        return super().event(e)
 
 
 def as_slot(fn: Callable[..., Any]) -> Callable[..., None]:
