@@ -636,6 +636,8 @@ def annex_cells(row: AnnexRow) -> list[list[str]]:
         actors.append(", ".join(row.side_a))
     if row.side_b:
         actors.append("v. " + ", ".join(row.side_b))
+    actors += [f"allegedly {name}" for name in row.alleged]
+    actors += [f"{name} denies involvement" for name in row.denying]
     harm = []
     if row.killed:
         civ = f" ({row.civilians_killed:,} civ.)" if row.civilians_killed else ""

@@ -88,6 +88,17 @@ def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def attribution_sentence(row: AnnexRow) -> str:
+    """Who is said to have done it, without stating it as fact; denials said."""
+    parts = []
+    if row.alleged:
+        parts.append(f"Allegedly carried out by {_join(row.alleged)}.")
+    if row.denying:
+        verb = "denies" if len(row.denying) == 1 else "deny"
+        parts.append(f"{_join(row.denying)} {verb} involvement.")
+    return " ".join(parts)
+
+
 def harm_phrase(row: AnnexRow) -> str:
     parts: list[str] = []
     if row.killed:
@@ -129,7 +140,8 @@ def _incident_body(row: AnnexRow, lead: str) -> str:
     claim = claim_sentence(row)
     if row.verification is Verification.CLAIM_UNVERIFIABLE and claim:
         harm = harm_phrase(row)
-        return " ".join(s for s in (lead, claim, _sentence_case(harm) + "." if harm else "") if s)
+        harm_text = _sentence_case(harm) + "." if harm else ""
+        return " ".join(s for s in (lead, claim, harm_text, attribution_sentence(row)) if s)
     title = _sentence_case(row.title.rstrip(".")) if row.title else row.type_label
     harm = harm_phrase(row)
     parts = [lead, f"{title}."]
@@ -137,7 +149,7 @@ def _incident_body(row: AnnexRow, lead: str) -> str:
         parts.append(f"Best estimate: {harm}.")  # the title already says people died
     elif harm:
         parts.append(f"{_sentence_case(harm)}.")
-    parts.extend(s for s in (claim, verification_note(row)) if s)
+    parts.extend(s for s in (attribution_sentence(row), claim, verification_note(row)) if s)
     return " ".join(parts)
 
 

@@ -31,6 +31,9 @@ def redact_document(doc: dict[str, Any]) -> bool:
             "removed from this shared copy."
         )
         changed = True
+    if inc.get("victim_names"):  # names of victims never travel below internal
+        inc["victim_names"] = WITHHELD
+        changed = True
     if "victim_names" in fields:
         for row in doc["casualty"]:
             if row.get("note"):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -103,6 +103,7 @@ class CheckMenuButton(QToolButton):
 
 class FilterBar(QWidget):
     filterChanged = Signal(object)  # IncidentFilter
+    resultsRequested = Signal()  # Down in the search box: go to the rows found
 
     def __init__(
         self,
@@ -163,6 +164,7 @@ class FilterBar(QWidget):
         self._text_timer.timeout.connect(self._emit)
         self.text.textChanged.connect(lambda _t: self._text_timer.start())
         self.text.returnPressed.connect(self._emit)
+        self.text.installEventFilter(self)
 
         for widget in (
             self.region,
@@ -176,6 +178,18 @@ class FilterBar(QWidget):
         ):
             layout.addWidget(widget)
         layout.addWidget(self.text, 1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.text
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown)
+        ):
+            self._emit()  # the search typed so far, at once
+            self.resultsRequested.emit()
+            return True
+        return super().eventFilter(watched, event)
 
     # ------------------------------------------------------------ reading
     def current_filter(self) -> IncidentFilter:
