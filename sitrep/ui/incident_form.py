@@ -122,6 +122,7 @@ class IncidentForm(QWidget):
         self.problems: list[Problem] = []
         self._last_start: dt.date | None = None
         self._precision_by_user = False
+        self._applying_local_type = False
         self.warnings: list[Problem] = []
         self._accepted_warnings: set[str] = set()
         self.add_place_dialog: AddPlaceDialog | None = None
@@ -363,6 +364,7 @@ class IncidentForm(QWidget):
         grid.addLayout(right, 5)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own
         self.scroll_area.setWidget(body)
 
         self.summary = QLabel()
@@ -545,8 +547,14 @@ class IncidentForm(QWidget):
         self.local_hint.setText(
             f"Coded as ACLED {opt.event_type} › {opt.sub_event_type}. {opt.hint}"
         )
-        set_combo(self.event_type, opt.event_type)
-        set_combo(self.sub_event_type, opt.sub_event_type)
+        # The local type sets both ACLED types; while it does, the sub-type passing
+        # through "(choose)" must not undo the local type just chosen.
+        self._applying_local_type = True
+        try:
+            set_combo(self.event_type, opt.event_type)
+            set_combo(self.sub_event_type, opt.sub_event_type)
+        finally:
+            self._applying_local_type = False
 
     def _event_type_changed(self) -> None:
         current = self.sub_event_type.currentData()
@@ -561,6 +569,8 @@ class IncidentForm(QWidget):
         self._sub_type_changed()
 
     def _sub_type_changed(self) -> None:
+        if self._applying_local_type:
+            return
         opt = self.catalogue.local_type(self.local_type.currentData() or "")
         if opt is not None and opt.sub_event_type != self.sub_event_type.currentData():
             self.local_type.blockSignals(True)

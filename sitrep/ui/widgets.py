@@ -36,6 +36,7 @@ class EnterTakesFirstMatch(QObject):
     def __init__(self, combo: QComboBox) -> None:
         super().__init__(combo)
         self.combo = combo
+        combo.installEventFilter(self)
         combo_line_edit(combo).installEventFilter(self)
         completer = combo.completer()
         if completer is not None:  # keys go to the list while it is open
@@ -47,8 +48,9 @@ class EnterTakesFirstMatch(QObject):
             and isinstance(event, QKeyEvent)
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         ):
+            completer = self.combo.completer()
             taken = self.take_first_match()
-            return taken and watched is not combo_line_edit(self.combo)
+            return taken and completer is not None and watched is completer_popup(completer)
         return False
 
     def take_first_match(self) -> bool:
