@@ -84,7 +84,7 @@ def test_empty_is_no_date() -> None:
 
 
 def test_the_message_names_the_field() -> None:
-    with pytest.raises(ValidationError, match="^Start date '2025-06-31'"):
+    with pytest.raises(ValidationError, match=r"^Start date '2025-06-31'"):
         read_date("2025-06-31", DateOrder.DMY, what="Start date")
 
 
