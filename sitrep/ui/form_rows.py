@@ -45,6 +45,7 @@ from sitrep.ui.date_field import DateField
 from sitrep.ui.marks import mark_invalid, mark_warning
 from sitrep.ui.widgets import (
     ImmediateButton,
+    PickCombo,
     as_slot,
     combo_line_edit,
     completer_popup,
@@ -61,7 +62,7 @@ def enum_combo(
 ) -> QComboBox:
     """A list of coded values; each item's text starts with its value (or is ``texts[v]``),
     so typing the first letters of a value picks it."""
-    combo = QComboBox()
+    combo = PickCombo()
     for value in values:
         combo.addItem((texts or {}).get(value, value), value)
         if tips and value in tips:
@@ -336,14 +337,14 @@ class SourceRow(RowWidget):
         self.url.setPlaceholderText("link")
         self.excerpt = QLineEdit()
         self.excerpt.setPlaceholderText("excerpt: what the source said")
-        self.reliability = QComboBox()
+        self.reliability = PickCombo()
         for r in Reliability:
             self.reliability.addItem(f"{r.value} – {r.definition.split(':')[0]}", r.value)
             self.reliability.setItemData(
                 self.reliability.count() - 1, r.definition, Qt.ItemDataRole.ToolTipRole
             )
         self.reliability.setToolTip("Reliability of the source (Admiralty grading A–F)")
-        self.credibility = QComboBox()
+        self.credibility = PickCombo()
         for c in Credibility:
             self.credibility.addItem(f"{int(c)} – {c.definition.split(':')[0]}", int(c))
             self.credibility.setItemData(
@@ -380,19 +381,20 @@ class SourceRow(RowWidget):
             self.name,
             self.source_type,
             self.published,
-            self.remove_button,
             self.reliability,
             self.credibility,
             self.url,
             self.excerpt,
+            self.remove_button,
         ]
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ):
+        if not (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)):
+            return False
+        if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            completer_popup(self.completer).hide()  # Tab leaves the name, list or not
+            return False
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             popup = completer_popup(self.completer)
             if popup.isVisible() and popup.currentIndex().isValid():
                 return False  # the completer takes the highlighted source

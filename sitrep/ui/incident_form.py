@@ -56,7 +56,7 @@ from sitrep.ui.form_rows import ActorRow, CasualtyRow, RowList, SourceRow, enum_
 from sitrep.ui.marks import INVALID_STYLE, mark_invalid, mark_warning
 from sitrep.ui.place_field import AddPlaceDialog, PlaceField, area_combo
 from sitrep.ui.prompts import Prompts
-from sitrep.ui.widgets import ImmediateButton, as_slot
+from sitrep.ui.widgets import ImmediateButton, PickCombo, as_slot
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +173,7 @@ class IncidentForm(QWidget):
         self.title = QLineEdit()
         self.title.setPlaceholderText("Short title, e.g. Blast at Lone Khin jade mine")
         self._field(fw, "&Title", "title", self.title)
-        self.local_type = QComboBox()
+        self.local_type = PickCombo()
         self.local_type.addItem("(none)", "")
         for opt in cat.local_types:
             self.local_type.addItem(opt.name, opt.name)
@@ -189,12 +189,12 @@ class IncidentForm(QWidget):
         self._field(fw, "&Local type", "local_type", _stacked(self.local_type, self.local_hint))
         self.fields["local_type"] = self.local_type
         self._buddy(fw, self.local_type)
-        self.event_type = QComboBox()
+        self.event_type = PickCombo()
         self.event_type.addItem("(choose)", "")
         for name in cat.event_types:
             self.event_type.addItem(name, name)
         self._field(fw, "&Event type", "event_type", self.event_type)
-        self.sub_event_type = QComboBox()
+        self.sub_event_type = PickCombo()
         self._field(fw, "S&ub-event type", "sub_event_type", self.sub_event_type)
         self.civilian_targeting = QCheckBox("Civilians were the tar&get")
         fw.addRow("", self.civilian_targeting)
@@ -226,7 +226,7 @@ class IncidentForm(QWidget):
         self.time_local.setPlaceholderText("HH:MM, local time (optional)")
         self.time_local.setMaximumWidth(180)
         self._field(fd, "Time", "time_local", self.time_local)
-        self.date_precision = QComboBox()
+        self.date_precision = PickCombo()
         for dp in DatePrecision:
             self.date_precision.addItem(dp.label, int(dp))
         fd.addRow("Date &known to", self.date_precision)
@@ -264,7 +264,7 @@ class IncidentForm(QWidget):
             self._error_rows[name] = fp
             self.fields[name] = widget
             self.errors[name] = error
-        self.location_precision = QComboBox()
+        self.location_precision = PickCombo()
         for lp in LocationPrecision:
             self.location_precision.addItem(lp.label, int(lp))
         self.location_precision.setToolTip(

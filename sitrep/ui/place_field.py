@@ -76,7 +76,7 @@ class PlaceField(QWidget):
         self.textEdited.emit(text)
         self._timer.start()
 
-    def refresh_hits(self) -> None:
+    def refresh_hits(self, *, show: bool = True) -> None:
         text = self.edit.text()
         self.hits = self._search(text) if text.strip() else []
         self._model.clear()
@@ -87,10 +87,17 @@ class PlaceField(QWidget):
             coords = f"{hit.lat:.4f}, {hit.lon:.4f}" if hit.lat is not None else "no coordinates"
             item.setToolTip(f"{coords} — from {origin}")
             self._model.appendRow(item)
-        if self.hits and self.edit.hasFocus():
+        if show and self.hits and self.edit.hasFocus():
             self.completer.complete()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+        ):
+            completer_popup(self.completer).hide()  # Tab leaves the field, list or not
+            return False
         if (
             event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
@@ -107,7 +114,7 @@ class PlaceField(QWidget):
         """Choose the first place offered for the text; False when there is none."""
         if self._timer.isActive() or not self.hits:
             self._timer.stop()
-            self.refresh_hits()
+            self.refresh_hits(show=False)
         completer_popup(self.completer).hide()
         if not self.hits or not self.edit.text().strip():
             return False

@@ -5,9 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QCompleter, QLineEdit, QPushButton
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QCompleter,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 
 def searchable_combo(placeholder: str = "", min_chars: int = 18) -> QComboBox:
@@ -89,6 +97,57 @@ def combo_line_edit(combo: QComboBox) -> QLineEdit:
     if edit is None:
         raise ValueError("the combo box is not editable")
     return edit
+
+
+class PickCombo(QComboBox):
+    """A list that answers the first letters of its entries, spaces included.
+
+    Qt's own search opens the list on Space, so "side b" could not be typed, and it
+    does not cycle on a repeated letter. Here letters typed in quick succession pick
+    the first entry starting with them ("side b", "al" for alleged perpetrator); the
+    same letter again moves to the next entry starting with it ("s", "s": side A, then
+    side B); Space on its own still opens the list. Disabled entries are skipped.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._typed = ""
+        self._last = QElapsedTimer()
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        text = e.text()
+        plain = not e.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        )
+        if self.isEditable() or not plain or not text or not text.isprintable():
+            super().keyPressEvent(e)
+            return
+        if not self._last.isValid() or self._last.elapsed() > QApplication.keyboardInputInterval():
+            self._typed = ""
+        if text == " " and not self._typed:
+            super().keyPressEvent(e)  # Space alone opens the list
+            return
+        self._typed += text
+        self._last.start()
+        index = self._find(self._typed)
+        if index is None and len(set(self._typed.casefold())) == 1:
+            index = self._find(text, after=self.currentIndex())  # cycle on one letter
+        if index is not None and index != self.currentIndex():
+            self.setCurrentIndex(index)
+            self.activated.emit(index)
+        e.accept()
+
+    def _find(self, prefix: str, after: int = -1) -> int | None:
+        wanted = prefix.casefold()
+        model = self.model()
+        n = self.count()
+        for step in range(1, n + 1):
+            i = (after + step) % n if after >= 0 else step - 1
+            if not model.flags(model.index(i, 0)) & Qt.ItemFlag.ItemIsEnabled:
+                continue
+            if self.itemText(i).casefold().startswith(wanted):
+                return i
+        return None
 
 
 class ImmediateButton(QPushButton):
