@@ -14,13 +14,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QLocale, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QFocusEvent, QKeyEvent, QMouseEvent
+from PySide6.QtCore import QDate, QLocale, QPoint, QPointF, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFocusEvent,
+    QIcon,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPixmap,
+    QPolygonF,
+)
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QFrame,
     QLineEdit,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +37,19 @@ from PySide6.QtWidgets import (
 from sitrep.editing.dates import DateOrder, order_from_pattern, read_date, show_date
 from sitrep.errors import ValidationError
 from sitrep.ui.marks import mark_invalid
+
+
+def _arrow_icon(color: QColor) -> QIcon:
+    """A small down arrow (the style's own arrow icon is drawn as large as the field)."""
+    pixmap = QPixmap(16, 16)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)
+    painter.drawPolygon(QPolygonF([QPointF(4, 6), QPointF(12, 6), QPointF(8, 11)]))
+    painter.end()
+    return QIcon(pixmap)
 
 
 def system_date_order() -> DateOrder:
@@ -84,7 +106,7 @@ class DateField(QLineEdit):
         self.setMinimumWidth(width)
         self.setMaximumWidth(width + 60)
         self.calendar_action = QAction(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown), "Calendar", self
+            _arrow_icon(self.palette().text().color()), "Calendar", self
         )
         self.calendar_action.setToolTip("Choose the date on a calendar (Alt+Down)")
         self.calendar_action.triggered.connect(self.show_calendar)

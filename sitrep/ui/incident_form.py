@@ -56,7 +56,14 @@ from sitrep.ui.form_rows import ActorRow, CasualtyRow, RowList, SourceRow, enum_
 from sitrep.ui.marks import INVALID_STYLE, mark_invalid, mark_warning
 from sitrep.ui.place_field import AddPlaceDialog, PlaceField, area_combo
 from sitrep.ui.prompts import Prompts
-from sitrep.ui.widgets import ImmediateButton, PickCombo, as_slot
+from sitrep.ui.widgets import (
+    FocusLeft,
+    ImmediateButton,
+    PickCombo,
+    as_slot,
+    shows_its_entry,
+    take_first_match,
+)
 
 log = logging.getLogger(__name__)
 
@@ -392,6 +399,7 @@ class IncidentForm(QWidget):
         self.place.textEdited.connect(self._place_edited)
         self.place.add_button.clicked.connect(self.add_new_place)
         self.area.currentIndexChanged.connect(self._area_changed)
+        self._area_left = FocusLeft(self._area_typed, self.area)
         self.date_start.dateChanged.connect(self._start_changed)
         self.location_precision.activated.connect(self._precision_chosen)
         for edit in (self.lat, self.lon):
@@ -635,6 +643,11 @@ class IncidentForm(QWidget):
             self.date_end.setDate(date)
         self._last_start = date
 
+    def _area_typed(self) -> None:
+        """Leaving the area with a few letters typed takes the first area offered."""
+        take_first_match(self.area)
+        self._check_live()
+
     # ---- location precision
     def _has_coordinates(self) -> bool:
         try:
@@ -842,12 +855,21 @@ class IncidentForm(QWidget):
             self.summary.style().polish(self.summary)
 
     def _check_draft(self, draft: IncidentDraft) -> list[Problem]:
-        return check_draft(
+        problems = check_draft(
             draft,
             self.catalogue.sub_event_types,
             date_order=self.date_start.order,
             area_level=self._area_level(),
         )
+        if not shows_its_entry(self.area):  # the text typed is not the area to be saved
+            problems.append(
+                Problem(
+                    "area",
+                    f"No admin area is called '{self.area.currentText().strip()}'; "
+                    "choose one from the list (type a few letters, then Enter).",
+                )
+            )
+        return problems
 
     def _check_live(self) -> None:
         problems = self._check_draft(self.draft())
@@ -860,6 +882,7 @@ class IncidentForm(QWidget):
                 "date_end",
                 "location_precision",
                 "source_published",
+                "area",
             }
             problems = [p for p in problems if p.field in typed]
         self.show_problems(problems)
@@ -893,12 +916,18 @@ class IncidentForm(QWidget):
                 widget = rows[p.row].fields.get(p.field)
         if widget is not None:
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            edit = widget if isinstance(widget, QLineEdit) else None
+            if isinstance(widget, QComboBox) and widget.isEditable():
+                edit = widget.lineEdit()
+            if edit is not None:
+                edit.selectAll()  # typing replaces what was wrong
 
     # ================================================================= saving
     def save(self) -> bool:
         self._tried_save = True
         for field in (self.date_start, self.date_end, *(r.published for r in self.sources.rows)):
             field.commit()  # a date typed just before Ctrl+S is read now (the end follows)
+        take_first_match(self.area)  # so are a few letters typed in the area
         draft = self.draft()
         problems = self._check_draft(draft)
         self.show_problems(problems)

@@ -49,23 +49,24 @@ class Column:
     not_sortable_tip: str = ""
 
 
-# The title third, where it can be read (last, it was cut off at the window's edge).
+# The title third, where it can be read (last, it was cut off at the window's edge);
+# the short columns that matter most next, the long sub-type last.
 COLUMNS: tuple[Column, ...] = (
-    Column("Reference", "reference", width=112),
-    Column("Date", "date", width=82),
-    Column("Title", "title", width=260),
-    Column("Place", "place", width=110),
-    Column("Area", None, width=90, not_sortable_tip="filter by area with the region picker"),
-    Column("Type", "event_type", width=140),
-    Column("Sub-type", "sub_event_type", width=150),
-    Column("Killed", "killed", numeric=True, width=52),
-    Column("Verification", "verification", width=110),
+    Column("Reference", "reference", width=105),
+    Column("Date", "date", width=80),
+    Column("Title", "title", width=240),
+    Column("Place", "place", width=95),
+    Column("Area", None, width=85, not_sortable_tip="filter by area with the region picker"),
+    Column("Type", "event_type", width=120),
+    Column("Killed", "killed", numeric=True, width=50),
     Column(
         "Sensitivity",
         None,
-        width=80,
+        width=75,
         not_sortable_tip="show only some levels with the sensitivity picker",
     ),
+    Column("Verification", "verification", width=105),
+    Column("Sub-type", "sub_event_type", width=160),
 )
 (
     COL_REFERENCE,
@@ -74,10 +75,10 @@ COLUMNS: tuple[Column, ...] = (
     COL_PLACE,
     COL_AREA,
     COL_TYPE,
-    COL_SUB_TYPE,
     COL_KILLED,
-    COL_VERIFICATION,
     COL_SENSITIVITY,
+    COL_VERIFICATION,
+    COL_SUB_TYPE,
 ) = range(len(COLUMNS))
 
 
@@ -89,10 +90,10 @@ def _cell(row: IncidentRow, column: int) -> Any:
         row.place_name,
         row.area_name,
         row.event_type,
-        row.sub_event_type,
         row.killed,
-        row.verification,
         row.sensitivity,
+        row.verification,
+        row.sub_event_type,
     )[column]
 
 

@@ -57,32 +57,65 @@ class EnterTakesFirstMatch(QObject):
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         ):
             completer = self.combo.completer()
+            popup = completer_popup(completer) if completer is not None else None
+            if popup is not None and popup.isVisible() and popup.currentIndex().isValid():
+                return False  # the user chose an entry in the list: the completer takes it
             taken = self.take_first_match()
             return taken and completer is not None and watched is completer_popup(completer)
         return False
 
     def take_first_match(self) -> bool:
-        """Put the first entry matching the text in the combo; False when none was taken."""
-        combo, completer = self.combo, self.combo.completer()
-        text = combo.currentText().strip()
-        if not text or completer is None:
-            return False
-        popup = completer_popup(completer)
-        if popup.isVisible() and popup.currentIndex().isValid():
-            return False  # the user chose an entry in the list: the completer takes it
-        index = combo.findText(text, Qt.MatchFlag.MatchFixedString)
-        if index < 0:
-            completer.setCompletionPrefix(text)
-            if completer.completionCount() == 0:
-                return False  # a new name
-            completer.setCurrentRow(0)
-            index = combo.findText(completer.currentCompletion(), Qt.MatchFlag.MatchFixedString)
-        popup.hide()
-        if index < 0:
-            return False
-        combo.setCurrentIndex(index)
-        combo.setEditText(combo.itemText(index))
-        return True
+        return take_first_match(self.combo)
+
+
+class FocusLeft(QObject):
+    """Calls back when the keyboard focus leaves a widget and its children.
+
+    Followed through the application's focus changes: an editable combo's completer eats
+    the combo's own focus-out events while its list is open.
+    """
+
+    def __init__(self, callback: Callable[[], None], widget: QWidget) -> None:
+        super().__init__(widget)
+        self._callback = callback
+        self._widget = widget
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
+            widget.destroyed.connect(lambda: app.focusChanged.disconnect(self._focus_changed))
+
+    def _inside(self, other: QWidget | None) -> bool:
+        return other is not None and (other is self._widget or self._widget.isAncestorOf(other))
+
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        if self._inside(old) and not self._inside(new):
+            self._callback()
+
+
+def take_first_match(combo: QComboBox) -> bool:
+    """Put the entry matching the typed text in the combo (the one highlighted in the open
+    list, else the first offered); False when none was taken (no text, a new name)."""
+    completer = combo.completer()
+    text = combo.currentText().strip()
+    if not text or completer is None:
+        return False
+    popup = completer_popup(completer)
+    highlighted = popup.currentIndex() if popup.isVisible() else None
+    index = combo.findText(text, Qt.MatchFlag.MatchFixedString)
+    if index < 0 and highlighted is not None and highlighted.isValid():
+        index = combo.findText(str(highlighted.data()), Qt.MatchFlag.MatchFixedString)
+    if index < 0:
+        completer.setCompletionPrefix(text)
+        if completer.completionCount() == 0:
+            return False  # a new name
+        completer.setCurrentRow(0)
+        index = combo.findText(completer.currentCompletion(), Qt.MatchFlag.MatchFixedString)
+    popup.hide()
+    if index < 0:
+        return False
+    combo.setCurrentIndex(index)
+    combo.setEditText(combo.itemText(index))
+    return True
 
 
 def completer_popup(completer: QCompleter) -> QAbstractItemView:
@@ -97,6 +130,11 @@ def combo_line_edit(combo: QComboBox) -> QLineEdit:
     if edit is None:
         raise ValueError("the combo box is not editable")
     return edit
+
+
+def shows_its_entry(combo: QComboBox) -> bool:
+    """Whether an editable combo shows the entry it holds (not text typed beside it)."""
+    return combo.currentText().strip() == combo.itemText(combo.currentIndex()).strip()
 
 
 class PickCombo(QComboBox):

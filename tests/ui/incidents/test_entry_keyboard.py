@@ -658,3 +658,51 @@ def test_enter_after_a_few_letters_takes_a_known_actor_not_a_new_one(
     save_by_keyboard(qtbot, form)
     with project.session() as s:
         assert list(s.scalars(select(Actor.name))) == ["Kachin Independence Army (KIA)"]
+
+
+def test_an_area_typed_is_the_area_saved_or_refused(
+    qtbot: Any, project: Project, make_window: Any
+) -> None:
+    """Letters left in the area field used to be shown while another area was saved."""
+    k = make_kachin(project)
+    window = make_window(project)
+    form = open_new(qtbot, window)
+    minimal(qtbot, form)
+    alt(qtbot, form, "m")
+    keys(qtbot, "Hpakant (town")
+    key(qtbot, Qt.Key.Key_Tab)  # leaving with a few letters takes the first area offered
+    qtbot.waitUntil(lambda: form.area.currentData() == str(k.township.id))
+    assert form.area.currentText() == "Hpakant (township, Mohnyin)"
+    alt(qtbot, form, "m")
+    keys(qtbot, "Nowhere at all")
+    key(qtbot, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: is_marked(form.area))
+    assert is_marked(form.area) and "No admin area is called 'Nowhere at all'" in (
+        form.errors["area"].text()
+    )
+    key(qtbot, Qt.Key.Key_S, CTRL)
+    assert form.isVisible() and saved_incidents(project) == []
+    assert focused() is form.area  # the field to fix, its text selected: typing replaces it
+    keys(qtbot, "Mohnyin")
+    key(qtbot, Qt.Key.Key_Return)
+    save_by_keyboard(qtbot, form)
+    (inc,) = saved_incidents(project)
+    assert (inc.admin2_id, inc.admin3_id) == (k.district.id, None)
+
+
+def test_lists_answer_first_letters_spaces_and_repeats(
+    qtbot: Any, project: Project, make_window: Any
+) -> None:
+    window = make_window(project)
+    form = open_new(qtbot, window)
+    alt(qtbot, form, "a")
+    role = form.actors.rows[0].role
+    role.setFocus()
+    keys(qtbot, "side b")  # a space inside the letters does not open the list
+    assert role.currentData() == "side B" and not role.view().isVisible()
+    qtbot.wait(QApplication.keyboardInputInterval() + 50)
+    keys(qtbot, "ss")  # the same letter again: the next entry starting with it
+    assert role.currentData() == "side B"
+    qtbot.wait(QApplication.keyboardInputInterval() + 50)
+    keys(qtbot, "al")
+    assert role.currentData() == "alleged perpetrator"

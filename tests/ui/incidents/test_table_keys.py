@@ -81,7 +81,7 @@ def test_title_is_readable_and_sensitivity_shown(
     window = make_window(project)
     header = window.table.horizontalHeader()
     assert [c.title for c in COLUMNS][:3] == ["Reference", "Date", "Title"]
-    assert header.sectionSize(COL_TITLE) >= 250
+    assert header.sectionSize(COL_TITLE) >= 240
     assert header.sectionViewportPosition(COL_TITLE) + header.sectionSize(COL_TITLE) <= (
         window.table.viewport().width()
     )  # the whole title column is on screen
