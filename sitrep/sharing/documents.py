@@ -38,6 +38,10 @@ CHILDREN: dict[str, Table] = {
 BOOKKEEPING = {"created_at", "updated_at", "updated_by", "version"}
 NOT_CONTENT = BOOKKEEPING | {"id", "incident_id", "reference", "author", "place_id", "source_id"}
 
+# Columns added after merge bases were first stored, with their default: left out of the
+# hash while they hold it, so an upgrade alone does not make every incident look changed.
+ADDED_LATER: dict[str, Any] = {"victim_names": "", "denies_involvement": False}
+
 Row = dict[str, Any]
 
 
@@ -56,7 +60,11 @@ def load_documents(conn: Connection, ids: Sequence[Any]) -> dict[Any, dict[str, 
 
 def content_hash(doc: Mapping[str, Any]) -> str:
     def clean(row: Mapping[str, Any]) -> dict[str, Any]:
-        return {k: jsonable(v) for k, v in sorted(row.items()) if k not in NOT_CONTENT}
+        return {
+            k: jsonable(v)
+            for k, v in sorted(row.items())
+            if k not in NOT_CONTENT and not (k in ADDED_LATER and v == ADDED_LATER[k])
+        }
 
     data: dict[str, Any] = {"incident": clean(doc["incident"])}
     for name in CHILDREN:

@@ -78,3 +78,20 @@ def test_flat_exports_never_carry_victim_names(named: Project, tmp_path: Path, f
         text = out.read_text(encoding="utf-8-sig")
     assert "took two women" in text  # the incidents are there
     assert "Daw Lu Ra" not in text and "Ma Seng Nu" not in text
+
+
+def test_an_upgrade_alone_does_not_change_what_merges_compare() -> None:
+    """Merge bases stored before victim names and denials existed still match."""
+    from sitrep.sharing.documents import content_hash
+
+    before = {
+        "incident": {"title": "Blast", "narrative": "x"},
+        "incident_actor": [{"actor_id": "a", "role": "side A"}],
+    }
+    after = {
+        "incident": {"title": "Blast", "narrative": "x", "victim_names": ""},
+        "incident_actor": [{"actor_id": "a", "role": "side A", "denies_involvement": False}],
+    }
+    assert content_hash(before) == content_hash(after)
+    after["incident"]["victim_names"] = "Ma Hla"
+    assert content_hash(before) != content_hash(after)
