@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from sitrep.editing.dates import DateOrder, order_from_pattern, read_date, show_date
 from sitrep.errors import ValidationError
-from sitrep.ui.marks import mark_invalid
+from sitrep.ui.marks import INVALID_STYLE, mark_invalid
 
 
 def _arrow_icon(color: QColor) -> QIcon:
@@ -97,7 +97,8 @@ class DateField(QLineEdit):
         self._date: dt.date | None = None  # the last date read (what dateChanged said)
         self._clicked_in = False
         self.popup: _CalendarPopup | None = None
-        self.setPlaceholderText("e.g. 2025-06-12" + (" (optional)" if optional else ""))
+        self.setPlaceholderText("no date" if optional else "e.g. 2025-06-12")
+        self.setStyleSheet(INVALID_STYLE)  # marked wherever it is, not only in the form
         self.setToolTip(
             f"Type a date: 2025-06-12, 20250612, 12 June 2025 or in this computer's order "
             f"({self.order.value}). Up/Down: a day earlier/later; Alt+Down: calendar."

@@ -93,6 +93,8 @@ class ExportDialog(QDialog):
         self.date_to = DateField(optional=True, what="To date")
         self.date_from.setDate(self.base_filter.date_from)
         self.date_to.setDate(self.base_filter.date_to)
+        for edit in (self.date_from, self.date_to):
+            edit.setPlaceholderText("no limit")
         period = QHBoxLayout()
         for w in (QLabel("from"), self.date_from, QLabel("to"), self.date_to):
             period.addWidget(w)
