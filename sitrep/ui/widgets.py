@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -80,14 +81,15 @@ class FocusLeft(QObject):
         self._callback = callback
         self._widget = widget
         app = QApplication.instance()
-        if isinstance(app, QApplication):
+        if isinstance(app, QApplication):  # a slot of this child: gone with the widget
             app.focusChanged.connect(self._focus_changed)
-            widget.destroyed.connect(lambda: app.focusChanged.disconnect(self._focus_changed))
 
     def _inside(self, other: QWidget | None) -> bool:
         return other is not None and (other is self._widget or self._widget.isAncestorOf(other))
 
     def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        if not shiboken6.isValid(self._widget):
+            return
         if self._inside(old) and not self._inside(new):
             self._callback()
 
