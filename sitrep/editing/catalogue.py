@@ -1,4 +1,8 @@
-"""The choices the incident form and the filter bar offer, read from the project."""
+"""The choices the incident form and the filter bar offer, read from the project.
+
+It also remembers how things were entered last, so repeated entry is quick: the role an
+actor had in its most recent incident, and each source's type and grading as last used.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,19 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sitrep.model import Actor, AdminArea, CustomRegion, EventType, LocalType, SubEventType
+from sitrep.editing.draft import SourceDraft
+from sitrep.model import (
+    Actor,
+    AdminArea,
+    CustomRegion,
+    EventType,
+    Incident,
+    IncidentActor,
+    LocalType,
+    Source,
+    SubEventType,
+)
+from sitrep.model.enums import ActorRole, Credibility, Reliability, SourceType
 from sitrep.places.levels import level_name
 from sitrep.places.regions import AreaRef, Region
 
@@ -37,6 +53,18 @@ class Catalogue:
     actors: list[str] = field(default_factory=list)
     areas: list[AreaOption] = field(default_factory=list)
     custom_regions: list[Region] = field(default_factory=list)  # saved sets of areas
+    # actor name (casefolded) -> the role it had in its most recent incident
+    actor_roles: dict[str, str] = field(default_factory=dict)
+    # sources as last used, most recent first (name, type, grading; no date or link)
+    recent_sources: list[SourceDraft] = field(default_factory=list)
+
+    def area_level(self, area_id: uuid.UUID | None) -> int | None:
+        area = self.area(area_id) if area_id else None
+        return area.ref.level if area is not None else None
+
+    def recent_source(self, name: str) -> SourceDraft | None:
+        key = name.strip().casefold()
+        return next((s for s in self.recent_sources if s.name.casefold() == key), None)
 
     @property
     def sub_event_types(self) -> set[str]:
@@ -102,4 +130,42 @@ def load_catalogue(session: Session) -> Catalogue:
         members = tuple(refs[uuid.UUID(i)] for i in region.area_ids if uuid.UUID(i) in refs)
         if members:
             custom.append(Region(region.name, members))
-    return Catalogue(types, local, actors, areas, custom)
+    return Catalogue(
+        types, local, actors, areas, custom, _last_actor_roles(session), _recent_sources(session)
+    )
+
+
+RECENT_SOURCES = 200
+
+
+def _last_actor_roles(session: Session) -> dict[str, str]:
+    roles: dict[str, str] = {}
+    rows = session.execute(
+        select(Actor.name, IncidentActor.role)
+        .join(IncidentActor, IncidentActor.actor_id == Actor.id)
+        .join(Incident, Incident.id == IncidentActor.incident_id)
+        .order_by(Incident.id.desc())  # UUID v7: newest first, read from the primary key
+        .limit(5000)
+    )
+    for name, role in rows:
+        roles.setdefault(name.casefold(), ActorRole(role).value)
+    return roles
+
+
+def _recent_sources(session: Session) -> list[SourceDraft]:
+    seen: dict[str, SourceDraft] = {}
+    rows = session.execute(
+        select(Source.name, Source.source_type, Source.reliability, Source.credibility)
+        .order_by(Source.id.desc())  # UUID v7: newest first, read from the primary key
+        .limit(20 * RECENT_SOURCES)
+    )
+    for name, stype, reliability, credibility in rows:
+        key = name.strip().casefold()
+        if key and key not in seen and len(seen) < RECENT_SOURCES:
+            seen[key] = SourceDraft(
+                name=name.strip(),
+                source_type=SourceType(stype).value,
+                reliability=Reliability(reliability).value,
+                credibility=int(Credibility(credibility)),
+            )
+    return list(seen.values())

@@ -13,6 +13,8 @@ import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from sitrep.editing.dates import DateOrder, read_date
+from sitrep.editing.location import precision_problem
 from sitrep.errors import ValidationError
 from sitrep.model import Incident
 from sitrep.model.enums import (
@@ -47,6 +49,7 @@ DRAFT_VERSION = 1
 class ActorDraft:
     name: str = ""
     role: str = ActorRole.SIDE_A.value
+    denies_involvement: bool = False  # the actor denies it: reports must not say it did
 
 
 @dataclass
@@ -93,6 +96,7 @@ class IncidentDraft:
     reference: str = ""
     title: str = ""
     narrative: str = ""
+    victim_names: str = ""  # who was harmed, by name: sensitive, never in the narrative
     date_start: str = ""
     date_end: str = ""
     time_local: str = ""
@@ -101,7 +105,8 @@ class IncidentDraft:
     place_name: str = ""
     lat: str = ""
     lon: str = ""
-    location_precision: int = int(LocationPrecision.EXACT)
+    # None: follow what was given (see sitrep.editing.location); the form always sets it
+    location_precision: int | None = None
     country_iso: str = ""
     area_id: str | None = None  # the deepest admin area; its parents follow
     event_type: str = ""
@@ -206,15 +211,14 @@ def parse_number(text: str, what: str, field_name: str) -> float | None:
     return value
 
 
-def parse_date(text: str, what: str, field_name: str) -> dt.date | None:
-    if not text.strip():
-        return None
+def parse_date(
+    text: str, what: str, field_name: str, order: DateOrder | None = None
+) -> dt.date | None:
+    """A date as the date fields read it (``order``: this computer's, for 12/06/2025)."""
     try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError(
-            f"{what} '{text}' is not a date such as 2025-06-03.", field=field_name
-        ) from None
+        return read_date(text, order, what=what)
+    except ValidationError as exc:
+        raise ValidationError(str(exc), field=field_name) from None
 
 
 @dataclass(frozen=True)
@@ -225,9 +229,20 @@ class ParsedWhereWhen:
     lon: float | None
 
 
-def check_draft(draft: IncidentDraft, known_subs: set[str] | None = None) -> list[Problem]:
-    """Every problem of the draft (empty when it can be saved)."""
+def check_draft(
+    draft: IncidentDraft,
+    known_subs: set[str] | None = None,
+    *,
+    date_order: DateOrder | None = None,
+    area_level: int | None = None,
+) -> list[Problem]:
+    """Every problem of the draft (empty when it can be saved).
+
+    ``date_order`` is how the computer the dates were typed on writes them (for
+    ``12/06/2025``); ``area_level`` the level of the draft's admin area.
+    """
     problems: list[Problem] = []
+    order = date_order
 
     def run(check: Any, *args: Any, row: int | None = None) -> Any:
         try:
@@ -236,8 +251,8 @@ def check_draft(draft: IncidentDraft, known_subs: set[str] | None = None) -> lis
             problems.append(Problem(exc.field or "", str(exc), row))
             return None
 
-    start = run(parse_date, draft.date_start, "Start date", "date_start")
-    end = run(parse_date, draft.date_end, "End date", "date_end")
+    start = run(parse_date, draft.date_start, "Start date", "date_start", order)
+    end = run(parse_date, draft.date_end, "End date", "date_end", order)
     if not any(p.field.startswith("date") for p in problems):
         run(check_dates, start, end)
     run(check_time, draft.time_local.strip() or None)
@@ -250,6 +265,23 @@ def check_draft(draft: IncidentDraft, known_subs: set[str] | None = None) -> lis
     if (lat is None) != (lon is None) and not problems_for(problems, "latitude", "longitude"):
         missing = "latitude" if lat is None else "longitude"
         problems.append(Problem(missing, "Give both latitude and longitude, or leave both empty."))
+    if draft.location_precision is not None and not problems_for(
+        problems, "latitude", "longitude"
+    ):
+        if draft.location_precision not in {int(p) for p in LocationPrecision}:
+            problems.append(
+                Problem("location_precision", f"{draft.location_precision} is not a precision.")
+            )
+        else:
+            # an area whose level the caller does not know is given the benefit of the doubt
+            level = area_level if area_level is not None or not draft.area_id else 4
+            message = precision_problem(
+                LocationPrecision(int(draft.location_precision)),
+                lat is not None and lon is not None,
+                level,
+            )
+            if message:
+                problems.append(Problem("location_precision", message))
     if not draft.event_type:
         problems.append(Problem("event_type", "Choose the event type."))
     elif not draft.sub_event_type:
@@ -269,7 +301,7 @@ def check_draft(draft: IncidentDraft, known_subs: set[str] | None = None) -> lis
     for i, src in enumerate(draft.sources):
         if not src.name.strip():
             problems.append(Problem("source_name", "Name the source or remove the row.", i))
-        run(parse_date, src.published, "Published date", "source_published", row=i)
+        run(parse_date, src.published, "Published date", "source_published", order, row=i)
     _check_choice(problems, "verification", draft.verification, Verification)
     _check_choice(problems, "sensitivity", draft.sensitivity, Sensitivity)
     _check_choice(problems, "review_status", draft.review_status, ReviewStatus)
@@ -349,8 +381,13 @@ def draft_from_incident(incident: Incident) -> IncidentDraft:
         sensitive_fields=list(incident.sensitive_fields or []),
         review_status=ReviewStatus(incident.review_status).value,
         author=incident.author,
+        victim_names=incident.victim_names or "",
         actors=[
-            ActorDraft(name=link.actor.name, role=ActorRole(link.role).value)
+            ActorDraft(
+                name=link.actor.name,
+                role=ActorRole(link.role).value,
+                denies_involvement=bool(link.denies_involvement),
+            )
             for link in incident.actors
         ],
         casualties=[
@@ -393,12 +430,22 @@ def draft_from_incident(incident: Incident) -> IncidentDraft:
 def duplicate_draft(draft: IncidentDraft) -> IncidentDraft:
     """A new incident like this one (the 6 June blast entered from the 3 June one).
 
-    Identity, reference and review status start afresh; what happened, where, who and
-    the sources stay, for the user to change what differs.
+    What repeats stays: the place (and its coordinates, area, precision), the types,
+    the actors, the sources, the sensitivity. What belongs to the one event does not:
+    its title, narrative, victims, casualty figures, time and attachments are left
+    empty, and verification and review start afresh — so a duplicate saved in a hurry
+    can never count the first incident's dead a second time.
     """
     copy = draft_from_dict(asdict(draft))
     copy.incident_id = None
     copy.base_version = None
     copy.reference = ""
+    copy.title = ""
+    copy.narrative = ""
+    copy.victim_names = ""
+    copy.time_local = ""
+    copy.casualties = []
+    copy.attachments = []
+    copy.verification = Verification.UNVERIFIED.value
     copy.review_status = ReviewStatus.DRAFT.value
     return copy

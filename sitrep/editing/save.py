@@ -17,6 +17,7 @@ from sitrep.editing.draft import (
     parse_date,
     parse_where_when,
 )
+from sitrep.editing.location import suggested_precision
 from sitrep.errors import ConflictError, ValidationError
 from sitrep.model import (
     Actor,
@@ -97,7 +98,9 @@ def save_draft(session: Session, draft: IncidentDraft) -> Incident:
     and marks all of them), or :class:`ConflictError` when someone else saved the
     incident since the user opened it.
     """
-    problems = check_draft(draft, known_sub_event_types(session))
+    chain = area_chain(session, _uuid(draft.area_id))
+    area_level = max(chain) if chain else None
+    problems = check_draft(draft, known_sub_event_types(session), area_level=area_level)
     if problems:
         first = problems[0]
         raise ValidationError(first.message, field=first.field)
@@ -123,6 +126,7 @@ def save_draft(session: Session, draft: IncidentDraft) -> Incident:
         incident.author = draft.author or incident.author
     incident.title = draft.title.strip()
     incident.narrative = draft.narrative
+    incident.victim_names = draft.victim_names.strip()
     incident.date_start = parsed.date_start
     incident.date_end = parsed.date_end
     incident.time_local = draft.time_local.strip() or None
@@ -130,8 +134,12 @@ def save_draft(session: Session, draft: IncidentDraft) -> Incident:
     incident.place_id = _uuid(draft.place_id)
     incident.place_name = draft.place_name.strip()
     incident.lat, incident.lon = parsed.lat, parsed.lon
-    incident.location_precision = LocationPrecision(int(draft.location_precision))
-    chain = area_chain(session, _uuid(draft.area_id))
+    has_coordinates = parsed.lat is not None and parsed.lon is not None
+    incident.location_precision = (
+        suggested_precision(has_coordinates, area_level)
+        if draft.location_precision is None
+        else LocationPrecision(int(draft.location_precision))
+    )
     for level in (1, 2, 3, 4):
         setattr(incident, f"admin{level}_id", chain[level].id if level in chain else None)
     country = draft.country_iso.strip().upper()
@@ -160,19 +168,23 @@ def save_draft(session: Session, draft: IncidentDraft) -> Incident:
 
 
 def _apply_actors(session: Session, incident: Incident, draft: IncidentDraft) -> None:
-    wanted: list[tuple[uuid.UUID, ActorRole]] = []
+    wanted: dict[tuple[uuid.UUID, ActorRole], bool] = {}
     for row in draft.actors:
         actor = find_or_create_actor(session, row.name)
         key = (actor.id, ActorRole(row.role))
-        if key not in wanted:
-            wanted.append(key)
+        wanted[key] = wanted.get(key, False) or bool(row.denies_involvement)
     existing = {(link.actor_id, ActorRole(link.role)): link for link in incident.actors}
     for key, link in existing.items():
         if key not in wanted:
             incident.actors.remove(link)
-    for actor_id, role in wanted:
-        if (actor_id, role) not in existing:
-            incident.actors.append(IncidentActor(actor_id=actor_id, role=role))
+    for (actor_id, role), denies in wanted.items():
+        kept = existing.get((actor_id, role))
+        if kept is None:
+            incident.actors.append(
+                IncidentActor(actor_id=actor_id, role=role, denies_involvement=denies)
+            )
+        elif bool(kept.denies_involvement) != denies:
+            kept.denies_involvement = denies
 
 
 def _apply_casualties(incident: Incident, draft: IncidentDraft) -> None:

@@ -236,6 +236,9 @@ class Incident(Record, Base):
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(300), default="")
     narrative: Mapped[str] = mapped_column(Text, default="")
+    # Victims by name, kept out of the narrative: withheld below internal wherever the
+    # incident leaves the app (shared projects, flat exports, reports never show it).
+    victim_names: Mapped[str] = mapped_column(Text, default="")
 
     # when
     date_start: Mapped[dt.date]
@@ -343,6 +346,8 @@ class IncidentActor(Base):
     )
     actor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("actor.id"), primary_key=True)
     role: Mapped[ActorRole] = mapped_column(_enum(ActorRole), primary_key=True)
+    # the actor denies involvement: reports say so instead of stating who did it
+    denies_involvement: Mapped[bool] = mapped_column(default=False)
     incident: Mapped[Incident] = relationship(back_populates="actors")
     actor: Mapped[Actor] = relationship()
 

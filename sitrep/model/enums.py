@@ -107,6 +107,8 @@ class ActorRole(StrEnum):
     ASSOCIATED_A = "associated with side A"
     ASSOCIATED_B = "associated with side B"
     PERPETRATOR = "perpetrator"
+    # named by sources as the perpetrator but not established: reports say "allegedly"
+    ALLEGED_PERPETRATOR = "alleged perpetrator"
     TARGET = "target"
     CLAIMANT = "claimant"
 

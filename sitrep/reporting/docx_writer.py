@@ -1146,6 +1146,8 @@ def annex_cells(row: AnnexRow, dataset_names: dict[str, str] | None = None) -> l
         actors.append(", ".join(row.side_a))
     if row.side_b:
         actors.append("v. " + ", ".join(row.side_b))
+    actors += [f"allegedly {name}" for name in row.alleged]
+    actors += [f"{name} denies involvement" for name in row.denying]
     harm = []
     if row.killed:
         civ = (

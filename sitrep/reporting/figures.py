@@ -149,6 +149,8 @@ class AnnexRow:
     side_a: list[str] = field(default_factory=list)
     side_b: list[str] = field(default_factory=list)
     claimants: list[str] = field(default_factory=list)
+    alleged: list[str] = field(default_factory=list)  # alleged perpetrators: "allegedly"
+    denying: list[str] = field(default_factory=list)  # actors denying involvement
     sources: list[SourceRow] = field(default_factory=list)
     claims: list[ClaimRow] = field(default_factory=list)
     # outcomes whose (non-claim) figure is a lower bound: "at least 5 killed"
@@ -643,17 +645,26 @@ def annex_rows(session: Session, flt: IncidentFilter) -> list[AnnexRow]:
         return []
     ids = select_incidents(flt, Incident.id).scalar_subquery()
     actor_stmt = (
-        select(IncidentActor.incident_id, IncidentActor.role, Actor.name)
+        select(
+            IncidentActor.incident_id,
+            IncidentActor.role,
+            Actor.name,
+            IncidentActor.denies_involvement,
+        )
         .join(Actor, Actor.id == IncidentActor.actor_id)
         .where(IncidentActor.incident_id.in_(ids))
         .order_by(Actor.name)
     )
-    for incident_id, role, name in session.execute(actor_stmt):
+    for incident_id, role, name, denies in session.execute(actor_stmt):
         row = rows.get(incident_id)
         if row is None:
             continue
         role = ActorRole(role)
-        if role is ActorRole.CLAIMANT:
+        if denies and name not in row.denying:
+            row.denying.append(name)
+        if role is ActorRole.ALLEGED_PERPETRATOR:
+            row.alleged.append(name)  # never listed as a side: not established
+        elif role is ActorRole.CLAIMANT:
             row.claimants.append(name)
         elif _SIDE_ROLES.get(role) == "A":
             row.side_a.append(name)

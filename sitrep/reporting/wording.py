@@ -134,6 +134,17 @@ def _sentence_case(text: str) -> str:
 sentence_start = _sentence_case
 
 
+def attribution_sentence(row: AnnexRow) -> str:
+    """Who is said to have done it, without stating it as fact; denials said."""
+    parts = []
+    if row.alleged:
+        parts.append(f"Allegedly carried out by {_join(row.alleged)}.")
+    if row.denying:
+        verb = "denies" if len(row.denying) == 1 else "deny"
+        parts.append(f"{_join(row.denying)} {verb} involvement.")
+    return " ".join(parts)
+
+
 def harm_phrase(row: AnnexRow) -> str:
     """What the incident's (non-claim) figures say; figures not recorded are left out."""
     parts: list[str] = []
@@ -195,7 +206,8 @@ def _incident_body(row: AnnexRow, lead: str, dataset_name: str = "") -> str:
     claim = claim_sentence(row)
     if row.verification is Verification.CLAIM_UNVERIFIABLE and claim:
         harm = harm_phrase(row)
-        return " ".join(s for s in (lead, claim, _sentence_case(harm) + "." if harm else "") if s)
+        harm_text = _sentence_case(harm) + "." if harm else ""
+        return " ".join(s for s in (lead, claim, harm_text, attribution_sentence(row)) if s)
     title = row.title
     if row.is_synthetic and title.startswith(SYNTHETIC_MARK):
         title = title[len(SYNTHETIC_MARK) :].strip()  # the lead says it already
@@ -206,7 +218,9 @@ def _incident_body(row: AnnexRow, lead: str, dataset_name: str = "") -> str:
         parts.append(f"Best estimate: {harm}.")  # the title already says people died
     elif harm:
         parts.append(f"{_sentence_case(harm)}.")
-    parts.extend(s for s in (claim, verification_note(row, dataset_name)) if s)
+    parts.extend(
+        s for s in (attribution_sentence(row), claim, verification_note(row, dataset_name)) if s
+    )
     return " ".join(parts)
 
 

@@ -49,6 +49,10 @@ NOT_COMPARED = BOOKKEEPING | {
     "harm_unrecorded",  # derived from the rows and the dataset, like the totals
 }
 
+# Columns added after merge bases were first stored, with their default: left out of the
+# hash while they hold it, so an upgrade alone does not make every incident look changed.
+ADDED_LATER: dict[str, Any] = {"victim_names": "", "denies_involvement": False}
+
 Row = dict[str, Any]
 
 
@@ -66,8 +70,13 @@ def load_documents(conn: Connection, ids: Sequence[Any]) -> dict[Any, dict[str, 
 
 
 def content(row: Mapping[str, Any]) -> dict[str, Any]:
-    """The fields of a row a merge compares, as JSON values."""
-    return {k: jsonable(v) for k, v in row.items() if k not in NOT_COMPARED}
+    """The fields of a row a merge compares, as JSON values (columns added later left out
+    while they hold their default, so an upgrade alone changes no comparison)."""
+    return {
+        k: jsonable(v)
+        for k, v in row.items()
+        if k not in NOT_COMPARED and not (k in ADDED_LATER and v == ADDED_LATER[k])
+    }
 
 
 def value_hash(value: Any) -> str:

@@ -212,6 +212,11 @@ POLICY: dict[str, TableRule] = {
             reference=keep(),
             title=below(INTERNAL, Act.WITHHOLD, when={"title"}),
             narrative=below(INTERNAL, Act.WITHHOLD, when={"narrative"} | VICTIM),
+            victim_names=below(
+                INTERNAL,
+                Act.WITHHOLD,
+                why="names of people harmed never travel below internal, marked or not",
+            ),
             date_start=keep(),
             date_end=keep(),
             time_local=keep(),
@@ -277,6 +282,7 @@ POLICY: dict[str, TableRule] = {
                 "'[withheld]' actor of the same kind",
             ),
             "role": keep(),
+            "denies_involvement": keep("a denial travels with the allegation it answers"),
         },
     ),
     "source": TableRule(

@@ -137,6 +137,8 @@ def _incident_value(column: str, act: Act, inc: dict[str, Any], ctx: RedactionCo
         return _empty(value)
     if column == "title":
         return f"{WITHHELD} {inc.get('sub_event_type') or 'incident'}"
+    if column == "victim_names":
+        return WITHHELD if value else ""  # no names recorded: nothing to withhold
     if column == "narrative":
         return (
             f"{WITHHELD} The narrative of this incident contains sensitive details and was "

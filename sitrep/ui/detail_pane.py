@@ -56,7 +56,8 @@ def incident_html(inc: Incident, links: list[tuple[str, str, str]] | None = None
     if inc.local_type:
         what += f" <span style='color:#777'>(local type: {e(inc.local_type)})</span>"
     actors = "<br>".join(
-        f"{e(link.actor.name)} <span style='color:#777'>— {e(str(link.role))}</span>"
+        f"{e(link.actor.name)} <span style='color:#777'>— {e(str(link.role))}"
+        f"{', denies involvement' if link.denies_involvement else ''}</span>"
         for link in sorted(inc.actors, key=lambda a: str(a.role))
     )
     harm = ""
@@ -104,6 +105,7 @@ def incident_html(inc: Incident, links: list[tuple[str, str, str]] | None = None
             _row("What", what),
             _row("Actors", actors),
             _row("Harm", e(totals)),
+            _row("Victims", e(inc.victim_names or "")),
             _row("Verification", e(str(inc.verification))),
             _row("Sensitivity", e(str(inc.sensitivity))),
             _row("Review", e(str(inc.review_status))),

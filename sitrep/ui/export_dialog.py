@@ -7,16 +7,12 @@ cancelling leaves no file behind.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -43,6 +39,7 @@ from sitrep.places.regions import resolve_region
 from sitrep.sharing.redaction import leaving_filter
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
+from sitrep.ui.date_field import DateField
 from sitrep.ui.long_task import run_cancellable
 
 FORMATS = {
@@ -101,23 +98,17 @@ class ExportDialog(QDialog):
         self.region.addItems(names)
         if self.base_filter.region is not None:
             self.region.setEditText(self.base_filter.region.name)
-        self.use_from = QCheckBox("From")
-        self.use_to = QCheckBox("To")
-        self.date_from = QDateEdit()
-        self.date_to = QDateEdit()
+        # empty: no limit on that side
+        self.date_from = DateField(optional=True, what="From date")
+        self.date_to = DateField(optional=True, what="To date")
+        self.date_from.setDate(self.base_filter.date_from)
+        self.date_to.setDate(self.base_filter.date_to)
         for edit in (self.date_from, self.date_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setDate(QDate.currentDate())
-        if self.base_filter.date_from:
-            self.use_from.setChecked(True)
-            self.date_from.setDate(_qdate(self.base_filter.date_from))
-        if self.base_filter.date_to:
-            self.use_to.setChecked(True)
-            self.date_to.setDate(_qdate(self.base_filter.date_to))
+            edit.setPlaceholderText("no limit")
         period = QHBoxLayout()
-        for w in (self.use_from, self.date_from, self.use_to, self.date_to):
+        for w in (QLabel("from"), self.date_from, QLabel("to"), self.date_to):
             period.addWidget(w)
+        period.addStretch(1)
         self.event_type = QComboBox()
         self.event_type.addItem("All types", None)
         for name in types:
@@ -138,10 +129,10 @@ class ExportDialog(QDialog):
         self.count.setObjectName("exportCount")
         for signal in (
             self.region.currentTextChanged,
-            self.use_from.toggled,
-            self.use_to.toggled,
             self.date_from.dateChanged,
             self.date_to.dateChanged,
+            self.date_from.editingFinished,
+            self.date_to.editingFinished,
             self.event_type.currentIndexChanged,
             self.level.currentIndexChanged,
         ):
@@ -187,8 +178,8 @@ class ExportDialog(QDialog):
         if region_text:
             with self.project.session() as s:
                 region = resolve_region(s, region_text)
-        date_from = _pydate(self.date_from.date()) if self.use_from.isChecked() else None
-        date_to = _pydate(self.date_to.date()) if self.use_to.isChecked() else None
+        date_from = self.date_from.read()  # an unreadable date is an error, never a guess
+        date_to = self.date_to.read()
         types = (self.event_type.currentData(),) if self.event_type.currentData() else ()
         return leaving_filter(
             replace(
@@ -242,11 +233,3 @@ class ExportDialog(QDialog):
             QMessageBox.warning(self, "Export", str(exc))
             return
         self.accept()
-
-
-def _qdate(value: dt.date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def _pydate(value: QDate) -> dt.date:
-    return dt.date(value.year(), value.month(), value.day())

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -25,7 +25,8 @@ from sitrep.editing.catalogue import AreaOption
 from sitrep.model.enums import Sensitivity, Verification
 from sitrep.places.regions import Region
 from sitrep.store.queries import IncidentFilter
-from sitrep.ui.widgets import date_edit, searchable_combo
+from sitrep.ui.date_field import DateField
+from sitrep.ui.widgets import searchable_combo
 
 ANY_TIME, LAST_7, LAST_30, LAST_MONTH, THIS_YEAR, CUSTOM = range(6)
 PERIOD_LABELS = {
@@ -50,14 +51,6 @@ def preset_period(preset: int, today: dt.date) -> tuple[dt.date | None, dt.date 
     if preset == THIS_YEAR:
         return dt.date(today.year, 1, 1), today
     return None, None
-
-
-def qdate(value: dt.date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def pydate(value: QDate) -> dt.date:
-    return dt.date(value.year(), value.month(), value.day())
 
 
 class CheckMenuButton(QToolButton):
@@ -110,6 +103,7 @@ class CheckMenuButton(QToolButton):
 
 class FilterBar(QWidget):
     filterChanged = Signal(object)  # IncidentFilter
+    resultsRequested = Signal()  # Down in the search box: go to the rows found
 
     def __init__(
         self,
@@ -142,10 +136,10 @@ class FilterBar(QWidget):
             self.period.addItem(label, key)
         self.period.setToolTip("Period: an incident counts when its start date falls in it")
         self.period.currentIndexChanged.connect(self._period_changed)
-        self.date_from = date_edit()
-        self.date_to = date_edit()
+        self.date_from = DateField(what="From date")
+        self.date_to = DateField(what="To date")
         for edit in (self.date_from, self.date_to):
-            edit.setDate(qdate(today()))
+            edit.setDate(today())
             edit.dateChanged.connect(self._emit)
             edit.setVisible(False)
         self.to_label = QLabel("to")
@@ -170,6 +164,7 @@ class FilterBar(QWidget):
         self._text_timer.timeout.connect(self._emit)
         self.text.textChanged.connect(lambda _t: self._text_timer.start())
         self.text.returnPressed.connect(self._emit)
+        self.text.installEventFilter(self)
 
         for widget in (
             self.region,
@@ -184,6 +179,18 @@ class FilterBar(QWidget):
             layout.addWidget(widget)
         layout.addWidget(self.text, 1)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.text
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown)
+        ):
+            self._emit()  # the search typed so far, at once
+            self.resultsRequested.emit()
+            return True
+        return super().eventFilter(watched, event)
+
     # ------------------------------------------------------------ reading
     def current_filter(self) -> IncidentFilter:
         return self._filter
@@ -195,10 +202,10 @@ class FilterBar(QWidget):
         else:
             region = chosen
         preset = self.period.currentData()
-        if preset == CUSTOM:
+        if preset == CUSTOM:  # an unreadable date (marked at its field) changes nothing
             period: tuple[dt.date | None, dt.date | None] = (
-                pydate(self.date_from.date()),
-                pydate(self.date_to.date()),
+                self.date_from.date() or self._filter.date_from,
+                self.date_to.date() or self._filter.date_to,
             )
         else:
             period = preset_period(preset, self._today())
@@ -245,7 +252,7 @@ class FilterBar(QWidget):
             date_from, date_to = date_to, date_from
         for edit, value in ((self.date_from, date_from), (self.date_to, date_to)):
             edit.blockSignals(True)
-            edit.setDate(qdate(value))
+            edit.setDate(value)
             edit.blockSignals(False)
         self.period.setCurrentIndex(self.period.findData(CUSTOM))
         self._emit()

@@ -1,7 +1,9 @@
 """Repeated rows of the incident form: actors, casualty estimates, sources.
 
 Each row is a small widget with ``value()``/``set_value()`` over its draft dataclass;
-:class:`RowList` adds, removes and reads them and announces every change.
+:class:`RowList` adds, removes and reads them and announces every change. Each row
+lists its widgets in Tab order (``focus_chain``) so the form can keep the Tab order
+right as rows come and go. Rows carry no Alt mnemonics: repeated, they would clash.
 """
 
 from __future__ import annotations
@@ -9,22 +11,25 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
+    QCompleter,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from sitrep.editing.catalogue import Catalogue
 from sitrep.editing.draft import ActorDraft, CasualtyDraft, SourceDraft
 from sitrep.model.enums import (
     ActorRole,
@@ -36,16 +41,30 @@ from sitrep.model.enums import (
     Sex,
     SourceType,
 )
-from sitrep.ui.marks import mark_invalid
-from sitrep.ui.widgets import as_slot, combo_line_edit, searchable_combo
+from sitrep.ui.date_field import DateField
+from sitrep.ui.marks import mark_invalid, mark_warning
+from sitrep.ui.widgets import (
+    ImmediateButton,
+    PickCombo,
+    as_slot,
+    combo_line_edit,
+    completer_popup,
+    searchable_combo,
+)
 
 D = TypeVar("D")
 
 
-def enum_combo(values: Sequence[str], tips: dict[str, str] | None = None) -> QComboBox:
-    combo = QComboBox()
+def enum_combo(
+    values: Sequence[str],
+    tips: dict[str, str] | None = None,
+    texts: dict[str, str] | None = None,
+) -> QComboBox:
+    """A list of coded values; each item's text starts with its value (or is ``texts[v]``),
+    so typing the first letters of a value picks it."""
+    combo = PickCombo()
     for value in values:
-        combo.addItem(value, value)
+        combo.addItem((texts or {}).get(value, value), value)
         if tips and value in tips:
             combo.setItemData(combo.count() - 1, tips[value], Qt.ItemDataRole.ToolTipRole)
     return combo
@@ -68,29 +87,66 @@ class RowWidget(QFrame):
         self.remove_button = QToolButton()
         self.remove_button.setText("✕")
         self.remove_button.setToolTip("Remove this row")
-        self.remove_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.remove_button.setAccessibleName("Remove this row")
+        self.remove_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # reachable, never by click
         self.remove_button.clicked.connect(lambda: self.removeRequested.emit(self))
         self.fields: dict[str, QWidget] = {}
+
+    def focus_chain(self) -> list[QWidget]:
+        """The row's widgets in Tab order."""
+        raise NotImplementedError
 
     def mark(self, field: str, message: str | None) -> None:
         widget = self.fields.get(field)
         if widget is not None:
             mark_invalid(widget, message)
 
+    def warn(self, field: str, message: str | None) -> None:
+        widget = self.fields.get(field)
+        if widget is not None:
+            mark_warning(widget, message)
+
     def clear_marks(self) -> None:
         for widget in self.fields.values():
             mark_invalid(widget, None)
+            mark_warning(widget, None)
+
+
+ACTOR_ROLE_TIPS = {
+    ActorRole.PERPETRATOR.value: "Established as the one who did it",
+    ActorRole.ALLEGED_PERPETRATOR.value: (
+        "Said by a source or party to have done it, not established: reports say 'allegedly'"
+    ),
+    ActorRole.CLAIMANT.value: "Claimed the incident (its statement is a claim, not a fact)",
+}
 
 
 class ActorRow(RowWidget):
-    def __init__(self, actor_names: Sequence[str]) -> None:
+    """An actor, its role and whether it denies involvement.
+
+    Choosing a known actor sets the role it had in its most recent incident (the user
+    can change it); Enter after a few letters takes the first actor offered.
+    """
+
+    def __init__(self, catalogue: Catalogue | Sequence[str]) -> None:
         super().__init__()
-        self._known = {n.casefold() for n in actor_names}
+        if isinstance(catalogue, Catalogue):
+            names, self._last_roles = list(catalogue.actors), dict(catalogue.actor_roles)
+        else:
+            names, self._last_roles = list(catalogue), {}
+        self._known = {n.casefold() for n in names}
+        self._role_chosen = False
         self.name = searchable_combo(min_chars=22)
-        self.name.addItems(list(actor_names))
+        self.name.addItems(names)
         self.name.setCurrentIndex(-1)
         combo_line_edit(self.name).setPlaceholderText("Actor (type a new name to add one)")
-        self.role = enum_combo([r.value for r in ActorRole])
+        self.role = enum_combo([r.value for r in ActorRole], ACTOR_ROLE_TIPS)
+        self.role.setToolTip("Role of this actor in the incident")
+        self.denies = QCheckBox("denies")
+        self.denies.setToolTip(
+            "This actor denies involvement: reports mention the denial and do not state "
+            "as fact that it did it"
+        )
         self.new_hint = QLabel("new actor")
         self.new_hint.setStyleSheet("color:#2a6f2a")
         self.new_hint.setVisible(False)
@@ -98,23 +154,43 @@ class ActorRow(RowWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.name, 3)
         layout.addWidget(self.role, 1)
+        layout.addWidget(self.denies)
         layout.addWidget(self.new_hint)
         layout.addWidget(self.remove_button)
         self.fields = {"actor_name": self.name, "actor_role": self.role}
         self.name.editTextChanged.connect(self._name_changed)
+        self.name.currentIndexChanged.connect(lambda _i: self._remembered_role())
+        combo_line_edit(self.name).editingFinished.connect(self._remembered_role)
+        self.role.activated.connect(self._role_activated)
         self.role.currentIndexChanged.connect(self.changed)
+        self.denies.toggled.connect(self.changed)
+
+    def focus_chain(self) -> list[QWidget]:
+        return [self.name, self.role, self.denies, self.remove_button]
+
+    def _role_activated(self, _index: int) -> None:
+        self._role_chosen = True
 
     def _name_changed(self, text: str) -> None:
         clean = text.strip()
         self.new_hint.setVisible(bool(clean) and clean.casefold() not in self._known)
         self.changed.emit()
 
+    def _remembered_role(self) -> None:
+        role = self._last_roles.get(self.name.currentText().strip().casefold())
+        if role is not None and not self._role_chosen:
+            set_combo(self.role, role)
+
     def value(self) -> ActorDraft:
-        return ActorDraft(self.name.currentText().strip(), self.role.currentData())
+        return ActorDraft(
+            self.name.currentText().strip(), self.role.currentData(), self.denies.isChecked()
+        )
 
     def set_value(self, value: ActorDraft) -> None:
         self.name.setEditText(value.name)
         set_combo(self.role, value.role)
+        self._role_chosen = True
+        self.denies.setChecked(value.denies_involvement)
 
 
 class CasualtyRow(RowWidget):
@@ -124,13 +200,16 @@ class CasualtyRow(RowWidget):
         super().__init__()
         self.outcome = enum_combo([o.value for o in Outcome])
         self.affiliation = enum_combo([a.value for a in Affiliation])
-        self.sex = enum_combo([s.value for s in Sex])
+        # Items read as their values ("male", "adult") so typing m or a picks them; only
+        # "unknown" says of what, which still starts with u.
+        self.sex = enum_combo([s.value for s in Sex], texts={Sex.UNKNOWN.value: "unknown sex"})
         self.sex.setToolTip("Sex, where known")
-        self.age_group = enum_combo([a.value for a in AgeGroup])
+        self.sex.setAccessibleName("Sex")
+        self.age_group = enum_combo(
+            [a.value for a in AgeGroup], texts={AgeGroup.UNKNOWN.value: "unknown age"}
+        )
         self.age_group.setToolTip("Age group, where known")
-        for combo, label in ((self.sex, "sex"), (self.age_group, "age")):
-            for i in range(combo.count()):  # the value stays the data; the text says what
-                combo.setItemText(i, f"{label}: {combo.itemData(i)}")
+        self.age_group.setAccessibleName("Age group")
         set_combo(self.sex, Sex.UNKNOWN.value)
         set_combo(self.age_group, AgeGroup.UNKNOWN.value)
         self.low, self.best, self.high = QSpinBox(), QSpinBox(), QSpinBox()
@@ -154,10 +233,10 @@ class CasualtyRow(RowWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.outcome)
         layout.addWidget(self.affiliation)
+        for box in (self.best, self.low, self.high):  # the best estimate first: low and
+            layout.addWidget(box)  # high follow it until edited
         layout.addWidget(self.sex)
         layout.addWidget(self.age_group)
-        for box in (self.low, self.best, self.high):
-            layout.addWidget(box)
         layout.addWidget(self.party_claim)
         layout.addWidget(self.remove_button)
         self.fields = {
@@ -172,6 +251,19 @@ class CasualtyRow(RowWidget):
         self.best.valueChanged.connect(self._best_changed)
         self.low.valueChanged.connect(self._bound_edited)
         self.high.valueChanged.connect(self._bound_edited)
+
+    def focus_chain(self) -> list[QWidget]:
+        return [
+            self.outcome,
+            self.affiliation,
+            self.best,
+            self.low,
+            self.high,
+            self.sex,
+            self.age_group,
+            self.party_claim,
+            self.remove_button,
+        ]
 
     def _best_changed(self, value: int) -> None:
         if self._following:
@@ -219,28 +311,40 @@ CREDIBILITY_TIPS = {str(int(c)): c.definition for c in Credibility}
 
 
 class SourceRow(RowWidget):
-    """One source with its Admiralty grading (definitions as tooltips)."""
+    """One source with its Admiralty grading (definitions as tooltips).
 
-    def __init__(self) -> None:
+    The name offers the sources used before; choosing one (Enter takes the first
+    offered) fills in its type and grading as last used.
+    """
+
+    def __init__(self, catalogue: Catalogue | None = None) -> None:
         super().__init__()
+        self._catalogue = catalogue or Catalogue()
         self.name = QLineEdit()
         self.name.setPlaceholderText("Source (e.g. The Irrawaddy, partner in Hpakant)")
+        names = [src.name for src in self._catalogue.recent_sources]
+        self.completer = QCompleter(names, self)
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.name.setCompleter(self.completer)
+        self.completer.activated[str].connect(self.use_known_source)  # type: ignore[index]
+        self.name.installEventFilter(self)
+        completer_popup(self.completer).installEventFilter(self)
         self.source_type = enum_combo([t.value for t in SourceType])
-        self.published = QLineEdit()
-        self.published.setPlaceholderText("date YYYY-MM-DD")
-        self.published.setMaximumWidth(110)
+        self.published = DateField(optional=True, what="Published date")
+        self.published.setPlaceholderText("published")
         self.url = QLineEdit()
         self.url.setPlaceholderText("link")
         self.excerpt = QLineEdit()
         self.excerpt.setPlaceholderText("excerpt: what the source said")
-        self.reliability = QComboBox()
+        self.reliability = PickCombo()
         for r in Reliability:
             self.reliability.addItem(f"{r.value} – {r.definition.split(':')[0]}", r.value)
             self.reliability.setItemData(
                 self.reliability.count() - 1, r.definition, Qt.ItemDataRole.ToolTipRole
             )
         self.reliability.setToolTip("Reliability of the source (Admiralty grading A–F)")
-        self.credibility = QComboBox()
+        self.credibility = PickCombo()
         for c in Credibility:
             self.credibility.addItem(f"{int(c)} – {c.definition.split(':')[0]}", int(c))
             self.credibility.setItemData(
@@ -267,9 +371,55 @@ class SourceRow(RowWidget):
         self.fields = {"source_name": self.name, "source_published": self.published}
         for edit in (self.name, self.published, self.url, self.excerpt):
             edit.textChanged.connect(self.changed)
+        self.published.dateChanged.connect(lambda _d: self.changed.emit())
         for combo in (self.source_type, self.reliability, self.credibility):
             combo.currentIndexChanged.connect(self.changed)
         self._update_tips()
+
+    def focus_chain(self) -> list[QWidget]:
+        return [
+            self.name,
+            self.source_type,
+            self.published,
+            self.reliability,
+            self.credibility,
+            self.url,
+            self.excerpt,
+            self.remove_button,
+        ]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)):
+            return False
+        if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            completer_popup(self.completer).hide()  # Tab leaves the name, list or not
+            return False
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            popup = completer_popup(self.completer)
+            if popup.isVisible() and popup.currentIndex().isValid():
+                return False  # the completer takes the highlighted source
+            text = self.name.text().strip()
+            if self._catalogue.recent_source(text) is not None:
+                self.use_known_source(text)
+                popup.hide()
+                return watched is popup
+            self.completer.setCompletionPrefix(text)
+            if text and self.completer.completionCount() > 0:
+                self.completer.setCurrentRow(0)
+                self.use_known_source(self.completer.currentCompletion())
+                popup.hide()
+                return watched is popup
+        return False
+
+    def use_known_source(self, name: str) -> None:
+        """A source used before: its name as written then, its type and grading."""
+        known = self._catalogue.recent_source(name)
+        if known is None:
+            return
+        self.name.setText(known.name)
+        set_combo(self.source_type, known.source_type)
+        set_combo(self.reliability, known.reliability)
+        set_combo(self.credibility, int(known.credibility))
 
     def _update_tips(self) -> None:
         self.reliability.setToolTip(Reliability(self.reliability.currentData()).definition)
@@ -279,7 +429,7 @@ class SourceRow(RowWidget):
         return SourceDraft(
             name=self.name.text().strip(),
             source_type=self.source_type.currentData(),
-            published=self.published.text().strip(),
+            published=self.published.draft_text(),
             url=self.url.text().strip(),
             excerpt=self.excerpt.text(),
             reliability=self.reliability.currentData(),
@@ -289,7 +439,7 @@ class SourceRow(RowWidget):
     def set_value(self, value: SourceDraft) -> None:
         self.name.setText(value.name)
         set_combo(self.source_type, value.source_type)
-        self.published.setText(value.published)
+        self.published.set_text_as_typed(value.published)
         self.url.setText(value.url)
         self.excerpt.setText(value.excerpt)
         set_combo(self.reliability, value.reliability)
@@ -300,6 +450,7 @@ class RowList(QWidget, Generic[D]):
     """A growing list of row widgets with an "Add" button below them."""
 
     changed = Signal()
+    rowsChanged = Signal()  # a row was added or removed (the Tab order must follow)
 
     def __init__(self, make_row: Callable[[], Any], add_label: str) -> None:
         super().__init__()
@@ -309,7 +460,7 @@ class RowList(QWidget, Generic[D]):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._rows_box = QVBoxLayout()
         self._layout.addLayout(self._rows_box)
-        self.add_button = QPushButton(add_label)
+        self.add_button = ImmediateButton(add_label)
         self.add_button.clicked.connect(as_slot(self.add_row))
         bar = QHBoxLayout()
         bar.addWidget(self.add_button)
@@ -324,6 +475,8 @@ class RowList(QWidget, Generic[D]):
         row.removeRequested.connect(self.remove_row)
         self.rows.append(row)
         self._rows_box.addWidget(row)
+        row.show()  # now, not when the event loop next runs: Tab must reach it at once
+        self.rowsChanged.emit()
         self.changed.emit()
         if value is None:  # added by the user: type into it
             first = next(iter(row.fields.values()), None)
@@ -333,10 +486,17 @@ class RowList(QWidget, Generic[D]):
 
     def remove_row(self, row: Any) -> None:
         if row in self.rows:
+            index = self.rows.index(row)
+            had_focus = row.isAncestorOf(QApplication.focusWidget())
             self.rows.remove(row)
             row.setParent(None)
             row.deleteLater()
+            self.rowsChanged.emit()
             self.changed.emit()
+            if had_focus:  # removed from the keyboard: go on in the next row, or Add
+                rest = self.rows[index:] or self.rows[-1:]
+                target = rest[0].focus_chain()[0] if rest else self.add_button
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def values(self) -> list[D]:
         return [row.value() for row in self.rows]
@@ -348,3 +508,4 @@ class RowList(QWidget, Generic[D]):
             row.deleteLater()
         for value in values:
             self.add_row(value)
+        self.rowsChanged.emit()

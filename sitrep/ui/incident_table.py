@@ -15,10 +15,13 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QTableView
 
 from sitrep.store import Project
 from sitrep.store.queries import (
@@ -42,29 +45,40 @@ class Column:
     title: str
     sort_key: str | None
     numeric: bool = False
+    width: int = 100
+    not_sortable_tip: str = ""
 
 
+# The title third, where it can be read (last, it was cut off at the window's edge);
+# the short columns that matter most next, the long sub-type last.
 COLUMNS: tuple[Column, ...] = (
-    Column("Reference", "reference"),
-    Column("Date", "date"),
-    Column("Place", "place"),
-    Column("Area", None),
-    Column("Type", "event_type"),
-    Column("Sub-type", "sub_event_type"),
-    Column("Killed", "killed", numeric=True),
-    Column("Verification", "verification"),
-    Column("Title", "title"),
+    Column("Reference", "reference", width=105),
+    Column("Date", "date", width=80),
+    Column("Title", "title", width=240),
+    Column("Place", "place", width=95),
+    Column("Area", None, width=85, not_sortable_tip="filter by area with the region picker"),
+    Column("Type", "event_type", width=120),
+    Column("Killed", "killed", numeric=True, width=50),
+    Column(
+        "Sensitivity",
+        None,
+        width=75,
+        not_sortable_tip="show only some levels with the sensitivity picker",
+    ),
+    Column("Verification", "verification", width=105),
+    Column("Sub-type", "sub_event_type", width=160),
 )
 (
     COL_REFERENCE,
     COL_DATE,
+    COL_TITLE,
     COL_PLACE,
     COL_AREA,
     COL_TYPE,
-    COL_SUB_TYPE,
     COL_KILLED,
+    COL_SENSITIVITY,
     COL_VERIFICATION,
-    COL_TITLE,
+    COL_SUB_TYPE,
 ) = range(len(COLUMNS))
 
 
@@ -72,13 +86,14 @@ def _cell(row: IncidentRow, column: int) -> Any:
     return (
         row.reference,
         row.date_start.isoformat(),
+        row.title,
         row.place_name,
         row.area_name,
         row.event_type,
-        row.sub_event_type,
         row.killed,
+        row.sensitivity,
         row.verification,
-        row.title,
+        row.sub_event_type,
     )[column]
 
 
@@ -206,7 +221,7 @@ class IncidentTableModel(QAbstractTableModel):
         horizontal = orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS)
         if role == Qt.ItemDataRole.ToolTipRole and horizontal:
             if COLUMNS[section].sort_key is None:
-                return "Not sortable: filter by area with the region picker instead"
+                return f"Not sortable: {COLUMNS[section].not_sortable_tip} instead"
             return f"Sort by {COLUMNS[section].title.lower()}"
         if role != Qt.ItemDataRole.DisplayRole:
             return None
@@ -233,3 +248,44 @@ class IncidentTableModel(QAbstractTableModel):
 
     def sort_state(self) -> tuple[str, bool]:
         return self._sort_key, self._descending
+
+
+class IncidentTableView(QTableView):
+    """The incident table with the keys a person expects of a list of rows.
+
+    Qt's view puts its cursor on the first row without selecting it when it gets the
+    focus, so the first Down selected the second row; Home and End moved along the
+    row's cells. Here, with nothing selected, Down/Up/PageDown/PageUp select the first
+    row; Home and End select the first and last row loaded.
+    """
+
+    def select_row(self, row: int) -> None:
+        model = self.model()
+        if model is None or not 0 <= row < model.rowCount():
+            return
+        index = model.index(row, 0)
+        self.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.scrollTo(index)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        model, key = self.model(), event.key()
+        plain = event.modifiers() in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.KeypadModifier,
+        )
+        if model is not None and model.rowCount() > 0 and plain:
+            if key == Qt.Key.Key_Home:
+                self.select_row(0)
+                return
+            if key == Qt.Key.Key_End:
+                self.select_row(model.rowCount() - 1)
+                return
+            moves = (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp)
+            if key in moves and not self.selectionModel().hasSelection():
+                self.select_row(0)
+                return
+        super().keyPressEvent(event)

@@ -13,7 +13,7 @@ import logging
 import uuid
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QSplitter,
-    QTableView,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -41,7 +40,7 @@ from sitrep.ui.crash import show_error
 from sitrep.ui.detail_pane import DetailPane
 from sitrep.ui.filter_bar import FilterBar
 from sitrep.ui.incident_form import IncidentForm
-from sitrep.ui.incident_table import COL_DATE, COLUMNS, IncidentTableModel
+from sitrep.ui.incident_table import COL_DATE, COLUMNS, IncidentTableModel, IncidentTableView
 from sitrep.ui.panes import PaneFactories, make_pane
 from sitrep.ui.prompts import Prompts
 from sitrep.ui.settings import AppSettings
@@ -128,9 +127,10 @@ class MainWindow(QMainWindow):
             today=self._today,
         )
         self.filter_bar.filterChanged.connect(self._filter_changed)
+        self.filter_bar.resultsRequested.connect(self.go_to_results)
 
         self.model = IncidentTableModel(self.project, parent=self)
-        self.table = QTableView()
+        self.table = IncidentTableView()
         self.table.setObjectName("incidentTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -144,8 +144,8 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        for column, width in enumerate((112, 82, 100, 90, 150, 170, 52, 100)):
-            self.table.setColumnWidth(column, width)
+        for column, spec in enumerate(COLUMNS):
+            self.table.setColumnWidth(column, spec.width)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(as_slot(self.edit_selected))
         self.detail = DetailPane(self.project)
@@ -518,13 +518,14 @@ class MainWindow(QMainWindow):
             self.incidentSelected.emit(incident_id)
 
     def _select_row(self, row: int) -> None:
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
+        self.table.select_row(row)
+
+    def go_to_results(self) -> None:
+        """Down in the search box: the table has the keyboard, its first row selected
+        (or the one already selected); Enter then opens it."""
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.table.selectionModel().hasSelection():
+            self.table.select_row(0)
 
     def _update_actions(self) -> None:
         has = bool(self.selected_ids())

@@ -6,7 +6,9 @@ from PySide6.QtWidgets import QWidget
 
 INVALID_STYLE = """
 *[invalid="true"] { border: 2px solid #c0392b; border-radius: 3px; }
+*[warned="true"] { border: 2px solid #d68910; border-radius: 3px; }
 QLabel[role="error"] { color: #c0392b; }
+QLabel[role="warning"] { color: #9a6700; }
 QLabel[role="hint"] { color: #555; font-size: small; }
 """
 
@@ -33,3 +35,29 @@ def mark_invalid(widget: QWidget, message: str | None) -> None:
 
 def is_marked(widget: QWidget) -> bool:
     return bool(widget.property("invalid"))
+
+
+def mark_warning(widget: QWidget, message: str | None) -> None:
+    """An amber border for a value that is possible but worth a second look."""
+    warned = bool(message)
+    if bool(widget.property("warned")) == warned and (
+        not warned or widget.toolTip() == message or widget.property("invalid")
+    ):
+        return
+    if not widget.property("invalid"):
+        if warned:
+            if widget.property("plainTip") is None:
+                widget.setProperty("plainTip", widget.toolTip())
+            widget.setToolTip(message or "")
+        else:
+            tip = widget.property("plainTip")
+            widget.setToolTip(str(tip) if tip else "")
+    widget.setProperty("warned", warned)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()
+
+
+def is_warned(widget: QWidget) -> bool:
+    return bool(widget.property("warned"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QWidget,
 )
 
@@ -24,7 +23,7 @@ from sitrep.editing.catalogue import AreaOption
 from sitrep.editing.draft import parse_number
 from sitrep.errors import SitrepError, ValidationError
 from sitrep.places.search import PlaceHit
-from sitrep.ui.widgets import searchable_combo
+from sitrep.ui.widgets import ImmediateButton, completer_popup, searchable_combo
 
 SearchPlaces = Callable[[str], list[PlaceHit]]
 AddPlace = Callable[[str, float | None, float | None, uuid.UUID | None, list[str]], PlaceHit]
@@ -39,7 +38,11 @@ def area_combo(areas: Sequence[AreaOption], empty: str = "(no admin area)") -> Q
 
 
 class PlaceField(QWidget):
-    """A line edit that offers project places (then gazetteer places) as the user types."""
+    """A line edit that offers project places (then gazetteer places) as the user types.
+
+    Enter takes the highlighted place, or the first one offered when none is
+    highlighted (searching at once if the search had not run yet).
+    """
 
     placeChosen = Signal(object)  # PlaceHit
     textEdited = Signal(str)
@@ -50,7 +53,7 @@ class PlaceField(QWidget):
         self.hits: list[PlaceHit] = []
         self.edit = QLineEdit()
         self.edit.setPlaceholderText("Place: type to search (project places, then gazetteer)")
-        self.add_button = QPushButton("New place…")
+        self.add_button = ImmediateButton("&New place…")
         self.add_button.setToolTip("Add a place that is not in the list yet")
         self._model = QStandardItemModel(self)
         self.completer = QCompleter(self._model, self)
@@ -62,6 +65,8 @@ class PlaceField(QWidget):
         self._timer = QTimer(self, singleShot=True, interval=120)
         self._timer.timeout.connect(self.refresh_hits)
         self.edit.textEdited.connect(self._edited)
+        self.edit.installEventFilter(self)
+        completer_popup(self.completer).installEventFilter(self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit, 1)
@@ -71,7 +76,7 @@ class PlaceField(QWidget):
         self.textEdited.emit(text)
         self._timer.start()
 
-    def refresh_hits(self) -> None:
+    def refresh_hits(self, *, show: bool = True) -> None:
         text = self.edit.text()
         self.hits = self._search(text) if text.strip() else []
         self._model.clear()
@@ -82,8 +87,39 @@ class PlaceField(QWidget):
             coords = f"{hit.lat:.4f}, {hit.lon:.4f}" if hit.lat is not None else "no coordinates"
             item.setToolTip(f"{coords} — from {origin}")
             self._model.appendRow(item)
-        if self.hits and self.edit.hasFocus():
+        if show and self.hits and self.edit.hasFocus():
             self.completer.complete()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+        ):
+            completer_popup(self.completer).hide()  # Tab leaves the field, list or not
+            return False
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            popup = completer_popup(self.completer)
+            if popup.isVisible() and popup.currentIndex().isValid():
+                return False  # a highlighted place: the completer chooses it
+            if self.take_first_match():
+                return True
+        return False
+
+    def take_first_match(self) -> bool:
+        """Choose the first place offered for the text; False when there is none."""
+        if self._timer.isActive() or not self.hits:
+            self._timer.stop()
+            self.refresh_hits(show=False)
+        completer_popup(self.completer).hide()
+        if not self.hits or not self.edit.text().strip():
+            return False
+        self.choose(self.hits[0])
+        return True
 
     def _activated(self, index: QModelIndex) -> None:
         if 0 <= index.row() < len(self.hits):

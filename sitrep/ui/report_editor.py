@@ -14,11 +14,12 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QThread, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QThread, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
     QFont,
     QKeySequence,
+    QShortcut,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -27,7 +28,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -76,6 +76,7 @@ from sitrep.reporting.records import (
 )
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
+from sitrep.ui.date_field import DateField
 
 AskPath = Callable[[QWidget, str], str | None]
 OpenFile = Callable[[Path], None]
@@ -231,11 +232,8 @@ class ReportEditor(QWidget):
         self.region.setEditable(True)
         self.region.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.region.setMinimumWidth(180)
-        self.date_from = QDateEdit()
-        self.date_to = QDateEdit()
-        for edit in (self.date_from, self.date_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("d MMM yyyy")
+        self.date_from = DateField(what="From date")
+        self.date_to = DateField(what="To date")
         self.week_button = QPushButton("Last week")
         self.month_button = QPushButton("Last month")
         self.week_button.clicked.connect(lambda: self.use_period("week"))
@@ -310,9 +308,9 @@ class ReportEditor(QWidget):
         middle_layout = QVBoxLayout(middle)
         middle_layout.setContentsMargins(0, 0, 0, 0)
         tools = QHBoxLayout()
-        self.bold_button = self._tool("B", "Bold (Ctrl+B)", QKeySequence.StandardKey.Bold)
-        self.italic_button = self._tool("I", "Italic (Ctrl+I)", QKeySequence.StandardKey.Italic)
-        self.bullet_button = self._tool("•", "Bulleted list", None)
+        self.bold_button = self._tool("B", "Bold (Ctrl+B)")
+        self.italic_button = self._tool("I", "Italic (Ctrl+I)")
+        self.bullet_button = self._tool("•", "Bulleted list")
         self.bold_button.setStyleSheet("font-weight: bold")
         self.italic_button.setStyleSheet("font-style: italic")
         self.bold_button.clicked.connect(self.toggle_bold)
@@ -337,6 +335,15 @@ class ReportEditor(QWidget):
         )
         self.text.textChanged.connect(self._text_changed)
         self.text.currentCharFormatChanged.connect(self._format_changed)
+        # Shortcuts call the toggles at once: a button's own shortcut "animates" a click
+        # that lands 100 ms later, after the next letters were already typed plain.
+        for sequence, toggle in (
+            (QKeySequence.StandardKey.Bold, self.toggle_bold),
+            (QKeySequence.StandardKey.Italic, self.toggle_italic),
+        ):
+            shortcut = QShortcut(QKeySequence(sequence), self.text)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(toggle)
         middle_layout.addWidget(self.text)
         splitter.addWidget(middle)
 
@@ -394,15 +401,16 @@ class ReportEditor(QWidget):
         self.region.currentTextChanged.connect(lambda _t: self._period_edited())
         self.date_from.dateChanged.connect(lambda _d: self._period_edited())
         self.date_to.dateChanged.connect(lambda _d: self._period_edited())
+        self.date_from.editingFinished.connect(self._period_edited)
+        self.date_to.editingFinished.connect(self._period_edited)
         self._enable_editing(False)
 
-    def _tool(self, text: str, tip: str, key: QKeySequence.StandardKey | None) -> QToolButton:
+    def _tool(self, text: str, tip: str) -> QToolButton:
         button = QToolButton()
         button.setText(text)
         button.setToolTip(tip)
         button.setCheckable(True)
-        if key is not None:
-            button.setShortcut(QKeySequence(key))
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the text focused
         return button
 
     def _enable_editing(self, enabled: bool) -> None:
@@ -458,11 +466,15 @@ class ReportEditor(QWidget):
             return resolve_region(s, self.region_query())
 
     def period(self) -> tuple[dt.date, dt.date]:
-        return self.date_from.date().toPython(), self.date_to.date().toPython()  # type: ignore[return-value]
+        """The period typed; raises ValidationError when a date cannot be read (the
+        field is marked with the reason)."""
+        start, end = self.date_from.read(), self.date_to.read()
+        assert start is not None and end is not None  # the fields are not optional
+        return start, end
 
     def set_period(self, start: dt.date, end: dt.date) -> None:
-        self.date_from.setDate(QDate(start.year, start.month, start.day))
-        self.date_to.setDate(QDate(end.year, end.month, end.day))
+        self.date_from.setDate(start)
+        self.date_to.setDate(end)
 
     def use_period(self, length: str) -> None:
         self.set_period(*default_period(self.today, "month" if length == "month" else "week"))
@@ -498,7 +510,11 @@ class ReportEditor(QWidget):
     # ------------------------------------------------------------------ figures
 
     def update_figures(self) -> None:
-        start, end = self.period()
+        try:
+            start, end = self.period()
+        except SitrepError as exc:
+            self.figures_note.setText(str(exc))
+            return
         if start > end:
             self.figures_note.setText("The period is empty: its start is after its end.")
             return
@@ -587,9 +603,9 @@ class ReportEditor(QWidget):
                 "table, then choose Incident > Flash update from selected incidents."
             )
             return None
-        start, end = self.period()
         existing = False
         try:
+            start, end = self.period()
             region = self.chosen_region()
             with self.project.session() as s:
                 report = find_same(s, region, ReportKind.PERIODIC, start, end)
@@ -699,7 +715,7 @@ class ReportEditor(QWidget):
         if self.report_id is None or self._loading:
             return
         self._store_current_text()
-        start, end = self.period()
+        start, end = self.date_from.date(), self.date_to.date()  # None: unreadable, kept
         with self.project.session() as s:
             report = s.get(Report, self.report_id)
             if report is None:
@@ -708,7 +724,7 @@ class ReportEditor(QWidget):
             report.status = self.status.currentData()
             report.classification = self.classification.currentText()
             report.comparison = self.comparison.currentData() or "auto"
-            if start <= end:
+            if start is not None and end is not None and start <= end:
                 report.period_from, report.period_to = start, end
 
     # ------------------------------------------------------------------ sections
@@ -809,8 +825,8 @@ class ReportEditor(QWidget):
         """Replace the section's text with a factual draft (highlights or overview)."""
         from sitrep.reporting.figures import collect
 
-        start, end = self.period()
         try:
+            start, end = self.period()
             region = self.chosen_region()
         except SitrepError as exc:
             self.show_error(str(exc))

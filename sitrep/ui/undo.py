@@ -53,8 +53,9 @@ class SaveIncidentCommand(_IncidentCommand):
         before: IncidentSnapshot | None,
         after: IncidentSnapshot,
     ) -> None:
-        verb = "new incident" if before is None else "edit of"
-        super().__init__(editing, f"{verb} {after.reference}".capitalize())
+        # the reference as written (str.capitalize would make it "kcn-2025-0300")
+        verb = "New incident" if before is None else "Edit of"
+        super().__init__(editing, f"{verb} {after.reference}")
         self.before, self.after = before, after
         self._done = True
 

@@ -78,6 +78,17 @@ def test_duplicate_starts_a_new_incident() -> None:
     draft.incident_id = "0190c0de-0000-7000-8000-000000000001"
     draft.reference = "TST-2025-0001"
     draft.review_status = "approved"
+    draft.verification = "confirmed"
+    draft.victim_names = "Ma Hla"
+    draft.narrative = "What the sources said of the first blast."
     copy = duplicate_draft(draft)
     assert copy.incident_id is None and copy.reference == "" and copy.review_status == "draft"
-    assert copy.casualties == draft.casualties and copy.casualties is not draft.casualties
+    # what repeats stays
+    assert (copy.place_name, copy.lat, copy.lon) == ("Lone Khin", "25.66", "96.28")
+    assert copy.local_type == "Mine-site blast" and copy.sub_event_type == draft.sub_event_type
+    assert copy.actors == draft.actors and copy.actors is not draft.actors
+    assert copy.sources == draft.sources and copy.sources is not draft.sources
+    # what belongs to the first event does not: its dead are never counted twice
+    assert copy.casualties == [] and draft.casualties != []
+    assert (copy.title, copy.narrative, copy.victim_names) == ("", "", "")
+    assert copy.verification == "unverified"

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from sitrep.model import CustomRegion, Incident
 from sitrep.store import Project
@@ -198,19 +198,31 @@ def test_duplicate_enters_the_6_june_blast(qtbot: Any, project: Project, make_wi
     window.select_incident(made["blast"].id)
     qtbot.keyClick(window, Qt.Key.Key_D, CTRL)
     form = window.forms[-1]
-    assert form.title.text() == "Blast at Lone Khin"
     assert form.header.text() == "New incident"
-    assert [r.value().best for r in form.casualties.rows] == [12]
-    form.date_start.setDate(form.date_start.date().addDays(3))
-    form.title.setText("Second blast at Lone Khin")
+    # what repeats is kept; the first blast's title and dead are not
+    assert form.sub_event_type.currentData() == "Shelling/artillery/missile attack"
+    assert form.area.currentText().startswith("Hpakant")
+    assert form.title.text() == "" and form.casualties.rows == []
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.title)
+    qtbot.keyClicks(form.title, "Second blast at Lone Khin")
+    qtbot.keyClick(form, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is form.date_start
+    qtbot.keyClicks(form.date_start, "6 June 2025")
+    qtbot.keyClick(form, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)  # Add casualty row
+    for _ in range(2):  # outcome (killed), affiliation (civilian), then the best estimate
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.keyClicks(QApplication.focusWidget(), "3")
     with qtbot.waitSignal(form.saved) as saved:
-        form.save_button.click()
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, CTRL)
     with project.session() as s:
         copy = s.get(Incident, saved.args[0])
         assert copy is not None and copy.date_start == dt.date(2025, 6, 6)
-        assert copy.reference != made["blast"].reference and copy.killed == 12
+        assert copy.reference != made["blast"].reference and copy.killed == 3
+        assert copy.admin3_id == made["blast"].admin3_id
     assert len(titles(window)) == 5
 
+    window.activateWindow()  # the form closed: the main window has the keyboard again
+    qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)  # undo the new incident
     assert len(titles(window)) == 4
 
