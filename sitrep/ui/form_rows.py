@@ -228,6 +228,10 @@ class CasualtyRow(RowWidget):
         self.party_claim.setToolTip(
             "A party's own claim (e.g. a KIA statement): left out of report totals"
         )
+        self.at_least = QCheckBox("at least")
+        self.at_least.setToolTip(
+            'The figure is a lower bound ("at least 10"): reports keep the "at least"'
+        )
         self._following = True
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -238,6 +242,7 @@ class CasualtyRow(RowWidget):
         layout.addWidget(self.sex)
         layout.addWidget(self.age_group)
         layout.addWidget(self.party_claim)
+        layout.addWidget(self.at_least)
         layout.addWidget(self.remove_button)
         self.fields = {
             "casualty_outcome": self.outcome,
@@ -248,6 +253,7 @@ class CasualtyRow(RowWidget):
         for combo in (self.outcome, self.affiliation, self.sex, self.age_group):
             combo.currentIndexChanged.connect(self.changed)
         self.party_claim.toggled.connect(self.changed)
+        self.at_least.toggled.connect(self.changed)
         self.best.valueChanged.connect(self._best_changed)
         self.low.valueChanged.connect(self._bound_edited)
         self.high.valueChanged.connect(self._bound_edited)
@@ -262,6 +268,7 @@ class CasualtyRow(RowWidget):
             self.sex,
             self.age_group,
             self.party_claim,
+            self.at_least,
             self.remove_button,
         ]
 
@@ -285,6 +292,7 @@ class CasualtyRow(RowWidget):
             best=self.best.value(),
             high=self.high.value(),
             is_party_claim=self.party_claim.isChecked(),
+            at_least=self.at_least.isChecked(),
             sex=self.sex.currentData(),
             age_group=self.age_group.currentData(),
             note=self._note,
@@ -299,6 +307,7 @@ class CasualtyRow(RowWidget):
         self.high.setValue(value.high)
         self._following = value.low == value.best == value.high
         self.party_claim.setChecked(value.is_party_claim)
+        self.at_least.setChecked(value.at_least)
         set_combo(self.sex, value.sex)
         set_combo(self.age_group, value.age_group)
         self._note = value.note
@@ -353,8 +362,9 @@ class SourceRow(RowWidget):
         self.credibility.setToolTip("Credibility of the information (Admiralty grading 1–6)")
         set_combo(self.reliability, "F")
         set_combo(self.credibility, 6)
-        self.reliability.currentIndexChanged.connect(self._update_tips)
-        self.credibility.currentIndexChanged.connect(self._update_tips)
+        self._setting = False  # set_value at work: not the user grading
+        self.reliability.currentIndexChanged.connect(lambda _i: self._grade_changed())
+        self.credibility.currentIndexChanged.connect(lambda _i: self._grade_changed())
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 2, 0, 6)
         grid.addWidget(self.name, 0, 0)
@@ -417,23 +427,69 @@ class SourceRow(RowWidget):
         if known is None:
             return
         self.name.setText(known.name)
-        set_combo(self.source_type, known.source_type)
-        set_combo(self.reliability, known.reliability)
-        set_combo(self.credibility, int(known.credibility))
+        self._setting = True
+        try:
+            self._show_not_graded(False)
+            set_combo(self.source_type, known.source_type)
+            set_combo(self.reliability, known.reliability)
+            set_combo(self.credibility, int(known.credibility))
+        finally:
+            self._setting = False
+        self._update_tips()
 
     def _update_tips(self) -> None:
-        self.reliability.setToolTip(Reliability(self.reliability.currentData()).definition)
-        self.credibility.setToolTip(Credibility(self.credibility.currentData()).definition)
+        ungraded = (
+            "Came with an imported dataset: nobody here graded it. Choose a grade to grade it."
+        )
+        rel, cred = self.reliability.currentData(), self.credibility.currentData()
+        self.reliability.setToolTip(Reliability(rel).definition if rel else ungraded)
+        self.credibility.setToolTip(Credibility(cred).definition if cred else ungraded)
+
+    def _grade_changed(self) -> None:
+        if not self._setting:
+            self._graded_by_user()
+        self._update_tips()
+
+    @property
+    def graded(self) -> bool:
+        """False while the source shows "not graded" (a dataset's source): saving keeps
+        it so instead of turning it into an F6 nobody gave."""
+        return self.reliability.currentData() is not None
+
+    def _show_not_graded(self, not_graded: bool) -> None:
+        for combo in (self.reliability, self.credibility):
+            has = combo.count() and combo.itemData(0) is None
+            if not_graded and not has:
+                combo.insertItem(0, "not graded", None)
+            elif not not_graded and has:
+                combo.removeItem(0)
+            if not_graded:
+                combo.setCurrentIndex(0)
+
+    def _graded_by_user(self) -> None:
+        """A grade chosen for one of the two: the other leaves "not graded" too."""
+        if self.reliability.currentData() is None and self.credibility.currentData() is None:
+            return
+        rel, cred = self.reliability.currentData() or "F", self.credibility.currentData() or 6
+        self._setting = True
+        try:
+            self._show_not_graded(False)
+            set_combo(self.reliability, rel)
+            set_combo(self.credibility, int(cred))
+        finally:
+            self._setting = False
 
     def value(self) -> SourceDraft:
+        graded = self.graded and self.credibility.currentData() is not None
         return SourceDraft(
             name=self.name.text().strip(),
             source_type=self.source_type.currentData(),
             published=self.published.draft_text(),
             url=self.url.text().strip(),
             excerpt=self.excerpt.text(),
-            reliability=self.reliability.currentData(),
-            credibility=int(self.credibility.currentData()),
+            reliability=self.reliability.currentData() if graded else "F",
+            credibility=int(self.credibility.currentData()) if graded else 6,
+            graded=graded,
         )
 
     def set_value(self, value: SourceDraft) -> None:
@@ -442,8 +498,15 @@ class SourceRow(RowWidget):
         self.published.set_text_as_typed(value.published)
         self.url.setText(value.url)
         self.excerpt.setText(value.excerpt)
-        set_combo(self.reliability, value.reliability)
-        set_combo(self.credibility, int(value.credibility))
+        self._setting = True
+        try:
+            self._show_not_graded(not value.graded)
+            if value.graded:
+                set_combo(self.reliability, value.reliability)
+                set_combo(self.credibility, int(value.credibility))
+        finally:
+            self._setting = False
+        self._update_tips()
 
 
 class RowList(QWidget, Generic[D]):

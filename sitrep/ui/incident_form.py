@@ -48,6 +48,7 @@ from sitrep.model.enums import (
     Sensitivity,
     Verification,
 )
+from sitrep.model.harm import incident_is_claim
 from sitrep.places.search import PlaceHit, add_place, search_places
 from sitrep.store import Project
 from sitrep.ui.attachment_list import AttachmentList
@@ -410,6 +411,9 @@ class IncidentForm(QWidget):
         self.victim_names.textEdited.connect(self._victims_typed)
         for rows in (self.actors, self.casualties, self.sources):
             rows.rowsChanged.connect(self._update_tab_order)
+        # an unverifiable claim's figures are all claims: its rows say so as they are made
+        self.verification.currentIndexChanged.connect(lambda _i: self._claims_follow())
+        self.casualties.rowsChanged.connect(self._claims_follow)
         self.sources.changed.connect(self._update_warnings)
         self.date_start.dateChanged.connect(lambda _d: self._update_warnings())
         for signal in (
@@ -436,6 +440,15 @@ class IncidentForm(QWidget):
         ):
             signal.connect(self._changed)
         self._update_tab_order()
+
+    def _claims_follow(self) -> None:
+        """Ticks "claim" on every casualty row while the incident is an unverifiable
+        claim (the rule reports apply); the rows stay editable afterwards."""
+        if not incident_is_claim(self.verification.currentData()):
+            return
+        for row in self.casualties.rows:
+            if not row.party_claim.isChecked():
+                row.party_claim.setChecked(True)
 
     @staticmethod
     def _buddy(form: QFormLayout, widget: QWidget) -> None:
