@@ -330,6 +330,8 @@ def after_plan(u: User, window: Any, e: Expected) -> None:
             # first letters; a letter typed again goes to the next entry with it
             u.type({"side A": "s", "side B": "ss", "claimant": "cl", "target": "t"}[role])
     for outcome, affiliation, low, best, high, sex, age, claim in e.casualties:
+        # rows of an unverifiable claim are ticked as claims by the form itself
+        claim = claim and e.verification != "claim not independently verifiable"
         u.alt(form, "c")
         if outcome != "killed":
             u.type(outcome[:2])
