@@ -64,3 +64,9 @@ def run_js(view: Any, code: str, timeout_ms: int = 5000) -> Any:
     if not result:
         raise TimeoutError(f"no answer from the page for {code!r}")
     return None if result[0] is None else json.loads(result[0])
+
+
+def raise_error(_parent: Any, exc: BaseException) -> None:
+    """A window's ``report_error`` in tests: an error fails the test instead of opening
+    a modal dialog that would wait for a click no test gives."""
+    raise exc

@@ -12,6 +12,7 @@ from sitrep.store import Project
 from sitrep.ui.main_window import MainWindow
 from sitrep.ui.panes import PaneFactories
 from sitrep.ui.settings import AppSettings
+from tests.ui.conftest import raise_error
 
 
 class FakeMap(QLabel):
@@ -25,7 +26,12 @@ class FakeMap(QLabel):
 
 def window(qtbot: Any, project: Project, ini: Path) -> tuple[MainWindow, AppSettings]:
     settings = AppSettings(QSettings(str(ini), QSettings.Format.IniFormat))
-    win = MainWindow(project, settings, panes=PaneFactories(map=lambda _p: FakeMap()))
+    win = MainWindow(
+        project,
+        settings,
+        panes=PaneFactories(map=lambda _p: FakeMap()),
+        report_error=raise_error,
+    )
     qtbot.addWidget(win)
     return win, settings
 

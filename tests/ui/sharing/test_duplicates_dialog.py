@@ -15,6 +15,7 @@ from sitrep.model.enums import Outcome
 from sitrep.store import Project
 from sitrep.ui.duplicates_dialog import DuplicatesDialog
 from tests.conftest import make_incident
+from tests.ui.conftest import raise_error
 
 
 def _pair(project: Project) -> tuple[Incident, Incident]:
@@ -99,7 +100,7 @@ def test_file_menu_opens_the_review(qtbot: Any, project: Project, tmp_path: Path
 
     _pair(project)
     settings = AppSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(project, settings)
+    window = MainWindow(project, settings, report_error=raise_error)
     qtbot.addWidget(window)
     window.duplicates_confirm = lambda *_a: True
     file_menu = window.menuBar().actions()[0].menu()

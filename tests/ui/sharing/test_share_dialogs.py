@@ -23,6 +23,7 @@ from sitrep.ui.share_dialogs import (
     export_shared,
     merge_shared,
 )
+from tests.ui.conftest import raise_error
 
 
 class Scripted(SharePrompts):
@@ -149,7 +150,7 @@ def test_main_window_merge_reloads_the_table(
 
     settings = AppSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     prompts = Scripted(open_=str(demo_file))
-    window = MainWindow(project, settings, share_prompts=prompts)
+    window = MainWindow(project, settings, share_prompts=prompts, report_error=raise_error)
     qtbot.addWidget(window)
     menu_texts = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
     assert "&Merge colleague's project…" in menu_texts
@@ -171,7 +172,7 @@ def test_file_menu_undoes_the_last_merge(
 
     settings = AppSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     prompts = Scripted(open_=str(demo_file))
-    window = MainWindow(project, settings, share_prompts=prompts)
+    window = MainWindow(project, settings, share_prompts=prompts, report_error=raise_error)
     qtbot.addWidget(window)
     file_menu = window.menuBar().actions()[0].menu()
     undo = next(a for a in file_menu.actions() if a.text() == "&Undo last merge…")
