@@ -155,6 +155,7 @@ class AnnexRow:
     claims: list[ClaimRow] = field(default_factory=list)
     # outcomes whose (non-claim) figure is a lower bound: "at least 5 killed"
     at_least: set[str] = field(default_factory=set)
+    sensitive: frozenset[str] = frozenset()  # fields the incident marks sensitive
 
     @property
     def type_label(self) -> str:
@@ -497,7 +498,9 @@ def collect(
         for s in r.sources:
             sources_by_type[s.source_type] += 1
     changes = changes_since(session, report_key, flt) if report_key is not None else Changes()
-    datasets, own = dataset_uses(session, counted)
+    # credits name the datasets of the incidents described: a withheld incident's
+    # dataset would say more about it than the report may
+    datasets, own = dataset_uses(session, flt)
     synthetic = int(
         session.scalar(
             select_incidents(counted, func.count()).where(Incident.is_synthetic.is_(True))
@@ -572,6 +575,51 @@ def _chart_start(date_from: dt.date, date_to: dt.date) -> dt.date:
     return start - dt.timedelta(days=start.weekday())
 
 
+class _Shown:
+    """What a report of classification ``level`` may show of each incident: the one
+    redaction policy (:mod:`sitrep.sharing.policy`) that shared copies, flat exports and
+    the map follow. Below internal, a title marked sensitive is not shown, an exact
+    location marked sensitive becomes its township and 0.1° coordinates, victims named
+    as actors are withheld, and a source's name marked sensitive never names a claimant.
+    """
+
+    def __init__(self, level: Sensitivity | None) -> None:
+        from sitrep.sharing.policy import rule
+
+        self.level = level
+        self.incident_rule = rule("incident").columns
+        self.actor_rule = rule("incident_actor").columns["actor_id"]
+        self.source_rule = rule("source").columns["name"]
+
+    def _acts(self, column: Any, row: AnnexRow) -> bool:
+        """Whether ``column``'s rule changes this incident's value at this level."""
+        from sitrep.sharing.policy import Act
+
+        return self.level is not None and column.at(self.level, row.sensitive) is not Act.KEEP
+
+    def incident(self, row: AnnexRow) -> None:
+        if self._acts(self.incident_rule["title"], row):
+            row.title = ""  # sentences fall back on the type of incident
+        if self._acts(self.incident_rule["place_name"], row):
+            row.place = ""  # the township stands for it
+        for attr in ("lat", "lon"):
+            value = getattr(row, attr)
+            if value is not None and self._acts(self.incident_rule[attr], row):
+                setattr(row, attr, round(float(value), 1))
+
+    def actor(self, row: AnnexRow, role: ActorRole, name: str, inter_code: int) -> str:
+        from sitrep.sharing.redaction import CIVILIANS, VICTIM_ROLES, WITHHELD
+
+        victim = role.value in VICTIM_ROLES or inter_code == CIVILIANS
+        if victim and self._acts(self.actor_rule, row):
+            return f"{WITHHELD} (victims)"
+        return name
+
+    def source_name(self, row: AnnexRow) -> bool:
+        """Whether the report may name this incident's sources (as claimants)."""
+        return not self._acts(self.source_rule, row)
+
+
 def annex_rows(session: Session, flt: IncidentFilter) -> list[AnnexRow]:
     """The filtered incidents with places, actors, sources and claims, oldest first.
 
@@ -607,6 +655,7 @@ def annex_rows(session: Session, flt: IncidentFilter) -> list[AnnexRow]:
             Incident.dataset_key,
             Incident.harm_unrecorded,
             Incident.review_status,
+            Incident.sensitive_fields,
         )
         .outerjoin(town, town.id == Incident.admin3_id)
         .outerjoin(dist, dist.id == Incident.admin2_id)
@@ -640,9 +689,13 @@ def annex_rows(session: Session, flt: IncidentFilter) -> list[AnnexRow]:
             dataset_key=r[22],
             unrecorded=Unrecorded(int(r[23] or 0)),
             in_review=ReviewStatus(r[24]) is ReviewStatus.IN_REVIEW,
+            sensitive=frozenset(r[25] or ()),
         )
     if not rows:
         return []
+    shown = _Shown(flt.max_sensitivity)
+    for each in rows.values():
+        shown.incident(each)
     ids = select_incidents(flt, Incident.id).scalar_subquery()
     actor_stmt = (
         select(
@@ -650,16 +703,18 @@ def annex_rows(session: Session, flt: IncidentFilter) -> list[AnnexRow]:
             IncidentActor.role,
             Actor.name,
             IncidentActor.denies_involvement,
+            Actor.inter_code,
         )
         .join(Actor, Actor.id == IncidentActor.actor_id)
         .where(IncidentActor.incident_id.in_(ids))
         .order_by(Actor.name)
     )
-    for incident_id, role, name, denies in session.execute(actor_stmt):
+    for incident_id, role, name, denies, inter_code in session.execute(actor_stmt):
         row = rows.get(incident_id)
         if row is None:
             continue
         role = ActorRole(role)
+        name = shown.actor(row, role, name, inter_code)
         if denies and name not in row.denying:
             row.denying.append(name)
         if role is ActorRole.ALLEGED_PERPETRATOR:
@@ -689,7 +744,11 @@ def annex_rows(session: Session, flt: IncidentFilter) -> list[AnnexRow]:
         stype_value = SourceType(stype).value
         grading = f"{Reliability(rel).value}{int(cred)}" if graded else NOT_GRADED
         row.sources.append(SourceRow(name, stype_value, grading))
-        if SourceType(stype) is SourceType.PARTY_STATEMENT and not row.claimants:
+        if (
+            SourceType(stype) is SourceType.PARTY_STATEMENT
+            and not row.claimants
+            and shown.source_name(row)
+        ):
             row.claimants.append(name)
     casualty_stmt = (
         select(

@@ -350,3 +350,60 @@ def test_a_partly_recorded_civilian_count_is_a_lower_bound(
     text = _text(doc)
     assert "including at least 1 civilian" in text
     assert "Whether those killed were civilians: not recorded for" in text
+
+
+def test_a_report_below_internal_shows_what_the_policy_lets_travel(
+    kachin: Project, tmp_path: Path
+) -> None:
+    """The report follows the one redaction policy: a sensitive title, an exact location
+    and victims named as actors do not appear in a partner report (issue 11, leak 4)."""
+    from sitrep.model import Actor, IncidentActor
+    from sitrep.model.enums import ActorRole
+
+    with kachin.session() as s:
+        township = make_area_in(s, "Hpakant", 3, "MMR001009")
+        victim = Actor(name="Ko Aung Naing", inter_code=7)
+        s.add(victim)
+        s.flush()
+        victim_id, township_id = victim.id, township.id
+    inc = _in_kachin(
+        kachin,
+        title="Ko Aung Naing shot at the Seng Taung jade pit",
+        place_name="Seng Taung jade pit",
+        lat=25.61234,
+        lon=96.31234,
+        admin3_id=township_id,
+        sensitivity=Sensitivity.PARTNER,
+        sensitive_fields=["title", "exact_location", "victim_names"],
+        casualties=[{"best": 1}],
+    )
+    with kachin.session() as s:
+        s.add(IncidentActor(incident_id=inc.id, actor_id=victim_id, role=ActorRole.TARGET))
+    doc, _ = _report(kachin, tmp_path, "--classification", "partner")
+    text = _text(doc)
+    assert "Seng Taung" not in text and "Ko Aung" not in text
+    annex = docx_read.tables_by_first_header(doc)["Reference"]
+    assert "Hpakant" in annex[1][2]
+    with kachin.session() as s:
+        data = collect(
+            s,
+            resolve_region(s, "Kachin"),
+            dt.date(2025, 6, 2),
+            dt.date(2025, 6, 8),
+            classification="partner",
+        )
+    (row,) = data.incidents
+    assert (row.lat, row.lon) == (25.6, 96.3)  # the map is drawn from these
+    # an internal report shows them all
+    doc, _ = _report(kachin, tmp_path, "--classification", "internal", name="internal")
+    assert "Seng Taung" in _text(doc) and "Ko Aung Naing" in _text(doc)
+
+
+def make_area_in(session: Any, name: str, level: int, pcode: str) -> Any:
+    from sitrep.model import AdminArea
+    from sitrep.places.names import area_key
+
+    area = AdminArea(name=name, name_norm=area_key(name), level=level, pcode=pcode)
+    session.add(area)
+    session.flush()
+    return area
