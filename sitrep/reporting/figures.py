@@ -498,9 +498,9 @@ def collect(
         for s in r.sources:
             sources_by_type[s.source_type] += 1
     changes = changes_since(session, report_key, flt) if report_key is not None else Changes()
-    # credits name the datasets of the incidents described: a withheld incident's
-    # dataset would say more about it than the report may
-    datasets, own = dataset_uses(session, flt)
+    # every dataset whose incidents the figures count is credited (licences such as
+    # CC BY ask for it), withheld incidents included when they are counted
+    datasets, own = dataset_uses(session, counted)
     synthetic = int(
         session.scalar(
             select_incidents(counted, func.count()).where(Incident.is_synthetic.is_(True))
