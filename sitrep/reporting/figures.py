@@ -40,11 +40,10 @@ from sitrep.model import (
     ProjectSetting,
     Source,
 )
-from sitrep.model.entities import NOT_GRADED
+from sitrep.model.entities import NOT_GRADED, source_grading
 from sitrep.model.enums import (
     ActorRole,
     Outcome,
-    Reliability,
     ReviewStatus,
     Sensitivity,
     SourceType,
@@ -742,7 +741,7 @@ def annex_rows(session: Session, flt: IncidentFilter) -> list[AnnexRow]:
         if row is None:
             continue
         stype_value = SourceType(stype).value
-        grading = f"{Reliability(rel).value}{int(cred)}" if graded else NOT_GRADED
+        grading = source_grading(rel, cred, graded)
         row.sources.append(SourceRow(name, stype_value, grading))
         if (
             SourceType(stype) is SourceType.PARTY_STATEMENT

@@ -75,14 +75,20 @@ def count_text(n: int, at_least: bool = False) -> str:
     return f"at least {n:,}" if at_least else f"{n:,}"
 
 
+def _claims_by_outcome(claims: list[ClaimRow]) -> list[tuple[str, str, list[ClaimRow], int]]:
+    """(outcome, verb, its claim rows, their total) for each claimed outcome, in order."""
+    out = []
+    for outcome, verb in _CLAIM_VERBS.items():
+        rows = [c for c in claims if c.outcome == outcome]
+        if rows:
+            out.append((outcome, verb, rows, sum(c.best for c in rows)))
+    return out
+
+
 def _claimed(claims: list[ClaimRow], row: AnnexRow) -> list[str]:
     """ "at least 10 members of X were killed", one part per claimed outcome."""
     parts: list[str] = []
-    for outcome, verb in _CLAIM_VERBS.items():
-        rows = [c for c in claims if c.outcome == outcome]
-        if not rows:
-            continue
-        n = sum(c.best for c in rows)
+    for outcome, verb, rows, n in _claims_by_outcome(claims):
         who = _who(rows[0].affiliation, row, n) if outcome == Outcome.KILLED.value else ""
         if not who:
             who = "person" if n == 1 else "people"
@@ -93,12 +99,10 @@ def _claimed(claims: list[ClaimRow], row: AnnexRow) -> list[str]:
 
 def claimed_short(row: AnnexRow) -> str:
     """The claimed figures in a few words ("at least 10 killed, 3 injured")."""
-    parts = []
-    for outcome, verb in _CLAIM_VERBS.items():
-        rows = [c for c in row.claims if c.outcome == outcome]
-        if rows:
-            n = sum(c.best for c in rows)
-            parts.append(f"{count_text(n, any(c.at_least for c in rows))} {verb}")
+    parts = [
+        f"{count_text(n, any(c.at_least for c in rows))} {verb}"
+        for _outcome, verb, rows, n in _claims_by_outcome(row.claims)
+    ]
     if not parts and row.killed_claimed:
         parts.append(f"{row.killed_claimed:,} killed")
     return ", ".join(parts)

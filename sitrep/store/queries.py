@@ -213,16 +213,21 @@ class KeyFigures:
         return {key: self.value(key) for key in FIGURE_KEYS}
 
 
+def _unrecorded(flag: Unrecorded) -> ColumnElement[bool]:
+    return Incident.harm_unrecorded.op("&")(int(flag)) != 0
+
+
+def _has_deaths() -> ColumnElement[bool]:
+    """SQL: the incident has deaths, or does not record their number."""
+    return or_(Incident.killed > 0, _unrecorded(Unrecorded.KILLED))
+
+
 def _flagged(flag: Unrecorded, *, only_with_deaths: bool = False) -> Any:
     """SQL: 1 for an incident that does not record ``flag``'s figure, else 0."""
-    mask = Incident.harm_unrecorded
-    cond: ColumnElement[bool] = mask.op("&")(int(flag)) != 0
+    cond = _unrecorded(flag)
     if only_with_deaths:
         # the civilian share is unknown only where deaths are (or their number is not)
-        cond = and_(
-            cond,
-            or_(Incident.killed > 0, mask.op("&")(int(Unrecorded.KILLED)) != 0),
-        )
+        cond = and_(cond, _has_deaths())
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
 
@@ -245,21 +250,7 @@ def key_figures(session: Session, flt: IncidentFilter, area_level: int = 3) -> K
             _flagged(Unrecorded.CIVILIANS, only_with_deaths=True),
             _flagged(Unrecorded.INJURED),
             _flagged(Unrecorded.ABDUCTED_DETAINED),
-            func.coalesce(
-                func.sum(
-                    case(
-                        (
-                            or_(
-                                Incident.killed > 0,
-                                Incident.harm_unrecorded.op("&")(int(Unrecorded.KILLED)) != 0,
-                            ),
-                            1,
-                        ),
-                        else_=0,
-                    )
-                ),
-                0,
-            ),
+            func.coalesce(func.sum(case((_has_deaths(), 1), else_=0)), 0),
         )
     ).one()
     values = [int(v or 0) for v in row]

@@ -13,24 +13,34 @@ QLabel[role="hint"] { color: #555; font-size: small; }
 """
 
 
+def _show_tip(widget: QWidget, message: str | None) -> None:
+    """The message as the tooltip, or the widget's own tooltip back when none."""
+    if message:
+        if widget.property("plainTip") is None:
+            widget.setProperty("plainTip", widget.toolTip())
+        widget.setToolTip(message)
+    else:
+        tip = widget.property("plainTip")
+        widget.setToolTip(str(tip) if tip else "")
+
+
+def _set_mark(widget: QWidget, name: str, on: bool) -> None:
+    """Set the style property ``name`` and repaint with the style sheet's look for it."""
+    widget.setProperty(name, on)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()
+
+
 def mark_invalid(widget: QWidget, message: str | None) -> None:
     invalid = bool(message)
     if bool(widget.property("invalid")) == invalid and (
         not invalid or widget.toolTip() == message
     ):
         return
-    if invalid:
-        if widget.property("plainTip") is None:
-            widget.setProperty("plainTip", widget.toolTip())
-        widget.setToolTip(message or "")
-    else:
-        tip = widget.property("plainTip")
-        widget.setToolTip(str(tip) if tip else "")
-    widget.setProperty("invalid", invalid)
-    style = widget.style()
-    style.unpolish(widget)
-    style.polish(widget)
-    widget.update()
+    _show_tip(widget, message)
+    _set_mark(widget, "invalid", invalid)
 
 
 def is_marked(widget: QWidget) -> bool:
@@ -45,18 +55,8 @@ def mark_warning(widget: QWidget, message: str | None) -> None:
     ):
         return
     if not widget.property("invalid"):
-        if warned:
-            if widget.property("plainTip") is None:
-                widget.setProperty("plainTip", widget.toolTip())
-            widget.setToolTip(message or "")
-        else:
-            tip = widget.property("plainTip")
-            widget.setToolTip(str(tip) if tip else "")
-    widget.setProperty("warned", warned)
-    style = widget.style()
-    style.unpolish(widget)
-    style.polish(widget)
-    widget.update()
+        _show_tip(widget, message)
+    _set_mark(widget, "warned", warned)
 
 
 def is_warned(widget: QWidget) -> bool:
