@@ -418,9 +418,9 @@ def acled_row(row: ExportRow, country: Callable[[str], tuple[str, str]]) -> list
 
 
 def _write_acled(rows: Iterator[ExportRow], out: Path, tick: Callable[[], None]) -> int:
-    from sitrep.places.gazetteer import _countries
+    from sitrep.places.gazetteer import country_tables
 
-    _, by_num, names = _countries()
+    _, by_num, names = country_tables()
     numeric = {iso3: str(num) for num, iso3 in by_num.items()}
 
     def country(iso3: str) -> tuple[str, str]:

@@ -123,6 +123,21 @@ class AreaResolver:
             )
             self._index(area, [name, *(aliases or [])])
 
+    def index_existing(self, area: AdminArea) -> None:
+        """Make an area written outside the resolver (by a boundary pack) findable by its
+        name and aliases; its spellings count as official, as the pack's."""
+        entry = _Area(
+            area.id,
+            area.level,
+            area.name,
+            area.parent_id,
+            area.pcode,
+            list(area.aliases or []),
+            dict(area.spellings or {}),
+            True,
+        )
+        self._index(entry, [area.name, *(area.aliases or [])])
+
     def _index(self, area: _Area, names: Sequence[str]) -> None:
         self._areas[area.id] = area
         if area.pcode:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, aliased
 from sitrep.model import AdminArea, Casualty, Incident
 from sitrep.model.enums import Sensitivity, Verification
 from sitrep.model.harm import CLAIM_VERIFICATIONS, Unrecorded
-from sitrep.places.regions import Region
+from sitrep.model.region import Region
 
 Bucket = Literal["day", "week", "month"]
 
