@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sitrep.errors import SitrepError
+from sitrep.errors import Cancelled, SitrepError
 from sitrep.interchange import acled
 from sitrep.interchange.cells import guard
 from sitrep.model import (
@@ -449,7 +449,7 @@ def count_matching(session: Session, flt: IncidentFilter) -> int:
     return int(session.scalar(stmt) or 0)
 
 
-class ExportCancelled(SitrepError):
+class ExportCancelled(Cancelled):
     """The user cancelled an export; no file was written."""
 
 

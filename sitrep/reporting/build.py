@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sitrep.errors import SitrepError
+from sitrep.errors import Cancelled, SitrepError
 from sitrep.model import AdminArea, Place, Report, ReportFile
 from sitrep.model.enums import ReportKind, ReportStatus
 from sitrep.places.regions import Region
@@ -45,10 +45,6 @@ from sitrep.reporting.templates import template_path
 from sitrep.store import Project
 
 Progress = Callable[[int, str], None]
-
-
-class Cancelled(Exception):
-    """The user cancelled the generation; nothing was written."""
 
 
 @dataclass
