@@ -1148,20 +1148,8 @@ def annex_cells(row: AnnexRow, dataset_names: dict[str, str] | None = None) -> l
         actors.append("v. " + ", ".join(row.side_b))
     actors += [f"allegedly {name}" for name in row.alleged]
     actors += [f"{name} denies involvement" for name in row.denying]
-    harm = []
-    if row.killed:
-        civ = (
-            f" ({row.civilians_killed:,} civ.)"
-            if row.civilians_killed and row.records("civilians_killed")
-            else ""
-        )
-        killed = wording.count_text(row.killed, "killed" in row.at_least)
-        harm.append(f"{killed} killed{civ}")
-    if row.injured:
-        harm.append(f"{wording.count_text(row.injured, 'injured' in row.at_least)} injured")
-    if row.abducted_detained:
-        at_least = bool(row.at_least & {"abducted", "detained"})
-        harm.append(f"{wording.count_text(row.abducted_detained, at_least)} abducted or detained")
+    figures = wording.harm_phrase(row)
+    harm = [figures] if figures else []
     claimed = wording.claimed_short(row)
     if claimed:
         harm.append(f"Claim ({wording.claimant(row)}): {claimed}; not verified")
