@@ -29,7 +29,7 @@ from sitrep.model import AdminArea, Place
 from sitrep.model.enums import ReportKind
 from sitrep.places.names import area_key
 from sitrep.places.regions import resolve_region
-from sitrep.reporting.build import generate, spec_for_cli
+from sitrep.reporting.build import generate, spec_for_cli, template_path
 from sitrep.reporting.docx_writer import (
     ANNEX_COLUMNS,
     _splice,
@@ -37,7 +37,6 @@ from sitrep.reporting.docx_writer import (
     annex_table_xml,
 )
 from sitrep.reporting.figures import collect
-from sitrep.reporting.templates import template_path
 from sitrep.store import Project, create_project
 from sitrep.store.incidents import bulk_insert_incidents
 

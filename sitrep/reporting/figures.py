@@ -175,13 +175,6 @@ class AnnexRow:
             + 2 * self.impact_count
         )
 
-    @property
-    def best_grading(self) -> str:
-        graded = [s.grading for s in self.sources if s.graded]
-        if graded:
-            return min(graded)
-        return NOT_GRADED if self.sources else ""
-
 
 @dataclass
 class Revision:
