@@ -342,6 +342,9 @@ def _scale_bar_km(span_km: float) -> int:
     return 1
 
 
+Extent = tuple[float, float, float, float]  # west, south, east, north
+
+
 def incident_map(
     points: Sequence[MapPoint],
     areas: Sequence[MapArea] = (),
@@ -358,254 +361,45 @@ def incident_map(
     ``subject`` (the report's region or event place) is named in capitals; town labels
     are placed after everything else so none covers the subject, the legend, the
     locator, the scale bar or another label. ``layout``, if given, receives what was
-    placed where (for tests)."""
+    placed where (for tests). Drawn in layers, bottom first: land and areas, country
+    names, incidents, legend, scale bar, locator and north arrow, subject, town labels."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     fig = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=DPI)
     canvas = FigureCanvasAgg(fig)
     ax = fig.add_axes((0, 0, 1, 1))
     framing = [p for p in points if not p.context] or list(points)
-    west, south, east, north = extent_for(framing, areas, labels, width_cm / height_cm)
-    frame = box(west, south, east, north)
-    mid_lat = (south + north) / 2
-    obstacles: list[Any] = []
+    extent = extent_for(framing, areas, labels, width_cm / height_cm)
+    current = [p for p in points if not p.context]
     with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": FONT}):
-        ax.set_facecolor(SEA)
-        ax.set_xlim(west, east)
-        ax.set_ylim(south, north)
-        ax.set_aspect(1 / math.cos(math.radians(mid_lat)))
-        ax.set_xticks([])
-        ax.set_yticks([])
-        for spine in ax.spines.values():
-            spine.set_color("#7F7F7F")
-            spine.set_linewidth(0.6)
-        visible = [(name, geom) for name, geom in _countries() if geom.intersects(frame)]
-        land: list[MplPolygon] = []
-        for _name, geom in visible:
-            land.extend(_patches(geom))
-        ax.add_collection(
-            PatchCollection(land, facecolor=LAND, edgecolor=BORDER, linewidth=0.8, zorder=1)
-        )
-        region_fill = [p for a in areas if a.in_region for p in _patches(a.geometry)]
-        if region_fill:
-            ax.add_collection(
-                PatchCollection(region_fill, facecolor=REGION_FILL, edgecolor="none", zorder=2)
-            )
-        for area in sorted(areas, key=lambda a: -a.level):
-            if not area.geometry.intersects(frame):
-                continue
-            weight = {0: 1.2, 1: 1.1, 2: 0.6}.get(area.level, 0.35)
-            colour = "#6E6E6E" if area.level <= 1 else ADMIN_LINE
-            for xs, ys in _lines(area.geometry):
-                ax.plot(xs, ys, color=colour, linewidth=weight, zorder=3, solid_joinstyle="round")
+        _set_up_axes(ax, extent)
+        visible = _draw_land_and_areas(ax, areas, extent)
         home = _home_country(visible, framing)
         if home is None and subject is not None:  # a nil report: the subject's country
             home = _home_country(visible, [MapPoint(subject.lon, subject.lat, "")])
-        texts: list[Any] = []
-        for name, geom in visible:
-            if name == home:
-                continue  # the country everything happens in needs no label
-            clipped = geom.intersection(frame)
-            if clipped.is_empty or clipped.area < frame.area * 0.04:
-                continue
-            anchor = clipped.representative_point()
-            texts.append(
-                ax.text(
-                    anchor.x,
-                    anchor.y,
-                    name.upper(),
-                    fontsize=7,
-                    color="#9A9A9A",
-                    ha="center",
-                    va="center",
-                    zorder=4,
-                    fontweight="bold",
-                )
-            )
-        context = [p for p in points if p.context]
-        if context:
-            ax.scatter(
-                [p.lon for p in context],
-                [p.lat for p in context],
-                s=[10 + 14 * math.sqrt(p.killed) for p in context],
-                facecolors="none",
-                edgecolors="#7F7F7F",
-                linewidths=0.7,
-                zorder=5,
-            )
-        current = [p for p in points if not p.context]
-        counts = Counter(p.event_type for p in current)
-        for event_type in type_order(set(counts)):
-            for synthetic in (False, True):
-                pts = [
-                    p for p in current if p.event_type == event_type and p.synthetic is synthetic
-                ]
-                if not pts:
-                    continue
-                colour = colour_for(event_type)
-                ax.scatter(
-                    [p.lon for p in pts],
-                    [p.lat for p in pts],
-                    s=[16 + 22 * math.sqrt(p.killed) for p in pts],
-                    c="none" if synthetic else colour,
-                    alpha=0.85,
-                    edgecolors=colour if synthetic else "white",
-                    linewidths=0.9 if synthetic else 0.4,
-                    zorder=5,
-                )
-        handles = [
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="",
-                markersize=5,
-                markerfacecolor=colour_for(t),
-                markeredgecolor="white",
-                label=f"{t} ({counts[t]:,})",
-            )
-            for t in type_order(set(counts))
-        ]
-        synthetic_count = sum(1 for p in current if p.synthetic)
-        if synthetic_count:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    marker="o",
-                    linestyle="",
-                    markersize=5,
-                    markerfacecolor="none",
-                    markeredgecolor="#404040",
-                    label=f"Synthetic demo incident ({synthetic_count:,})",
-                )
-            )
-            texts.append(
-                ax.text(
-                    0.5,
-                    0.97,
-                    "DEMO DATA – includes synthetic incidents, not real events",
-                    transform=ax.transAxes,
-                    ha="center",
-                    va="top",
-                    fontsize=7.5,
-                    fontweight="bold",
-                    color="#C00000",
-                    path_effects=HALO,
-                    zorder=9,
-                )
-            )
-        if not current:
-            handles.append(
-                Line2D([], [], linestyle="", marker="", label="No incidents in the period")
-            )
-        if context:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    marker="o",
-                    linestyle="",
-                    markersize=5,
-                    markerfacecolor="none",
-                    markeredgecolor="#7F7F7F",
-                    label=f"Earlier incidents nearby ({len(context):,})",
-                )
-            )
-        if any(west < lb.lon < east and south < lb.lat < north for lb in labels):
-            handles.append(
-                Line2D(
-                    [], [], marker="s", linestyle="", markersize=2.5, color="#404040", label="Town"
-                )
-            )
-        legend = ax.legend(
-            handles=handles,
-            loc="lower left",
-            fontsize=6,
-            title="Incidents by type (dot size: deaths)",
-            title_fontsize=6.2,
-            frameon=True,
-            framealpha=0.92,
-            edgecolor="#BFBFBF",
-            borderpad=0.7,
-        )
-        legend.get_frame().set_linewidth(0.5)
-        legend.set_zorder(10)
-        # scale bar and north arrow
-        km_per_deg = 111.32 * math.cos(math.radians(mid_lat))
-        span_km = (east - west) * km_per_deg
-        km = _scale_bar_km(span_km)
-        bar = km / km_per_deg
-        x0 = east - (east - west) * 0.04 - bar
-        y0 = south + (north - south) * 0.04
-        ax.plot([x0, x0 + bar], [y0, y0], color=INK, linewidth=1.6, zorder=8)
-        texts.append(
-            ax.text(
-                x0 + bar / 2,
-                y0 + (north - south) * 0.018,
-                f"{km} km",
-                fontsize=6,
-                ha="center",
-                va="bottom",
-                path_effects=HALO,
-                zorder=8,
-            )
-        )
-        inset = _locator(fig, home, (west, south, east, north)) if home is not None else None
-        nx, ny = east - (east - west) * 0.04, north - (north - south) * 0.1
-        arrow = ax.annotate(
-            "N",
-            xy=(nx, ny + (north - south) * 0.06),
-            xytext=(nx, ny),
-            ha="center",
-            fontsize=7,
-            fontweight="bold",
-            arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 0.8},
-            zorder=8,
-        )
+        texts = _country_names(ax, visible, home, extent)
+        _draw_incidents(ax, points)
+        legend, demo_banner = _legend(ax, points, labels, extent)
+        if demo_banner is not None:
+            texts.append(demo_banner)
+        scale_text, bar_ends = _scale_bar(ax, extent)
+        texts.append(scale_text)
+        inset = _locator(fig, home, extent) if home is not None else None
+        arrow = _north_arrow(ax, extent)
         renderer = canvas.get_renderer()
+        west, south, east, north = extent
         if subject is not None and west < subject.lon < east and south < subject.lat < north:
-            label = ax.text(
-                subject.lon,
-                subject.lat,
-                subject.name.upper(),
-                fontsize=8.5,
-                fontweight="bold",
-                color="#1F3B57",
-                ha="center",
-                va="center",
-                path_effects=[patheffects.withStroke(linewidth=2.6, foreground="white")],
-                zorder=9,
-            )
+            label = _subject_label(ax, subject)
             _place_subject(ax, label, subject, areas, current, renderer, legend)
             texts.append(label)
-        obstacles.append(legend.get_window_extent(renderer))
-        obstacles.append(arrow.get_window_extent(renderer).expanded(1.6, 1.3))
-        if inset is not None:
-            obstacles.append(inset.get_window_extent(renderer))
-        obstacles.extend(t.get_window_extent(renderer).expanded(1.1, 1.2) for t in texts)
-        # the scale bar itself
-        bar_box = ax.transData.transform([(x0, y0), (x0 + bar, y0)])
-        obstacles.append(
-            Bbox.from_extents(
-                bar_box[0][0] - 6, bar_box[0][1] - 14, bar_box[1][0] + 6, bar_box[1][1] + 14
-            )
-        )
+        obstacles = _obstacles(ax, renderer, legend, arrow, inset, texts, bar_ends)
         region_shapes = [a.geometry for a in areas if a.in_region]
         focus = None
         if region_shapes:
             from shapely.ops import unary_union
 
             focus = unary_union(region_shapes)
-        drawn = _draw_labels(
-            ax,
-            labels,
-            current or points,
-            (west, south, east, north),
-            obstacles,
-            renderer,
-            focus,
-        )
+        drawn = _draw_labels(ax, labels, current or points, extent, obstacles, renderer, focus)
         if layout is not None:  # what was placed where, for tests
             layout.update(labels=drawn, obstacles=obstacles, texts=[t.get_text() for t in texts])
         if title:
@@ -615,3 +409,256 @@ def incident_map(
             buf, format="png", dpi=DPI, facecolor="white", pil_kwargs={"compress_level": 3}
         )
     return buf.getvalue()
+
+
+def _set_up_axes(ax: Any, extent: Extent) -> None:
+    """Sea background, the frame, equal distances at the map's middle latitude."""
+    west, south, east, north = extent
+    ax.set_facecolor(SEA)
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_color("#7F7F7F")
+        spine.set_linewidth(0.6)
+
+
+def _draw_land_and_areas(
+    ax: Any, areas: Sequence[MapArea], extent: Extent
+) -> list[tuple[str, BaseGeometry]]:
+    """Countries as land, the report's region filled, admin boundaries (coarsest on top);
+    returns the countries in view."""
+    frame = box(*extent)
+    visible = [(name, geom) for name, geom in _countries() if geom.intersects(frame)]
+    land: list[MplPolygon] = []
+    for _name, geom in visible:
+        land.extend(_patches(geom))
+    ax.add_collection(
+        PatchCollection(land, facecolor=LAND, edgecolor=BORDER, linewidth=0.8, zorder=1)
+    )
+    region_fill = [p for a in areas if a.in_region for p in _patches(a.geometry)]
+    if region_fill:
+        ax.add_collection(
+            PatchCollection(region_fill, facecolor=REGION_FILL, edgecolor="none", zorder=2)
+        )
+    for area in sorted(areas, key=lambda a: -a.level):
+        if not area.geometry.intersects(frame):
+            continue
+        weight = {0: 1.2, 1: 1.1, 2: 0.6}.get(area.level, 0.35)
+        colour = "#6E6E6E" if area.level <= 1 else ADMIN_LINE
+        for xs, ys in _lines(area.geometry):
+            ax.plot(xs, ys, color=colour, linewidth=weight, zorder=3, solid_joinstyle="round")
+    return visible
+
+
+def _country_names(
+    ax: Any, visible: Sequence[tuple[str, BaseGeometry]], home: str | None, extent: Extent
+) -> list[Any]:
+    """Neighbouring countries named in grey where enough of them shows."""
+    frame = box(*extent)
+    texts: list[Any] = []
+    for name, geom in visible:
+        if name == home:
+            continue  # the country everything happens in needs no label
+        clipped = geom.intersection(frame)
+        if clipped.is_empty or clipped.area < frame.area * 0.04:
+            continue
+        anchor = clipped.representative_point()
+        texts.append(
+            ax.text(
+                anchor.x,
+                anchor.y,
+                name.upper(),
+                fontsize=7,
+                color="#9A9A9A",
+                ha="center",
+                va="center",
+                zorder=4,
+                fontweight="bold",
+            )
+        )
+    return texts
+
+
+def _draw_incidents(ax: Any, points: Sequence[MapPoint]) -> None:
+    """Earlier incidents as grey rings, the period's as dots by type (synthetic ones
+    hollow); dot size grows with deaths."""
+    context = [p for p in points if p.context]
+    if context:
+        ax.scatter(
+            [p.lon for p in context],
+            [p.lat for p in context],
+            s=[10 + 14 * math.sqrt(p.killed) for p in context],
+            facecolors="none",
+            edgecolors="#7F7F7F",
+            linewidths=0.7,
+            zorder=5,
+        )
+    current = [p for p in points if not p.context]
+    for event_type in type_order({p.event_type for p in current}):
+        for synthetic in (False, True):
+            pts = [p for p in current if p.event_type == event_type and p.synthetic is synthetic]
+            if not pts:
+                continue
+            colour = colour_for(event_type)
+            ax.scatter(
+                [p.lon for p in pts],
+                [p.lat for p in pts],
+                s=[16 + 22 * math.sqrt(p.killed) for p in pts],
+                c="none" if synthetic else colour,
+                alpha=0.85,
+                edgecolors=colour if synthetic else "white",
+                linewidths=0.9 if synthetic else 0.4,
+                zorder=5,
+            )
+
+
+def _legend_dot(label: str, face: str, edge: str) -> Line2D:
+    return Line2D(
+        [],
+        [],
+        marker="o",
+        linestyle="",
+        markersize=5,
+        markerfacecolor=face,
+        markeredgecolor=edge,
+        label=label,
+    )
+
+
+def _legend(
+    ax: Any, points: Sequence[MapPoint], labels: Sequence[MapLabel], extent: Extent
+) -> tuple[Any, Any | None]:
+    """The legend (types with counts, synthetic, earlier incidents, towns) and, when
+    synthetic incidents are drawn, the DEMO DATA banner."""
+    west, south, east, north = extent
+    current = [p for p in points if not p.context]
+    context = [p for p in points if p.context]
+    counts = Counter(p.event_type for p in current)
+    handles = [
+        _legend_dot(f"{t} ({counts[t]:,})", colour_for(t), "white")
+        for t in type_order(set(counts))
+    ]
+    banner = None
+    synthetic_count = sum(1 for p in current if p.synthetic)
+    if synthetic_count:
+        handles.append(
+            _legend_dot(f"Synthetic demo incident ({synthetic_count:,})", "none", "#404040")
+        )
+        banner = ax.text(
+            0.5,
+            0.97,
+            "DEMO DATA – includes synthetic incidents, not real events",
+            transform=ax.transAxes,
+            ha="center",
+            va="top",
+            fontsize=7.5,
+            fontweight="bold",
+            color="#C00000",
+            path_effects=HALO,
+            zorder=9,
+        )
+    if not current:
+        handles.append(Line2D([], [], linestyle="", marker="", label="No incidents in the period"))
+    if context:
+        handles.append(
+            _legend_dot(f"Earlier incidents nearby ({len(context):,})", "none", "#7F7F7F")
+        )
+    if any(west < lb.lon < east and south < lb.lat < north for lb in labels):
+        handles.append(
+            Line2D([], [], marker="s", linestyle="", markersize=2.5, color="#404040", label="Town")
+        )
+    legend = ax.legend(
+        handles=handles,
+        loc="lower left",
+        fontsize=6,
+        title="Incidents by type (dot size: deaths)",
+        title_fontsize=6.2,
+        frameon=True,
+        framealpha=0.92,
+        edgecolor="#BFBFBF",
+        borderpad=0.7,
+    )
+    legend.get_frame().set_linewidth(0.5)
+    legend.set_zorder(10)
+    return legend, banner
+
+
+def _scale_bar(ax: Any, extent: Extent) -> tuple[Any, tuple[tuple[float, float], ...]]:
+    """A round-number scale bar in the lower right; returns its label and its two ends."""
+    west, south, east, north = extent
+    km_per_deg = 111.32 * math.cos(math.radians((south + north) / 2))
+    km = _scale_bar_km((east - west) * km_per_deg)
+    bar = km / km_per_deg
+    x0 = east - (east - west) * 0.04 - bar
+    y0 = south + (north - south) * 0.04
+    ax.plot([x0, x0 + bar], [y0, y0], color=INK, linewidth=1.6, zorder=8)
+    text = ax.text(
+        x0 + bar / 2,
+        y0 + (north - south) * 0.018,
+        f"{km} km",
+        fontsize=6,
+        ha="center",
+        va="bottom",
+        path_effects=HALO,
+        zorder=8,
+    )
+    return text, ((x0, y0), (x0 + bar, y0))
+
+
+def _north_arrow(ax: Any, extent: Extent) -> Any:
+    west, south, east, north = extent
+    nx, ny = east - (east - west) * 0.04, north - (north - south) * 0.1
+    return ax.annotate(
+        "N",
+        xy=(nx, ny + (north - south) * 0.06),
+        xytext=(nx, ny),
+        ha="center",
+        fontsize=7,
+        fontweight="bold",
+        arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 0.8},
+        zorder=8,
+    )
+
+
+def _subject_label(ax: Any, subject: MapLabel) -> Any:
+    """The report's region or place, in capitals (moved clear by ``_place_subject``)."""
+    return ax.text(
+        subject.lon,
+        subject.lat,
+        subject.name.upper(),
+        fontsize=8.5,
+        fontweight="bold",
+        color="#1F3B57",
+        ha="center",
+        va="center",
+        path_effects=[patheffects.withStroke(linewidth=2.6, foreground="white")],
+        zorder=9,
+    )
+
+
+def _obstacles(
+    ax: Any,
+    renderer: Any,
+    legend: Any,
+    arrow: Any,
+    inset: Any | None,
+    texts: Sequence[Any],
+    bar_ends: Sequence[tuple[float, float]],
+) -> list[Any]:
+    """Display boxes town labels must not cover: legend, north arrow, locator, every text
+    already placed and the scale bar itself."""
+    obstacles: list[Any] = [legend.get_window_extent(renderer)]
+    obstacles.append(arrow.get_window_extent(renderer).expanded(1.6, 1.3))
+    if inset is not None:
+        obstacles.append(inset.get_window_extent(renderer))
+    obstacles.extend(t.get_window_extent(renderer).expanded(1.1, 1.2) for t in texts)
+    bar_box = ax.transData.transform(list(bar_ends))
+    obstacles.append(
+        Bbox.from_extents(
+            bar_box[0][0] - 6, bar_box[0][1] - 14, bar_box[1][0] + 6, bar_box[1][1] + 14
+        )
+    )
+    return obstacles
