@@ -15,7 +15,7 @@ from sitrep.model import Report
 from sitrep.model.enums import ReportKind
 from sitrep.places.regions import resolve_region
 from sitrep.reporting.build import Generated, generate, spec_for_cli
-from sitrep.reporting.docx_writer import bookmark_name
+from sitrep.reporting.docx_xml import bookmark_name
 from sitrep.store import Project, create_project
 from tests.reporting import docx_read, scenario
 

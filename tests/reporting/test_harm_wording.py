@@ -15,7 +15,7 @@ from sitrep.model.enums import Affiliation, Outcome
 from sitrep.model.harm import Unrecorded
 from sitrep.places.regions import resolve_region
 from sitrep.reporting import wording
-from sitrep.reporting.docx_writer import annex_cells
+from sitrep.reporting.docx_xml import annex_cells
 from sitrep.reporting.figures import collect
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
