@@ -14,13 +14,13 @@ from docx.shared import Cm
 from sitrep.model.enums import Credibility, Reliability, ReportKind
 from sitrep.model.harm import FIGURE_FLAGS
 from sitrep.reporting import wording
+from sitrep.reporting.annex import AnnexRow
 from sitrep.reporting.docx_document import DocxDocument
 from sitrep.reporting.docx_xml import (
     annex_table_xml,
 )
 from sitrep.reporting.figures import (
     NOT_RECORDED,
-    AnnexRow,
     ReportData,
 )
 

@@ -22,7 +22,7 @@ from docx.table import Table
 
 from sitrep.model.enums import Verification
 from sitrep.reporting import wording
-from sitrep.reporting.figures import AnnexRow
+from sitrep.reporting.annex import AnnexRow
 
 _INVALID_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Burmese script. Myanmar fonts declare very tall lines (Noto Sans Myanmar: 2.18 em), so

@@ -14,7 +14,8 @@ import datetime as dt
 
 from sitrep.model.enums import Affiliation, Outcome, Verification
 from sitrep.model.harm import harm_text
-from sitrep.reporting.figures import NOT_RECORDED, AnnexRow, ClaimRow, ReportData
+from sitrep.reporting.annex import AnnexRow, ClaimRow
+from sitrep.reporting.figures import NOT_RECORDED, ReportData
 
 UNVERIFIED_TAIL = "this could not be independently verified"
 SYNTHETIC_MARK = "[Synthetic]"
