@@ -13,6 +13,10 @@ Rules (DESIGN.md, Sharing):
 - merging the same file twice changes nothing. All of it runs in one transaction.
 The colleague's file is read into memory (decrypted there when encrypted): no copy of
 it, plaintext or not, is written anywhere.
+
+Why one long module: one ``_Merger`` carries the id maps of a single transaction
+through every step (areas, actors, incidents, links); writing a plan is
+:mod:`sitrep.sharing.plan`, undoing a merge :mod:`sitrep.sharing.undo`.
 """
 
 from __future__ import annotations
