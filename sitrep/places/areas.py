@@ -323,5 +323,5 @@ class AreaResolver:
             )
             for row in pending:
                 row["_written"] = True
-                self._unwritten.discard(row["id"])  # type: ignore[arg-type]
+                self._unwritten.discard(row["id"])
         return len(pending)

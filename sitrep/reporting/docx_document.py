@@ -126,7 +126,8 @@ class DocxDocument:
                 self.add_text(p, run.text, bold=run.bold, italic=run.italic)
 
     def heading(self, text: str, level: int = 1) -> Paragraph:
-        return self.doc.add_heading(clean(text), level=level)
+        heading: Paragraph = self.doc.add_heading(clean(text), level=level)
+        return heading
 
     def caption(self, text: str) -> None:
         p = self.para(text, style="Caption")
@@ -157,7 +158,7 @@ class DocxDocument:
         numeric = set(numeric)
         body = [list(r) for r in rows]
         all_rows = [list(headers), *body, *([list(total)] if total else [])]
-        table = self.doc.add_table(rows=len(all_rows), cols=len(headers))
+        table: Table = self.doc.add_table(rows=len(all_rows), cols=len(headers))
         table.style = self.doc.styles["Sitrep Table"]
         tbl_pr = table._tbl.tblPr
         look = tbl_pr.find(qn("w:tblLook"))

@@ -256,7 +256,7 @@ def incident_map(
         texts.append(scale_text)
         inset = _locator(fig, home, extent) if home is not None else None
         arrow = _north_arrow(ax, extent)
-        renderer = canvas.get_renderer()
+        renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
         west, south, east, north = extent
         if subject is not None and west < subject.lon < east and south < subject.lat < north:
             label = _subject_label(ax, subject)

@@ -84,8 +84,8 @@ def harm_columns(casualties: list[dict[str, Any]], incident: dict[str, Any]) -> 
     (claims apart, figures its data does not record kept unrecorded)."""
     rows = [SimpleNamespace(**r) for r in casualties]
     verification = incident.get("verification")
-    out = dict(harm_totals(rows, verification).__dict__)  # type: ignore[arg-type]
+    out = dict(harm_totals(rows, verification).__dict__)
     out["harm_unrecorded"] = int(
-        recorded_by_rows(rows, int(incident.get("harm_unrecorded") or 0), verification)  # type: ignore[arg-type]
+        recorded_by_rows(rows, int(incident.get("harm_unrecorded") or 0), verification)
     )
     return out

@@ -97,7 +97,12 @@ def test_pictures_map_and_chart(report_file: tuple[Path, Generated]) -> None:
     shapes = doc.inline_shapes
     assert len(shapes) == 2
     section = doc.sections[0]
-    usable = section.page_width - section.left_margin - section.right_margin
+    assert None not in (section.page_width, section.left_margin, section.right_margin)
+    usable = (
+        int(section.page_width or 0)
+        - int(section.left_margin or 0)
+        - int(section.right_margin or 0)
+    )
     for shape in shapes:
         assert abs(shape.width - usable) < 10_000
     blobs = [

@@ -46,6 +46,7 @@ def test_template_styles_page_and_fonts(kind: str) -> None:
     names = {s.name for s in doc.styles}
     assert set(STYLES) <= names
     section = doc.sections[0]
+    assert section.page_width is not None and section.page_height is not None
     assert abs(section.page_width - Cm(21)) < Cm(0.01)
     assert abs(section.page_height - Cm(29.7)) < Cm(0.01)
     fonts = doc.styles["Normal"].element.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
