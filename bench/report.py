@@ -29,15 +29,14 @@ from sitrep.model import AdminArea, Place
 from sitrep.model.enums import ReportKind
 from sitrep.places.names import area_key
 from sitrep.places.regions import resolve_region
-from sitrep.reporting.build import generate, spec_for_cli
-from sitrep.reporting.docx_writer import (
+from sitrep.reporting.build import generate, spec_for_cli, template_path
+from sitrep.reporting.docx_xml import (
     ANNEX_COLUMNS,
-    _splice,
     annex_cells,
     annex_table_xml,
+    splice_paragraph,
 )
 from sitrep.reporting.figures import collect
-from sitrep.reporting.templates import template_path
 from sitrep.store import Project, create_project
 from sitrep.store.incidents import bulk_insert_incidents
 
@@ -134,7 +133,7 @@ def fast_annex(rows: list, template: Path) -> float:  # type: ignore[type-arg]
     xml = annex_table_xml(rows, styles, declare_ns=False)
     raw = io.BytesIO()
     doc.save(raw)
-    data = _splice(raw.getvalue(), token, xml)
+    data = splice_paragraph(raw.getvalue(), token, xml)
     elapsed = time.perf_counter() - t0
     assert len(Document(io.BytesIO(data)).tables[-1].rows) == len(rows) + 1
     return elapsed

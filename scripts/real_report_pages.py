@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from scripts import docx_pages as render  # noqa: E402
 from sitrep.interchange.importer import import_file  # noqa: E402
 from sitrep.model.enums import ReportKind  # noqa: E402
 from sitrep.places.regions import resolve_region  # noqa: E402
-from sitrep.reporting import render  # noqa: E402
 from sitrep.reporting.build import generate, spec_for_cli  # noqa: E402
 from sitrep.store import create_project  # noqa: E402
 

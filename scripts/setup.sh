@@ -29,4 +29,5 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[test]"
+# pinned versions (constraints.txt; re-pin on purpose with scripts/update-constraints.sh)
+.venv/bin/python -m pip install -q -c constraints.txt -e ".[test]"

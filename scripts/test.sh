@@ -8,4 +8,7 @@ export QTWEBENGINE_DISABLE_SANDBOX=1   # WebEngine refuses root otherwise; tests
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
-bash scripts/with-postgres.sh .venv/bin/python -m pytest -q "$@"
+bash scripts/with-postgres.sh .venv/bin/python -m pytest -q --cov --cov-report= "$@"
+echo "Line coverage of sitrep/ (least covered modules first):"
+.venv/bin/coverage report --sort=cover --skip-covered --skip-empty | sed -n '3,17p'
+echo "TOTAL line coverage: $(.venv/bin/coverage report --format=total)%"

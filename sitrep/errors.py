@@ -11,6 +11,14 @@ class SitrepError(Exception):
     """Base of every error the user can cause and fix."""
 
 
+class Cancelled(SitrepError):
+    """The user cancelled a long job (report, import, export, merge); nothing was written.
+
+    The one cancel signal of the core: jobs raise it (or a subclass) when their progress
+    callback asks them to stop, so one background-task helper can catch them all.
+    """
+
+
 class ValidationError(SitrepError):
     """A value entered or imported is not acceptable.
 

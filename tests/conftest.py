@@ -7,6 +7,7 @@ live in tests/ui and get their own conftest.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -126,6 +127,27 @@ def make_incident(project: Project, **fields: Any) -> Incident:
         s.refresh(inc)
         _ = inc.casualties, inc.sources
     return inc
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_logged_errors(
+    request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
+) -> Iterator[None]:
+    """A test fails when the app logs an error (qutebrowser's "log-fail"): an error the
+    code only logs (a failed background count, a pane that could not be made, a crash)
+    is otherwise invisible to the test that caused it. Tests that provoke one on purpose
+    say so with ``@pytest.mark.allow_logged_errors``."""
+    yield
+    if request.node.get_closest_marker("allow_logged_errors"):
+        return
+    errors = [
+        record
+        for record in caplog.get_records("setup") + caplog.get_records("call")
+        if record.levelno >= logging.ERROR and record.name.split(".")[0] == "sitrep"
+    ]
+    if errors:
+        lines = "\n".join(f"{r.name}: {r.getMessage()}" for r in errors)
+        pytest.fail(f"the app logged {len(errors)} error(s):\n{lines}", pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -43,7 +43,8 @@ def test_scenario_incidents(demo_project: Project) -> None:
     for inc in incidents:
         assert inc.sources, inc.title
         assert all(s.reliability and s.credibility for s in inc.sources)
-        assert inc.lat is not None and 23 < inc.lat < 29 and 96 < inc.lon < 99
+        assert inc.lat is not None and inc.lon is not None
+        assert 23 < inc.lat < 29 and 96 < inc.lon < 99
         assert inc.actors
     assert len({i.verification for i in incidents}) >= 4
     assert len({i.date_precision for i in incidents}) >= 3

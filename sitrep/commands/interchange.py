@@ -267,7 +267,7 @@ def _export_shared(args: argparse.Namespace) -> int:
 
 
 def cmd_places_import(args: argparse.Namespace) -> int:
-    from sitrep.places.packs import import_gazetteer_pack
+    from sitrep.interchange.place_packs import import_gazetteer_pack
 
     project = open_for_cli(args.project)
     try:
@@ -281,7 +281,7 @@ def cmd_places_import(args: argparse.Namespace) -> int:
 
 
 def cmd_boundaries_import(args: argparse.Namespace) -> int:
-    from sitrep.places.packs import import_boundary_pack
+    from sitrep.interchange.place_packs import import_boundary_pack
 
     project = open_for_cli(args.project)
     try:

@@ -39,10 +39,10 @@ def register(sub: Any) -> None:
 def cmd_new(args: argparse.Namespace) -> int:
     project = create_project(args.project, name=args.name)
     if args.prefix:
-        from sitrep.store.incidents import _PREFIX
+        from sitrep.store.incidents import PREFIX_PATTERN
 
         prefix = args.prefix.upper()
-        if not _PREFIX.match(prefix):
+        if not PREFIX_PATTERN.match(prefix):
             project.close()
             from sitrep.errors import ValidationError
 

@@ -51,7 +51,8 @@ def passphrase_for(path: Path, *, confirm: bool = False) -> str:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     from sitrep.sharing.crypto import is_encrypted
-    from sitrep.sharing.merge import merge_project, undo_last_merge
+    from sitrep.sharing.merge import merge_project
+    from sitrep.sharing.undo import undo_last_merge
 
     if args.undo:
         if args.other or args.dry_run:

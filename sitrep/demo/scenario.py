@@ -4,6 +4,9 @@ Every incident is written in our own words from the seed news report, with the
 precision codes, sources, gradings and verification statuses a careful officer would
 give them: what a party claims is recorded as a claim, "reportedly" stays unverified,
 and an arrest naming a detainee is not public.
+
+Why one long module: it is data (the scenario's incidents, written out one by one),
+not logic.
 """
 
 from __future__ import annotations

@@ -163,7 +163,7 @@ def _build(cls: type, data: Any) -> Any:
 
 def draft_from_dict(data: dict[str, Any]) -> IncidentDraft:
     values = {k: v for k, v in data.items() if k not in _CHILDREN}
-    draft = _build(IncidentDraft, values)
+    draft: IncidentDraft = _build(IncidentDraft, values)
     for name, cls in _CHILDREN.items():
         setattr(draft, name, [_build(cls, item) for item in data.get(name, []) or []])
     return draft

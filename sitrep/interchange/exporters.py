@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sitrep.errors import SitrepError
+from sitrep.errors import Cancelled, SitrepError
 from sitrep.interchange import acled
 from sitrep.interchange.cells import guard
 from sitrep.model import (
@@ -418,9 +418,9 @@ def acled_row(row: ExportRow, country: Callable[[str], tuple[str, str]]) -> list
 
 
 def _write_acled(rows: Iterator[ExportRow], out: Path, tick: Callable[[], None]) -> int:
-    from sitrep.places.gazetteer import _countries
+    from sitrep.places.gazetteer import country_tables
 
-    _, by_num, names = _countries()
+    _, by_num, names = country_tables()
     numeric = {iso3: str(num) for num, iso3 in by_num.items()}
 
     def country(iso3: str) -> tuple[str, str]:
@@ -449,7 +449,7 @@ def count_matching(session: Session, flt: IncidentFilter) -> int:
     return int(session.scalar(stmt) or 0)
 
 
-class ExportCancelled(SitrepError):
+class ExportCancelled(Cancelled):
     """The user cancelled an export; no file was written."""
 
 

@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy import String, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
-from sitrep.errors import SitrepError, ValidationError
+from sitrep.errors import Cancelled, SitrepError, ValidationError
 from sitrep.interchange import acled, datasets, ucdp
 from sitrep.interchange.geojson_io import GEOMETRY_ERROR, read_geojson
 from sitrep.interchange.mapping import (
@@ -69,7 +69,7 @@ Progress = Callable[[int, int, str], bool | None]
 """``progress(done, total, phase)``; return False to cancel (everything is rolled back)."""
 
 
-class ImportCancelled(SitrepError):
+class ImportCancelled(Cancelled):
     """The user cancelled an import; the project is unchanged."""
 
 

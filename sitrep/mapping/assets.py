@@ -1,4 +1,4 @@
-"""Leaflet, Leaflet.markercluster and jQuery from the XStatic pip packages.
+"""Leaflet and Leaflet.markercluster from the XStatic pip packages.
 
 Nothing is fetched from a CDN: ``pip install`` alone gives a working offline map, and
 packagers bundle the package data. The page links the files (``file://``) inside the
@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import xstatic.pkg.jquery as xs_jquery
 import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_markercluster
 
@@ -40,7 +39,6 @@ def scripts() -> list[Asset]:
     """JavaScript in load order (Leaflet before its plugins, our code last)."""
     return [
         Asset("leaflet", _file(xs_leaflet.BASE_DIR, "leaflet.js")),
-        Asset("jquery", _file(xs_jquery.BASE_DIR, "jquery.min.js")),
         Asset("markercluster", _file(xs_markercluster.BASE_DIR, "leaflet.markercluster.js")),
         Asset("sitrep_map", resource("map", "sitrep_map.js")),
     ]

@@ -19,7 +19,7 @@ from sitrep.mapping.palette import type_colour
 from sitrep.model import EventType, Incident, Source
 from sitrep.model.entities import source_grading
 from sitrep.model.enums import Sensitivity
-from sitrep.model.harm import harm_text
+from sitrep.model.harm import at_least_outcomes, harm_text
 from sitrep.sharing.redaction import leaving_filter
 from sitrep.store.queries import IncidentFilter, select_incidents
 
@@ -50,7 +50,9 @@ def popup_properties(incident: Incident) -> dict[str, Any]:
         "place": incident.place_name,
         "type": incident.event_type,
         "subtype": incident.sub_event_type,
-        "harm": harm_text(incident),
+        "harm": harm_text(
+            incident, at_least=at_least_outcomes(incident.casualties, incident.verification)
+        ),
         "verification": _value(incident.verification).replace("_", " "),
         "sources": grading_text(incident.sources),
         "colour": type_colour(incident.event_type),
@@ -79,7 +81,7 @@ def incident_points(
 ) -> list[dict[str, Any]]:
     stmt = (
         located(flt)
-        .options(selectinload(Incident.sources))
+        .options(selectinload(Incident.sources), selectinload(Incident.casualties))
         .order_by(Incident.date_start, Incident.reference)
     )
     if limit is not None:
@@ -112,6 +114,7 @@ def redacted_points(
             redact_document(doc, ctx)
             inc = SimpleNamespace(**doc["incident"])
             inc.sources = [SimpleNamespace(**r) for r in doc["source"]]
+            inc.casualties = [SimpleNamespace(**r) for r in doc["casualty"]]
             shown.append(inc)
     return point_features(shown)  # type: ignore[arg-type]
 

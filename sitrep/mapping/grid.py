@@ -54,7 +54,7 @@ class Viewport:
 
     @property
     def cell_degrees(self) -> float:
-        return CELL_PIXELS * 360.0 / (256.0 * 2**self.zoom)
+        return float(CELL_PIXELS * 360.0 / (256.0 * 2**self.zoom))
 
 
 @dataclass

@@ -78,7 +78,7 @@ class _Setup(MacroElement):
     )
 
     def __init__(self, config: dict[str, Any]) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # folium is untyped
         self._name = "SitrepSetup"
         # the basemap is the same on every page: serialised once per process
         text = script_json({**config, "countries": None})

@@ -28,7 +28,7 @@ _ANSWERED = {"date_from", "date_to", "event_types", "bbox"}
 
 def _unrestricted(flt: IncidentFilter, name: str) -> bool:
     default = IncidentFilter()
-    return getattr(flt, name) == getattr(default, name)
+    return bool(getattr(flt, name) == getattr(default, name))
 
 
 @dataclass

@@ -4,6 +4,9 @@ One incident is one event on one day at one place (ACLED's rule). Harm totals us
 tables, maps and reports are kept on the incident row (``killed`` …) by
 :func:`sitrep.model.harm.refresh_harm_totals`, so that region/period aggregates over a
 million incidents read one covering index instead of joining casualty rows.
+
+Why one long module: the tables reference each other (relationships, foreign keys,
+indexes), and one file keeps the schema readable beside its Alembic migrations.
 """
 
 from __future__ import annotations

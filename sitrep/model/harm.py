@@ -153,29 +153,64 @@ def refresh_harm_totals(incident: Any) -> None:
         )
 
 
-def harm_text(incident: Any, *, empty: str = "none reported") -> str:
-    """One incident's harm in a few words, as the detail pane and map popups show it.
+def at_least_outcomes(
+    rows: Iterable[Any], verification: Verification | str | None = None
+) -> frozenset[str]:
+    """Outcomes (``"killed"``, ``"injured"`` …) whose counted figure is a lower bound:
+    some non-claim casualty row of the incident says "at least"."""
+    return frozenset(
+        Outcome(row.outcome).value
+        for row in rows
+        if getattr(row, "at_least", False)
+        and not is_claim(verification, getattr(row, "is_party_claim", False))
+    )
 
-    "3 killed (2 civilians); 4 injured; claimed: 10 killed". A figure the incident's data
-    does not record is said to be not recorded instead of being shown as 0.
+
+def _count(value: int, at_least: bool) -> str:
+    return f"at least {value:,}" if at_least else f"{value:,}"
+
+
+def harm_text(
+    incident: Any,
+    *,
+    unrecorded: int | None = None,
+    at_least: Iterable[str] = (),
+    claims: bool = True,
+    empty: str = "none reported",
+) -> str:
+    """One incident's harm in a few words: the one wording of the detail pane, the map
+    popup, the report's incident bullets and the DOCX annex.
+
+    "at least 3 killed (2 civilians); 4 injured; 10 killed according to a party's
+    claim". A figure the incident's data does not record is said to be not recorded
+    instead of being shown as 0. ``incident`` is anything with the five harm figures (an
+    incident row, a report's annex row); ``unrecorded`` defaults to its
+    ``harm_unrecorded``; ``at_least`` names the outcomes whose figure is a lower bound
+    (:func:`at_least_outcomes`). Reports word claims themselves, naming the claimant
+    (``claims=False``).
     """
-    unrecorded = int(getattr(incident, "harm_unrecorded", 0) or 0)
+    if unrecorded is None:
+        unrecorded = int(getattr(incident, "harm_unrecorded", 0) or 0)
+    bounds = set(at_least)
     killed = int(incident.killed or 0)
     parts: list[str] = []
     if not records_figure(unrecorded, "killed", killed):
         parts.append("deaths not recorded")
     elif killed:
+        text = f"{_count(killed, Outcome.KILLED.value in bounds)} killed"
+        civilians = int(incident.civilians_killed or 0)
         if not records_figure(unrecorded, "civilians_killed", killed):
-            parts.append(f"{killed} killed (civilians not recorded)")
-        elif incident.civilians_killed:
-            civilians = int(incident.civilians_killed)
-            parts.append(f"{killed} killed ({civilians} civilian{'s' if civilians != 1 else ''})")
-        else:
-            parts.append(f"{killed} killed")
-    for key, words in (("injured", "injured"), ("abducted_detained", "abducted/detained")):
-        value = int(getattr(incident, key) or 0)
-        if value:
-            parts.append(f"{value} {words}")
+            text += " (civilians not recorded)"
+        elif civilians:
+            text += f" ({civilians:,} civilian{'s' if civilians != 1 else ''})"
+        parts.append(text)
+    injured = int(incident.injured or 0)
+    if injured:
+        parts.append(f"{_count(injured, Outcome.INJURED.value in bounds)} injured")
+    abducted = int(incident.abducted_detained or 0)
+    if abducted:
+        lower = bool(bounds & {Outcome.ABDUCTED.value, Outcome.DETAINED.value})
+        parts.append(f"{_count(abducted, lower)} abducted or detained")
     missing = [
         words
         for key, words in (("injured", "injuries"), ("abducted_detained", "abductions"))
@@ -183,6 +218,6 @@ def harm_text(incident: Any, *, empty: str = "none reported") -> str:
     ]
     if missing and parts:
         parts.append(f"{' and '.join(missing)} not recorded")
-    if incident.killed_claimed:
-        parts.append(f"{incident.killed_claimed} killed according to a party's claim")
+    if claims and incident.killed_claimed:
+        parts.append(f"{incident.killed_claimed:,} killed according to a party's claim")
     return "; ".join(parts) or empty

@@ -12,7 +12,7 @@ import re
 from collections.abc import Collection
 
 from sitrep.errors import ValidationError
-from sitrep.model.enums import ActorRole, Outcome
+from sitrep.model.enums import Outcome
 from sitrep.model.harm import incident_is_claim
 from sitrep.model.taxonomy import SUB_TO_TYPE
 
@@ -124,16 +124,6 @@ def check_outcome(value: str) -> None:
             f"'{value}' is not a casualty outcome; use one of "
             f"{', '.join(o.value for o in Outcome)}.",
             field="casualty_outcome",
-        ) from None
-
-
-def check_role(value: str) -> None:
-    try:
-        ActorRole(value)
-    except ValueError:
-        raise ValidationError(
-            f"'{value}' is not an actor role; use one of {', '.join(r.value for r in ActorRole)}.",
-            field="actor_role",
         ) from None
 
 

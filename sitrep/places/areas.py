@@ -123,6 +123,21 @@ class AreaResolver:
             )
             self._index(area, [name, *(aliases or [])])
 
+    def index_existing(self, area: AdminArea) -> None:
+        """Make an area written outside the resolver (by a boundary pack) findable by its
+        name and aliases; its spellings count as official, as the pack's."""
+        entry = _Area(
+            area.id,
+            area.level,
+            area.name,
+            area.parent_id,
+            area.pcode,
+            list(area.aliases or []),
+            dict(area.spellings or {}),
+            True,
+        )
+        self._index(entry, [area.name, *(area.aliases or [])])
+
     def _index(self, area: _Area, names: Sequence[str]) -> None:
         self._areas[area.id] = area
         if area.pcode:
@@ -308,5 +323,5 @@ class AreaResolver:
             )
             for row in pending:
                 row["_written"] = True
-                self._unwritten.discard(row["id"])  # type: ignore[arg-type]
+                self._unwritten.discard(row["id"])
         return len(pending)

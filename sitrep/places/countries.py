@@ -45,9 +45,9 @@ _PAREN = re.compile(r"\s*\([^)]*\)")
 @lru_cache(maxsize=512)
 def country_iso_for(numeric: str, name: str) -> str:
     """ISO 3166-1 alpha-3 code for an ISO numeric code or a country name ('' if unknown)."""
-    from sitrep.places.gazetteer import _countries
+    from sitrep.places.gazetteer import country_tables
 
-    by_name, by_num, _ = _countries()
+    by_name, by_num, _ = country_tables()
     text = numeric.strip()
     if text.isdigit() and int(text) in by_num:
         return by_num[int(text)]

@@ -115,7 +115,9 @@ def search_gazetteer(session: object, text: str, limit: int = 20) -> list[object
 
 
 @lru_cache(maxsize=1)
-def _countries() -> tuple[dict[str, str], dict[int, str], dict[str, str]]:
+def country_tables() -> tuple[dict[str, str], dict[int, str], dict[str, str]]:
+    """The gazetteer's countries as (folded name/ISO2/ISO3 → ISO3, ISO numeric → ISO3,
+    ISO3 → English name): read once, shared by import matching and ACLED export."""
     db = connection()
     by_name: dict[str, str] = {}
     by_num: dict[int, str] = {}
@@ -131,4 +133,4 @@ def _countries() -> tuple[dict[str, str], dict[int, str], dict[str, str]]:
 
 
 def country_name(iso3: str) -> str:
-    return _countries()[2].get(iso3.upper(), iso3)
+    return country_tables()[2].get(iso3.upper(), iso3)

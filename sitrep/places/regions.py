@@ -11,64 +11,21 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
 
 from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from sitrep.errors import RegionError
 from sitrep.model import AdminArea, CustomRegion
+from sitrep.model.region import AreaRef, Region
 from sitrep.places.canonical import split_kind
 from sitrep.places.gazetteer import country_name
 from sitrep.places.levels import level_name
 from sitrep.places.names import area_key, split_area_word
 
+__all__ = ["AreaRef", "Region", "area_ref", "heading_for", "region", "resolve_region"]
+
 _ADMIN_PREFIX = re.compile(r"^adm(?:in)?\s*([0-4])\s*:\s*(.+)$", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class AreaRef:
-    id: uuid.UUID
-    level: int
-    name: str
-    pcode: str | None = None
-    country_iso: str = ""
-
-
-@dataclass(frozen=True)
-class Region:
-    """A region to filter or report on: one or more admin areas under one name.
-
-    ``heading`` is how a report title names it, with the country ("Myanmar: Kachin
-    State"); empty when the region was made without a session (then ``name`` serves).
-    """
-
-    name: str
-    areas: tuple[AreaRef, ...]
-    heading: str = ""
-
-    @property
-    def key(self) -> str:
-        """Stable identity for report numbering: the sorted area ids."""
-        return ",".join(sorted(str(a.id) for a in self.areas))
-
-    @property
-    def level(self) -> int:
-        return min(a.level for a in self.areas)
-
-    @property
-    def countries(self) -> tuple[str, ...]:
-        return tuple(sorted({a.country_iso for a in self.areas if a.country_iso}))
-
-    @property
-    def title(self) -> str:
-        return self.heading or self.name
-
-    @property
-    def place(self) -> str:
-        """The heading without the country: how the text names the region ("Sagaing
-        District", never a bare "Sagaing" that is also a region)."""
-        return self.title.split(": ", 1)[-1]
 
 
 def heading_for(session: Session, name: str, areas: tuple[AreaRef, ...]) -> str:

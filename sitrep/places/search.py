@@ -111,7 +111,7 @@ def search_places(session: Session, text: str, limit: int = 20) -> list[PlaceHit
 def _gazetteer_hits(session: Session, text: str, limit: int) -> list[PlaceHit]:
     """Hits from the shipped gazetteer when that module is installed."""
     try:
-        from sitrep.places import gazetteer  # type: ignore[attr-defined]
+        from sitrep.places import gazetteer
     except ImportError:
         return []
     search = getattr(gazetteer, "search_gazetteer", None)

@@ -19,9 +19,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sitrep.errors import SitrepError
+from sitrep.errors import Cancelled, SitrepError
 from sitrep.model import AdminArea, Place, Report, ReportFile
 from sitrep.model.enums import ReportKind, ReportStatus
+from sitrep.paths import resource
 from sitrep.places.regions import Region
 from sitrep.reporting import charts, schedule, staticmap
 from sitrep.reporting.docx_writer import DEFAULT_ANNEX_LIMIT, DocxWriter, ReportMeta
@@ -41,14 +42,9 @@ from sitrep.reporting.records import (
     report_title,
     sections_of,
 )
-from sitrep.reporting.templates import template_path
 from sitrep.store import Project
 
 Progress = Callable[[int, str], None]
-
-
-class Cancelled(Exception):
-    """The user cancelled the generation; nothing was written."""
 
 
 @dataclass
@@ -142,6 +138,12 @@ def spec_for_cli(
     if classification is not None:
         spec.classification = classification
     return spec
+
+
+def template_path(kind: str) -> Path:
+    """The shipped reference template of a report kind (built by
+    ``scripts/report_templates.py``); an organisation may choose its own instead."""
+    return resource("templates", f"{kind}.docx")
 
 
 def resolve_template(project: Project, kind: ReportKind, template: Path | None) -> Path:

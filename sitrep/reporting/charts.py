@@ -139,7 +139,7 @@ def weekly_chart(
             fontsize=6.5,
         )
         ax.set_xlim(-0.6, len(weeks) - 0.4)
-        ax.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[attr-defined,call-arg]
+        ax.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
         ax.set_ylabel("Incidents per week", fontsize=7, color=INK)
         if counts:
             ax.legend(

@@ -22,7 +22,8 @@ from sitrep.errors import SitrepError
 from sitrep.model import AdminArea, Incident, Report, Source
 from sitrep.model.enums import LocationPrecision, SourceType
 from sitrep.places.regions import Region, area_ref, region
-from sitrep.reporting.figures import AnnexRow, ReportData, annex_rows
+from sitrep.reporting.annex import AnnexRow, annex_rows
+from sitrep.reporting.figures import ReportData
 from sitrep.store.queries import select_incidents
 
 RADIUS_KM = 25.0

@@ -59,7 +59,7 @@ def check_comparison(value: str) -> Comparison:
             + ".",
             field="comparison",
         )
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import uuid
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -210,9 +210,3 @@ def previous_final(
         if candidate.status == ReportStatus.FINAL and files:
             return candidate, files[-1]
     return None
-
-
-def json_safe(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value

@@ -34,13 +34,13 @@ from shapely.geometry.base import BaseGeometry
 
 from sitrep.paths import resource
 from sitrep.reporting.charts import DPI, FONT, INK, colour_for, type_order
+from sitrep.reporting.map_labels import HALO, draw_town_labels, place_subject
 
 LAND = "#F4F3EE"
 SEA = "#E3ECF3"
 REGION_FILL = "#FFFFFF"
 BORDER = "#8C8C8C"
 ADMIN_LINE = "#B5B5B5"
-HALO = [patheffects.withStroke(linewidth=2, foreground="white")]
 
 
 @dataclass(frozen=True)
@@ -163,136 +163,6 @@ def _home_country(
     return tally.most_common(1)[0][0] if tally else None
 
 
-MAX_TOWN_LABELS = 24
-
-
-def _short(name: str) -> str:
-    """``Hpakant Town`` -> ``Hpakant`` (MIMU's town list names every town so)."""
-    return name[: -len(" Town")] if name.endswith(" Town") and len(name) > 5 else name
-
-
-def _draw_labels(
-    ax: Any,
-    labels: Sequence[MapLabel],
-    points: Sequence[MapPoint],
-    extent: tuple[float, float, float, float],
-    obstacles: list[Any],
-    renderer: Any,
-    focus: BaseGeometry | None = None,
-) -> list[tuple[str, Any]]:
-    """Town labels, busiest towns first, each placed right or left of its town only
-    where it overlaps no other label, the subject's name, the legend, the locator,
-    the scale bar or the north arrow (measured in the rendered figure, not guessed)."""
-    west, south, east, north = extent
-    frame = ax.get_window_extent(renderer)
-
-    def nearby(label: MapLabel) -> int:
-        return sum(1 for p in points if abs(p.lon - label.lon) + abs(p.lat - label.lat) < 0.15)
-
-    inside = [lb for lb in labels if west < lb.lon < east and south < lb.lat < north]
-    if focus is not None:
-        from shapely.geometry import Point
-
-        in_focus = {id(lb) for lb in inside if focus.contains(Point(lb.lon, lb.lat))}
-        # outside the region, only towns with incidents near them are worth a label
-        inside = [lb for lb in inside if id(lb) in in_focus or nearby(lb)]
-    else:
-        in_focus = {id(lb) for lb in inside}
-    ranked = sorted(inside, key=lambda lb: (-nearby(lb), id(lb) not in in_focus, lb.name))[
-        : MAX_TOWN_LABELS * 6
-    ]
-    placed = list(obstacles)
-    # incident dots: a label avoids them where it can, and covers one only if it must
-    dots = []
-    if len(points) <= 3000:
-        xy = ax.transData.transform([(p.lon, p.lat) for p in points]) if points else []
-        for (x, y), p in zip(xy, points, strict=False):
-            r = math.sqrt(16 + 22 * math.sqrt(p.killed)) / 2 * DPI / 72
-            dots.append(Bbox.from_extents(x - r, y - r, x + r, y + r))
-    drawn: list[tuple[str, Any]] = []
-    for label in ranked:
-        if len(drawn) >= MAX_TOWN_LABELS:
-            break
-        mx, my = ax.transData.transform((label.lon, label.lat))
-        marker = Bbox.from_extents(mx - 8, my - 8, mx + 8, my + 8)
-        if any(marker.overlaps(other) for other in placed):
-            continue  # the town itself sits under the legend, the scale bar or a label
-        sides = ((3.5, "left", True), (-3.5, "right", True), (3.5, "left", False))
-        for dx, ha, strict in sides:
-            text = ax.annotate(
-                _short(label.name),
-                (label.lon, label.lat),
-                xytext=(dx, 0),
-                textcoords="offset points",
-                fontsize=6.0,
-                color="#262626",
-                path_effects=HALO,
-                ha=ha,
-                va="center",
-                zorder=7,
-            )
-            box_ = text.get_window_extent(renderer).expanded(1.06, 1.15)
-            fits = (
-                box_.x0 >= frame.x0
-                and box_.x1 <= frame.x1
-                and box_.y0 >= frame.y0
-                and box_.y1 <= frame.y1
-            )
-            clear = not any(box_.overlaps(other) for other in placed)
-            if clear and strict:
-                clear = not any(box_.overlaps(dot) for dot in dots)
-            if fits and clear:
-                placed.append(box_)
-                ax.plot(label.lon, label.lat, marker="s", ms=2.4, color="#404040", zorder=6)
-                drawn.append((label.name, box_))
-                break
-            text.remove()
-    return drawn
-
-
-def _place_subject(
-    ax: Any,
-    label: Any,
-    subject: MapLabel,
-    areas: Sequence[MapArea],
-    points: Sequence[MapPoint],
-    renderer: Any,
-    legend: Any,
-) -> None:
-    """Move the subject's name to where it covers the fewest incidents, inside the
-    region (a grid of candidate spots), nearest its centre on a tie."""
-    from shapely.geometry import Point
-    from shapely.ops import unary_union
-
-    shapes = [a.geometry for a in areas if a.in_region]
-    region = unary_union(shapes) if shapes else None
-    candidates = [(subject.lon, subject.lat)]
-    if region is not None:
-        w, s_, e, n = region.bounds
-        for i in range(1, 8):
-            for j in range(1, 8):
-                lon, lat = w + (e - w) * i / 8, s_ + (n - s_) * j / 8
-                if region.contains(Point(lon, lat)):
-                    candidates.append((lon, lat))
-    dots = ax.transData.transform([(p.lon, p.lat) for p in points]) if points else []
-    keep_clear = legend.get_window_extent(renderer)
-    frame = ax.get_window_extent(renderer)
-    best: tuple[float, float, float, float] | None = None
-    for lon, lat in candidates:
-        label.set_position((lon, lat))
-        box_ = label.get_window_extent(renderer).expanded(1.1, 1.3)
-        if box_.overlaps(keep_clear) or box_.x0 < frame.x0 or box_.x1 > frame.x1:
-            continue
-        covered = sum(1 for x, y in dots if box_.contains(x, y))
-        distance = (lon - subject.lon) ** 2 + (lat - subject.lat) ** 2
-        if best is None or (covered, distance) < (best[0], best[1]):
-            best = (covered, distance, lon, lat)
-    if best is not None:
-        label.set_position((best[2], best[3]))
-    else:
-        label.set_position((subject.lon, subject.lat))
-
-
 def _locator(
     fig: Figure,
     home: str,
@@ -342,6 +212,9 @@ def _scale_bar_km(span_km: float) -> int:
     return 1
 
 
+Extent = tuple[float, float, float, float]  # west, south, east, north
+
+
 def incident_map(
     points: Sequence[MapPoint],
     areas: Sequence[MapArea] = (),
@@ -358,254 +231,45 @@ def incident_map(
     ``subject`` (the report's region or event place) is named in capitals; town labels
     are placed after everything else so none covers the subject, the legend, the
     locator, the scale bar or another label. ``layout``, if given, receives what was
-    placed where (for tests)."""
+    placed where (for tests). Drawn in layers, bottom first: land and areas, country
+    names, incidents, legend, scale bar, locator and north arrow, subject, town labels."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     fig = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=DPI)
     canvas = FigureCanvasAgg(fig)
     ax = fig.add_axes((0, 0, 1, 1))
     framing = [p for p in points if not p.context] or list(points)
-    west, south, east, north = extent_for(framing, areas, labels, width_cm / height_cm)
-    frame = box(west, south, east, north)
-    mid_lat = (south + north) / 2
-    obstacles: list[Any] = []
+    extent = extent_for(framing, areas, labels, width_cm / height_cm)
+    current = [p for p in points if not p.context]
     with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": FONT}):
-        ax.set_facecolor(SEA)
-        ax.set_xlim(west, east)
-        ax.set_ylim(south, north)
-        ax.set_aspect(1 / math.cos(math.radians(mid_lat)))
-        ax.set_xticks([])
-        ax.set_yticks([])
-        for spine in ax.spines.values():
-            spine.set_color("#7F7F7F")
-            spine.set_linewidth(0.6)
-        visible = [(name, geom) for name, geom in _countries() if geom.intersects(frame)]
-        land: list[MplPolygon] = []
-        for _name, geom in visible:
-            land.extend(_patches(geom))
-        ax.add_collection(
-            PatchCollection(land, facecolor=LAND, edgecolor=BORDER, linewidth=0.8, zorder=1)
-        )
-        region_fill = [p for a in areas if a.in_region for p in _patches(a.geometry)]
-        if region_fill:
-            ax.add_collection(
-                PatchCollection(region_fill, facecolor=REGION_FILL, edgecolor="none", zorder=2)
-            )
-        for area in sorted(areas, key=lambda a: -a.level):
-            if not area.geometry.intersects(frame):
-                continue
-            weight = {0: 1.2, 1: 1.1, 2: 0.6}.get(area.level, 0.35)
-            colour = "#6E6E6E" if area.level <= 1 else ADMIN_LINE
-            for xs, ys in _lines(area.geometry):
-                ax.plot(xs, ys, color=colour, linewidth=weight, zorder=3, solid_joinstyle="round")
+        _set_up_axes(ax, extent)
+        visible = _draw_land_and_areas(ax, areas, extent)
         home = _home_country(visible, framing)
         if home is None and subject is not None:  # a nil report: the subject's country
             home = _home_country(visible, [MapPoint(subject.lon, subject.lat, "")])
-        texts: list[Any] = []
-        for name, geom in visible:
-            if name == home:
-                continue  # the country everything happens in needs no label
-            clipped = geom.intersection(frame)
-            if clipped.is_empty or clipped.area < frame.area * 0.04:
-                continue
-            anchor = clipped.representative_point()
-            texts.append(
-                ax.text(
-                    anchor.x,
-                    anchor.y,
-                    name.upper(),
-                    fontsize=7,
-                    color="#9A9A9A",
-                    ha="center",
-                    va="center",
-                    zorder=4,
-                    fontweight="bold",
-                )
-            )
-        context = [p for p in points if p.context]
-        if context:
-            ax.scatter(
-                [p.lon for p in context],
-                [p.lat for p in context],
-                s=[10 + 14 * math.sqrt(p.killed) for p in context],
-                facecolors="none",
-                edgecolors="#7F7F7F",
-                linewidths=0.7,
-                zorder=5,
-            )
-        current = [p for p in points if not p.context]
-        counts = Counter(p.event_type for p in current)
-        for event_type in type_order(set(counts)):
-            for synthetic in (False, True):
-                pts = [
-                    p for p in current if p.event_type == event_type and p.synthetic is synthetic
-                ]
-                if not pts:
-                    continue
-                colour = colour_for(event_type)
-                ax.scatter(
-                    [p.lon for p in pts],
-                    [p.lat for p in pts],
-                    s=[16 + 22 * math.sqrt(p.killed) for p in pts],
-                    c="none" if synthetic else colour,
-                    alpha=0.85,
-                    edgecolors=colour if synthetic else "white",
-                    linewidths=0.9 if synthetic else 0.4,
-                    zorder=5,
-                )
-        handles = [
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="",
-                markersize=5,
-                markerfacecolor=colour_for(t),
-                markeredgecolor="white",
-                label=f"{t} ({counts[t]:,})",
-            )
-            for t in type_order(set(counts))
-        ]
-        synthetic_count = sum(1 for p in current if p.synthetic)
-        if synthetic_count:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    marker="o",
-                    linestyle="",
-                    markersize=5,
-                    markerfacecolor="none",
-                    markeredgecolor="#404040",
-                    label=f"Synthetic demo incident ({synthetic_count:,})",
-                )
-            )
-            texts.append(
-                ax.text(
-                    0.5,
-                    0.97,
-                    "DEMO DATA – includes synthetic incidents, not real events",
-                    transform=ax.transAxes,
-                    ha="center",
-                    va="top",
-                    fontsize=7.5,
-                    fontweight="bold",
-                    color="#C00000",
-                    path_effects=HALO,
-                    zorder=9,
-                )
-            )
-        if not current:
-            handles.append(
-                Line2D([], [], linestyle="", marker="", label="No incidents in the period")
-            )
-        if context:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    marker="o",
-                    linestyle="",
-                    markersize=5,
-                    markerfacecolor="none",
-                    markeredgecolor="#7F7F7F",
-                    label=f"Earlier incidents nearby ({len(context):,})",
-                )
-            )
-        if any(west < lb.lon < east and south < lb.lat < north for lb in labels):
-            handles.append(
-                Line2D(
-                    [], [], marker="s", linestyle="", markersize=2.5, color="#404040", label="Town"
-                )
-            )
-        legend = ax.legend(
-            handles=handles,
-            loc="lower left",
-            fontsize=6,
-            title="Incidents by type (dot size: deaths)",
-            title_fontsize=6.2,
-            frameon=True,
-            framealpha=0.92,
-            edgecolor="#BFBFBF",
-            borderpad=0.7,
-        )
-        legend.get_frame().set_linewidth(0.5)
-        legend.set_zorder(10)
-        # scale bar and north arrow
-        km_per_deg = 111.32 * math.cos(math.radians(mid_lat))
-        span_km = (east - west) * km_per_deg
-        km = _scale_bar_km(span_km)
-        bar = km / km_per_deg
-        x0 = east - (east - west) * 0.04 - bar
-        y0 = south + (north - south) * 0.04
-        ax.plot([x0, x0 + bar], [y0, y0], color=INK, linewidth=1.6, zorder=8)
-        texts.append(
-            ax.text(
-                x0 + bar / 2,
-                y0 + (north - south) * 0.018,
-                f"{km} km",
-                fontsize=6,
-                ha="center",
-                va="bottom",
-                path_effects=HALO,
-                zorder=8,
-            )
-        )
-        inset = _locator(fig, home, (west, south, east, north)) if home is not None else None
-        nx, ny = east - (east - west) * 0.04, north - (north - south) * 0.1
-        arrow = ax.annotate(
-            "N",
-            xy=(nx, ny + (north - south) * 0.06),
-            xytext=(nx, ny),
-            ha="center",
-            fontsize=7,
-            fontweight="bold",
-            arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 0.8},
-            zorder=8,
-        )
-        renderer = canvas.get_renderer()
+        texts = _country_names(ax, visible, home, extent)
+        _draw_incidents(ax, points)
+        legend, demo_banner = _legend(ax, points, labels, extent)
+        if demo_banner is not None:
+            texts.append(demo_banner)
+        scale_text, bar_ends = _scale_bar(ax, extent)
+        texts.append(scale_text)
+        inset = _locator(fig, home, extent) if home is not None else None
+        arrow = _north_arrow(ax, extent)
+        renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
+        west, south, east, north = extent
         if subject is not None and west < subject.lon < east and south < subject.lat < north:
-            label = ax.text(
-                subject.lon,
-                subject.lat,
-                subject.name.upper(),
-                fontsize=8.5,
-                fontweight="bold",
-                color="#1F3B57",
-                ha="center",
-                va="center",
-                path_effects=[patheffects.withStroke(linewidth=2.6, foreground="white")],
-                zorder=9,
-            )
-            _place_subject(ax, label, subject, areas, current, renderer, legend)
+            label = _subject_label(ax, subject)
+            place_subject(ax, label, subject, areas, current, renderer, legend)
             texts.append(label)
-        obstacles.append(legend.get_window_extent(renderer))
-        obstacles.append(arrow.get_window_extent(renderer).expanded(1.6, 1.3))
-        if inset is not None:
-            obstacles.append(inset.get_window_extent(renderer))
-        obstacles.extend(t.get_window_extent(renderer).expanded(1.1, 1.2) for t in texts)
-        # the scale bar itself
-        bar_box = ax.transData.transform([(x0, y0), (x0 + bar, y0)])
-        obstacles.append(
-            Bbox.from_extents(
-                bar_box[0][0] - 6, bar_box[0][1] - 14, bar_box[1][0] + 6, bar_box[1][1] + 14
-            )
-        )
+        obstacles = _obstacles(ax, renderer, legend, arrow, inset, texts, bar_ends)
         region_shapes = [a.geometry for a in areas if a.in_region]
         focus = None
         if region_shapes:
             from shapely.ops import unary_union
 
             focus = unary_union(region_shapes)
-        drawn = _draw_labels(
-            ax,
-            labels,
-            current or points,
-            (west, south, east, north),
-            obstacles,
-            renderer,
-            focus,
-        )
+        drawn = draw_town_labels(ax, labels, current or points, extent, obstacles, renderer, focus)
         if layout is not None:  # what was placed where, for tests
             layout.update(labels=drawn, obstacles=obstacles, texts=[t.get_text() for t in texts])
         if title:
@@ -615,3 +279,256 @@ def incident_map(
             buf, format="png", dpi=DPI, facecolor="white", pil_kwargs={"compress_level": 3}
         )
     return buf.getvalue()
+
+
+def _set_up_axes(ax: Any, extent: Extent) -> None:
+    """Sea background, the frame, equal distances at the map's middle latitude."""
+    west, south, east, north = extent
+    ax.set_facecolor(SEA)
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_color("#7F7F7F")
+        spine.set_linewidth(0.6)
+
+
+def _draw_land_and_areas(
+    ax: Any, areas: Sequence[MapArea], extent: Extent
+) -> list[tuple[str, BaseGeometry]]:
+    """Countries as land, the report's region filled, admin boundaries (coarsest on top);
+    returns the countries in view."""
+    frame = box(*extent)
+    visible = [(name, geom) for name, geom in _countries() if geom.intersects(frame)]
+    land: list[MplPolygon] = []
+    for _name, geom in visible:
+        land.extend(_patches(geom))
+    ax.add_collection(
+        PatchCollection(land, facecolor=LAND, edgecolor=BORDER, linewidth=0.8, zorder=1)
+    )
+    region_fill = [p for a in areas if a.in_region for p in _patches(a.geometry)]
+    if region_fill:
+        ax.add_collection(
+            PatchCollection(region_fill, facecolor=REGION_FILL, edgecolor="none", zorder=2)
+        )
+    for area in sorted(areas, key=lambda a: -a.level):
+        if not area.geometry.intersects(frame):
+            continue
+        weight = {0: 1.2, 1: 1.1, 2: 0.6}.get(area.level, 0.35)
+        colour = "#6E6E6E" if area.level <= 1 else ADMIN_LINE
+        for xs, ys in _lines(area.geometry):
+            ax.plot(xs, ys, color=colour, linewidth=weight, zorder=3, solid_joinstyle="round")
+    return visible
+
+
+def _country_names(
+    ax: Any, visible: Sequence[tuple[str, BaseGeometry]], home: str | None, extent: Extent
+) -> list[Any]:
+    """Neighbouring countries named in grey where enough of them shows."""
+    frame = box(*extent)
+    texts: list[Any] = []
+    for name, geom in visible:
+        if name == home:
+            continue  # the country everything happens in needs no label
+        clipped = geom.intersection(frame)
+        if clipped.is_empty or clipped.area < frame.area * 0.04:
+            continue
+        anchor = clipped.representative_point()
+        texts.append(
+            ax.text(
+                anchor.x,
+                anchor.y,
+                name.upper(),
+                fontsize=7,
+                color="#9A9A9A",
+                ha="center",
+                va="center",
+                zorder=4,
+                fontweight="bold",
+            )
+        )
+    return texts
+
+
+def _draw_incidents(ax: Any, points: Sequence[MapPoint]) -> None:
+    """Earlier incidents as grey rings, the period's as dots by type (synthetic ones
+    hollow); dot size grows with deaths."""
+    context = [p for p in points if p.context]
+    if context:
+        ax.scatter(
+            [p.lon for p in context],
+            [p.lat for p in context],
+            s=[10 + 14 * math.sqrt(p.killed) for p in context],
+            facecolors="none",
+            edgecolors="#7F7F7F",
+            linewidths=0.7,
+            zorder=5,
+        )
+    current = [p for p in points if not p.context]
+    for event_type in type_order({p.event_type for p in current}):
+        for synthetic in (False, True):
+            pts = [p for p in current if p.event_type == event_type and p.synthetic is synthetic]
+            if not pts:
+                continue
+            colour = colour_for(event_type)
+            ax.scatter(
+                [p.lon for p in pts],
+                [p.lat for p in pts],
+                s=[16 + 22 * math.sqrt(p.killed) for p in pts],
+                c="none" if synthetic else colour,
+                alpha=0.85,
+                edgecolors=colour if synthetic else "white",
+                linewidths=0.9 if synthetic else 0.4,
+                zorder=5,
+            )
+
+
+def _legend_dot(label: str, face: str, edge: str) -> Line2D:
+    return Line2D(
+        [],
+        [],
+        marker="o",
+        linestyle="",
+        markersize=5,
+        markerfacecolor=face,
+        markeredgecolor=edge,
+        label=label,
+    )
+
+
+def _legend(
+    ax: Any, points: Sequence[MapPoint], labels: Sequence[MapLabel], extent: Extent
+) -> tuple[Any, Any | None]:
+    """The legend (types with counts, synthetic, earlier incidents, towns) and, when
+    synthetic incidents are drawn, the DEMO DATA banner."""
+    west, south, east, north = extent
+    current = [p for p in points if not p.context]
+    context = [p for p in points if p.context]
+    counts = Counter(p.event_type for p in current)
+    handles = [
+        _legend_dot(f"{t} ({counts[t]:,})", colour_for(t), "white")
+        for t in type_order(set(counts))
+    ]
+    banner = None
+    synthetic_count = sum(1 for p in current if p.synthetic)
+    if synthetic_count:
+        handles.append(
+            _legend_dot(f"Synthetic demo incident ({synthetic_count:,})", "none", "#404040")
+        )
+        banner = ax.text(
+            0.5,
+            0.97,
+            "DEMO DATA – includes synthetic incidents, not real events",
+            transform=ax.transAxes,
+            ha="center",
+            va="top",
+            fontsize=7.5,
+            fontweight="bold",
+            color="#C00000",
+            path_effects=HALO,
+            zorder=9,
+        )
+    if not current:
+        handles.append(Line2D([], [], linestyle="", marker="", label="No incidents in the period"))
+    if context:
+        handles.append(
+            _legend_dot(f"Earlier incidents nearby ({len(context):,})", "none", "#7F7F7F")
+        )
+    if any(west < lb.lon < east and south < lb.lat < north for lb in labels):
+        handles.append(
+            Line2D([], [], marker="s", linestyle="", markersize=2.5, color="#404040", label="Town")
+        )
+    legend = ax.legend(
+        handles=handles,
+        loc="lower left",
+        fontsize=6,
+        title="Incidents by type (dot size: deaths)",
+        title_fontsize=6.2,
+        frameon=True,
+        framealpha=0.92,
+        edgecolor="#BFBFBF",
+        borderpad=0.7,
+    )
+    legend.get_frame().set_linewidth(0.5)
+    legend.set_zorder(10)
+    return legend, banner
+
+
+def _scale_bar(ax: Any, extent: Extent) -> tuple[Any, tuple[tuple[float, float], ...]]:
+    """A round-number scale bar in the lower right; returns its label and its two ends."""
+    west, south, east, north = extent
+    km_per_deg = 111.32 * math.cos(math.radians((south + north) / 2))
+    km = _scale_bar_km((east - west) * km_per_deg)
+    bar = km / km_per_deg
+    x0 = east - (east - west) * 0.04 - bar
+    y0 = south + (north - south) * 0.04
+    ax.plot([x0, x0 + bar], [y0, y0], color=INK, linewidth=1.6, zorder=8)
+    text = ax.text(
+        x0 + bar / 2,
+        y0 + (north - south) * 0.018,
+        f"{km} km",
+        fontsize=6,
+        ha="center",
+        va="bottom",
+        path_effects=HALO,
+        zorder=8,
+    )
+    return text, ((x0, y0), (x0 + bar, y0))
+
+
+def _north_arrow(ax: Any, extent: Extent) -> Any:
+    west, south, east, north = extent
+    nx, ny = east - (east - west) * 0.04, north - (north - south) * 0.1
+    return ax.annotate(
+        "N",
+        xy=(nx, ny + (north - south) * 0.06),
+        xytext=(nx, ny),
+        ha="center",
+        fontsize=7,
+        fontweight="bold",
+        arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 0.8},
+        zorder=8,
+    )
+
+
+def _subject_label(ax: Any, subject: MapLabel) -> Any:
+    """The report's region or place, in capitals (moved clear by ``_place_subject``)."""
+    return ax.text(
+        subject.lon,
+        subject.lat,
+        subject.name.upper(),
+        fontsize=8.5,
+        fontweight="bold",
+        color="#1F3B57",
+        ha="center",
+        va="center",
+        path_effects=[patheffects.withStroke(linewidth=2.6, foreground="white")],
+        zorder=9,
+    )
+
+
+def _obstacles(
+    ax: Any,
+    renderer: Any,
+    legend: Any,
+    arrow: Any,
+    inset: Any | None,
+    texts: Sequence[Any],
+    bar_ends: Sequence[tuple[float, float]],
+) -> list[Any]:
+    """Display boxes town labels must not cover: legend, north arrow, locator, every text
+    already placed and the scale bar itself."""
+    obstacles: list[Any] = [legend.get_window_extent(renderer)]
+    obstacles.append(arrow.get_window_extent(renderer).expanded(1.6, 1.3))
+    if inset is not None:
+        obstacles.append(inset.get_window_extent(renderer))
+    obstacles.extend(t.get_window_extent(renderer).expanded(1.1, 1.2) for t in texts)
+    bar_box = ax.transData.transform(list(bar_ends))
+    obstacles.append(
+        Bbox.from_extents(
+            bar_box[0][0] - 6, bar_box[0][1] - 14, bar_box[1][0] + 6, bar_box[1][1] + 14
+        )
+    )
+    return obstacles

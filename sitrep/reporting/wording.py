@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sitrep.model.enums import Affiliation, Outcome, Verification
-from sitrep.reporting.figures import NOT_RECORDED, AnnexRow, ClaimRow, ReportData
+from sitrep.model.harm import harm_text
+from sitrep.reporting.annex import AnnexRow, ClaimRow
+from sitrep.reporting.figures import NOT_RECORDED, ReportData
 
 UNVERIFIED_TAIL = "this could not be independently verified"
 SYNTHETIC_MARK = "[Synthetic]"
@@ -150,25 +152,9 @@ def attribution_sentence(row: AnnexRow) -> str:
 
 
 def harm_phrase(row: AnnexRow) -> str:
-    """What the incident's (non-claim) figures say; figures not recorded are left out."""
-    parts: list[str] = []
-    killed_at_least = Outcome.KILLED.value in row.at_least
-    if row.killed:
-        n = count_text(row.killed, killed_at_least)
-        people = "person" if row.killed == 1 else "people"
-        text = f"{n} {people} killed"
-        civilians_known = row.records("civilians_killed")
-        if civilians_known and row.civilians_killed == row.killed:
-            text = f"{n} {'civilian' if row.killed == 1 else 'civilians'} killed"
-        elif civilians_known and row.civilians_killed:
-            text += f", including {plural(row.civilians_killed, 'civilian')}"
-        parts.append(text)
-    if row.injured:
-        parts.append(f"{count_text(row.injured, Outcome.INJURED.value in row.at_least)} injured")
-    if row.abducted_detained:
-        at_least = bool(row.at_least & {Outcome.ABDUCTED.value, Outcome.DETAINED.value})
-        parts.append(f"{count_text(row.abducted_detained, at_least)} abducted or detained")
-    return "; ".join(parts)
+    """What the incident's (non-claim) figures say, in the words of
+    :func:`sitrep.model.harm.harm_text` (claims are worded apart, naming the claimant)."""
+    return harm_text(row, unrecorded=row.unrecorded, at_least=row.at_least, claims=False, empty="")
 
 
 def verification_note(row: AnnexRow, dataset_name: str = "") -> str:
@@ -210,8 +196,8 @@ def _incident_body(row: AnnexRow, lead: str, dataset_name: str = "") -> str:
     claim = claim_sentence(row)
     if row.verification is Verification.CLAIM_UNVERIFIABLE and claim:
         harm = harm_phrase(row)
-        harm_text = _sentence_case(harm) + "." if harm else ""
-        return " ".join(s for s in (lead, claim, harm_text, attribution_sentence(row)) if s)
+        harm_sentence = _sentence_case(harm) + "." if harm else ""
+        return " ".join(s for s in (lead, claim, harm_sentence, attribution_sentence(row)) if s)
     title = row.title
     if row.is_synthetic and title.startswith(SYNTHETIC_MARK):
         title = title[len(SYNTHETIC_MARK) :].strip()  # the lead says it already

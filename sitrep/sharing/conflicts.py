@@ -20,7 +20,7 @@ from sitrep.errors import SitrepError
 from sitrep.model import MergeConflict
 from sitrep.sharing.documents import CHILDREN, INCIDENT, load_documents
 from sitrep.sharing.journal import Journal, from_json
-from sitrep.sharing.merge import apply_plan
+from sitrep.sharing.plan import apply_plan
 from sitrep.sharing.redaction import WITHHELD, row_key
 from sitrep.sharing.threeway import Plan, plan_merge
 from sitrep.store import Project

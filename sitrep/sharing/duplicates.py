@@ -27,7 +27,8 @@ from sitrep.model.enums import LinkKind, Outcome
 from sitrep.sharing import exchanges
 from sitrep.sharing.documents import CHILDREN, INCIDENT, load_documents
 from sitrep.sharing.journal import Journal, batch_entries, check_untouched_since, undo_batch
-from sitrep.sharing.merge import MERGED_SCHEME, harm_columns
+from sitrep.sharing.merge import MERGED_SCHEME
+from sitrep.sharing.plan import harm_columns
 from sitrep.store import Project
 
 LINKS: Table = IncidentLink.__table__  # type: ignore[assignment]

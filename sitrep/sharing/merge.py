@@ -13,16 +13,18 @@ Rules (DESIGN.md, Sharing):
 - merging the same file twice changes nothing. All of it runs in one transaction.
 The colleague's file is read into memory (decrypted there when encrypted): no copy of
 it, plaintext or not, is written anywhere.
+
+Why one long module: one ``_Merger`` carries the id maps of a single transaction
+through every step (areas, actors, incidents, links); writing a plan is
+:mod:`sitrep.sharing.plan`, undoing a merge :mod:`sitrep.sharing.undo`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, Table, select, update
@@ -42,13 +44,16 @@ from sitrep.model import (
     SubEventType,
 )
 from sitrep.model.base import utcnow
-from sitrep.model.harm import harm_totals, recorded_by_rows
 from sitrep.sharing import exchanges
 from sitrep.sharing.crypto import decrypt_bytes, is_encrypted
 from sitrep.sharing.documents import CHILDREN, INCIDENT, chunks, fingerprint, load_documents
-from sitrep.sharing.journal import Journal, batch_entries, check_untouched_since, undo_batch
-from sitrep.sharing.redaction import WITHHELD, row_key
+from sitrep.sharing.journal import Journal
+from sitrep.sharing.plan import apply_plan, harm_columns
+from sitrep.sharing.redaction import WITHHELD
 from sitrep.sharing.threeway import Item, Plan, differs_beyond_withheld, plan_merge
+
+# the last merge can be undone: sitrep.sharing.undo (named here for callers of the merge)
+from sitrep.sharing.undo import UndoResult, last_merge, undo_last_merge
 from sitrep.store import Project
 from sitrep.store.audit import jsonable
 from sitrep.store.incidents import next_references
@@ -544,79 +549,6 @@ class _Merger:
         self.journal.insert(table, rows)
 
 
-def apply_plan(
-    journal: Journal,
-    conn: Connection,
-    ours: dict[str, Any],
-    plan: Plan,
-    user: str,
-    ensure_actor: Callable[[Any], None] | None = None,
-) -> None:
-    """Write a plan's taken values and added rows, then the incident's harm totals."""
-    our_id = ours["incident"]["id"]
-    rows_by_key = {(name, row_key(name, r)): r for name in CHILDREN for r in ours.get(name, [])}
-    for (name, key), values in plan.rows.items():
-        row = rows_by_key[(name, key)]
-        table = CHILDREN[name]
-        pk = _row_pk(name, row)
-        journal.update(table, pk, row, values, row.get("id", our_id))
-    order = list(CHILDREN)
-    source_ids = {r["id"] for r in ours.get("source", [])}
-    source_ids |= {r["id"] for n, r in plan.add if n == "source"}
-    for name, row in sorted(plan.add, key=lambda item: order.index(item[0])):
-        new = dict(row)
-        new["incident_id"] = our_id
-        if name == "external_id":
-            new.pop("id", None)
-        if name == "casualty" and new.get("source_id") not in source_ids:
-            new["source_id"] = None
-        if name == "incident_actor" and ensure_actor is not None:
-            ensure_actor(new["actor_id"])
-        journal.insert(CHILDREN[name], [new])
-    casualties = [
-        dict(r)
-        for r in conn.execute(
-            select(CHILDREN["casualty"]).where(CHILDREN["casualty"].c.incident_id == our_id)
-        ).mappings()
-    ]
-    after = dict(plan.incident)
-    after.update(harm_columns(casualties, {**ours["incident"], **plan.incident}))
-    before = ours["incident"]
-    if (
-        any(jsonable(before.get(k)) != jsonable(v) for k, v in after.items())
-        or plan.rows
-        or plan.add
-    ):
-        after["version"] = int(before["version"]) + 1
-        after["updated_at"] = utcnow()
-        after["updated_by"] = user
-    journal.update(INCIDENT, {"id": our_id}, before, after, our_id)
-
-
-def _row_pk(name: str, row: dict[str, Any]) -> dict[str, Any]:
-    if name == "incident_actor":
-        return {
-            "incident_id": row["incident_id"],
-            "actor_id": row["actor_id"],
-            "role": row["role"],
-        }
-    if name == "external_id":
-        return {"scheme": row["scheme"], "value": row["value"]}
-    return {"id": row["id"]}
-
-
-def harm_columns(casualties: list[dict[str, Any]], incident: dict[str, Any]) -> dict[str, int]:
-    """The incident's harm totals and unrecorded flags from its rows, by the model's rules
-    (claims apart, figures its data does not record kept unrecorded)."""
-    rows = [SimpleNamespace(**r) for r in casualties]
-    verification = incident.get("verification")
-    out = dict(harm_totals(rows, verification).__dict__)  # type: ignore[arg-type]
-    out["harm_unrecorded"] = int(
-        recorded_by_rows(rows, int(incident.get("harm_unrecorded") or 0), verification)  # type: ignore[arg-type]
-    )
-    return out
-
-
 def _differs(ours: dict[str, Any], theirs: dict[str, Any]) -> bool:
     return fingerprint(ours) != fingerprint(theirs)
 
@@ -654,62 +586,6 @@ def _jsonable_doc(doc: dict[str, Any]) -> dict[str, Any]:
         )
         for name, rows in doc.items()
     }
-
-
-# ---------------------------------------------------------------------- undo
-
-
-@dataclass(frozen=True)
-class UndoResult:
-    source: str
-    at: dt.datetime
-    reversed: int
-
-
-def last_merge(project: Project) -> tuple[str, dt.datetime] | None:
-    """The file name and time of the merge ``undo_last_merge`` would undo."""
-    table = exchanges.EXCHANGES
-    with project.engine.connect() as conn:
-        row = conn.execute(
-            select(table.c.peer, table.c.at)
-            .where(table.c.direction == "received", table.c.undone.is_(False))
-            .order_by(table.c.id.desc())
-            .limit(1)
-        ).first()
-    return (row.peer, row.at) if row else None
-
-
-def undo_last_merge(project: Project) -> UndoResult:
-    """Reverse every change of the last merge (it is audited too); refuse if edited since."""
-    table = exchanges.EXCHANGES
-    with project.engine.begin() as conn:
-        ex = conn.execute(
-            select(table)
-            .where(table.c.direction == "received", table.c.undone.is_(False))
-            .order_by(table.c.id.desc())
-            .limit(1)
-        ).first()
-        if ex is None:
-            raise SitrepError("There is no merge to undo in this project.")
-        batch = _batch_of(conn, ex)
-        entries = batch_entries(conn, batch, ex.audit_from, ex.audit_to)
-        what = f"the merge of {ex.peer}"
-        check_untouched_since(conn, entries, ex.audit_to, what)
-        journal = Journal(conn, project.user, batch, "merge undone")
-        n = undo_batch(conn, entries, journal)
-        journal.flush()
-        conn.execute(exchanges.BASES.delete().where(exchanges.BASES.c.exchange == ex.id))
-        conn.execute(update(table).where(table.c.id == ex.id).values(undone=True))
-    return UndoResult(ex.peer, ex.at, n)
-
-
-def _batch_of(conn: Connection, ex: Any) -> str:
-    from sitrep.sharing.journal import AUDIT
-
-    if ex.audit_from is None:
-        return ""
-    changes = conn.scalar(select(AUDIT.c.changes).where(AUDIT.c.id == ex.audit_from))
-    return str((changes or {}).get("batch", ""))
 
 
 __all__ = ["MergeResult", "UndoResult", "last_merge", "merge_project", "undo_last_merge"]

@@ -84,7 +84,7 @@ class TableRule:
 
 
 def keep(why: str = "") -> Column:
-    return Column((Act.KEEP,) * 4, why=why)  # type: ignore[arg-type]
+    return Column((Act.KEEP,) * 4, why=why)
 
 
 def below(level: Sensitivity, act: Act, *, when: set[str] | None = None, why: str = "") -> Column:
@@ -94,7 +94,7 @@ def below(level: Sensitivity, act: Act, *, when: set[str] | None = None, why: st
 
 
 def never(why: str = "") -> Column:
-    return Column((Act.DROP,) * 4, why=why)  # type: ignore[arg-type]
+    return Column((Act.DROP,) * 4, why=why)
 
 
 STAFF = "staff login names: who entered what stays inside the organisation"

@@ -21,7 +21,8 @@ from sitrep.store.audit import log_bulk
 from sitrep.store.bulk import fast_insert, table_of
 
 DEFAULT_PREFIX = "INC"
-_PREFIX = re.compile(r"^[A-Z0-9]{2,8}$")
+# what a reference prefix may be ("KCN" in KCN-2025-0142); `sitrep new --prefix` checks it
+PREFIX_PATTERN = re.compile(r"^[A-Z0-9]{2,8}$")
 
 
 def reference_prefix(session: Session) -> str:

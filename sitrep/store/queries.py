@@ -3,6 +3,9 @@
 The incident table, the map, the timeline and the reports all call these functions,
 so what a user sees in one view is exactly what is counted in another. Aggregates run
 in SQL over the covering indexes declared on :class:`~sitrep.model.Incident`.
+
+Why one long module: every filter condition and aggregate lives here so that the
+table, map, timeline and reports count alike; splitting it would invite a second copy.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from sqlalchemy.orm import Session, aliased
 from sitrep.model import AdminArea, Casualty, Incident
 from sitrep.model.enums import Sensitivity, Verification
 from sitrep.model.harm import CLAIM_VERIFICATIONS, Unrecorded
-from sitrep.places.regions import Region
+from sitrep.model.region import Region
 
 Bucket = Literal["day", "week", "month"]
 

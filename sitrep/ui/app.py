@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from sitrep.editing.draft_store import DraftStore
 from sitrep.errors import SitrepError
 from sitrep.store import Project, create_project, open_project
-from sitrep.ui.crash import CrashHandler, show_error
+from sitrep.ui.crash import CrashHandler, ReportError, show_error
 from sitrep.ui.logs import default_log_dir, route_qt_messages, setup_logging
 from sitrep.ui.main_window import MainWindow
 from sitrep.ui.panes import PaneFactories, PaneFactory
@@ -30,8 +30,6 @@ from sitrep.ui.widgets import as_slot
 from sitrep.ui.worker import Cancelled, run_with_progress
 
 log = logging.getLogger(__name__)
-
-ReportError = Callable[[QWidget | None, BaseException], None]
 
 
 def data_dir() -> Path:

@@ -84,6 +84,11 @@ class CrashHandler:
             self._busy = False
 
 
+# how windows and forms are told to show an error: ``show_error`` in the app, a recorder
+# in tests (one definition for the app, the main window and the incident form)
+ReportError = Callable[[QWidget | None, BaseException], None]
+
+
 def show_error(parent: QWidget | None, error: BaseException) -> None:
     """A plain-language dialog for an error the user can fix."""
     QMessageBox.warning(parent, "Sitrep", str(error))

@@ -19,7 +19,7 @@ from sitrep.model.enums import (
     LocationPrecision,
     Reliability,
 )
-from sitrep.model.harm import harm_text
+from sitrep.model.harm import at_least_outcomes, harm_text
 from sitrep.store import Project
 
 EMPTY = "<p style='color:#777'>Select an incident to see it in full.</p>"
@@ -96,7 +96,7 @@ def incident_html(inc: Incident, links: list[tuple[str, str, str]] | None = None
         f"{e(kind)}: <b>{e(ref)}</b> {e(title)}" for kind, ref, title in (links or [])
     )
     narrative = e(inc.narrative).replace("\n", "<br>")
-    totals = harm_text(inc)
+    totals = harm_text(inc, at_least=at_least_outcomes(inc.casualties, inc.verification))
     table = "".join(
         [
             _row("When", when),

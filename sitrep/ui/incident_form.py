@@ -52,6 +52,7 @@ from sitrep.model.harm import incident_is_claim
 from sitrep.places.search import PlaceHit, add_place, search_places
 from sitrep.store import Project
 from sitrep.ui.attachment_list import AttachmentList
+from sitrep.ui.crash import ReportError
 from sitrep.ui.date_field import DateField
 from sitrep.ui.form_rows import ActorRow, CasualtyRow, RowList, SourceRow, enum_combo, set_combo
 from sitrep.ui.marks import INVALID_STYLE, mark_invalid, mark_warning
@@ -69,7 +70,6 @@ from sitrep.ui.widgets import (
 log = logging.getLogger(__name__)
 
 SaveDraft = Callable[[IncidentDraft], uuid.UUID]
-ReportError = Callable[[QWidget, BaseException], None]
 
 ROW_FIELDS = {
     "actor_name": "actors",

@@ -36,7 +36,7 @@ from sitrep.places.admin_lookup import locate_admin_areas
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
 from sitrep.ui.counter import BackgroundCounter
-from sitrep.ui.crash import show_error
+from sitrep.ui.crash import ReportError, show_error
 from sitrep.ui.detail_pane import DetailPane
 from sitrep.ui.filter_bar import FilterBar
 from sitrep.ui.incident_form import IncidentForm
@@ -56,8 +56,6 @@ from sitrep.ui.widgets import as_slot
 from sitrep.ui.worker import Cancelled
 
 log = logging.getLogger(__name__)
-
-ReportError = Callable[[QWidget | None, BaseException], None]
 
 
 class MainWindow(QMainWindow):

@@ -48,13 +48,13 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sitrep.errors import SitrepError
+from sitrep.errors import Cancelled, SitrepError
 from sitrep.model import AdminArea, CustomRegion, Report
 from sitrep.model.enums import ReportKind, ReportStatus, Sensitivity
 from sitrep.places.levels import level_name, plural
 from sitrep.places.regions import Region, resolve_region
 from sitrep.reporting import markup, wording
-from sitrep.reporting.build import Cancelled, Generated, generate, spec_for_report
+from sitrep.reporting.build import Generated, generate, spec_for_report
 from sitrep.reporting.figures import (
     FIGURE_KEYS,
     FIGURE_LABELS,

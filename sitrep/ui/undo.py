@@ -27,7 +27,7 @@ from sitrep.store import Project
 
 log = logging.getLogger(__name__)
 
-ReportError = Callable[[SitrepError], None]
+ShowEditError = Callable[[SitrepError], None]
 
 
 class _IncidentCommand(QUndoCommand):
@@ -103,7 +103,7 @@ class IncidentEditing(QObject):
         self,
         project: Project,
         undo_stack: QUndoStack,
-        report_error: ReportError,
+        report_error: ShowEditError,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)

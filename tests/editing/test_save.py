@@ -51,8 +51,7 @@ def test_save_new_incident_with_children_and_admin_chain(project: Project) -> No
         inc = save_draft(s, lone_khin_draft(k.tract.id))
         new_id = inc.id
     with project.session() as s:
-        inc = s.get(Incident, new_id)
-        assert inc is not None
+        inc = s.get_one(Incident, new_id)
         assert inc.reference == "TST-2025-0001"
         assert (inc.admin1_id, inc.admin2_id, inc.admin3_id, inc.admin4_id) == (
             k.state.id,

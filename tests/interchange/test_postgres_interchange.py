@@ -9,7 +9,7 @@ import pytest
 
 from sitrep.interchange.exporters import export_incidents
 from sitrep.interchange.importer import import_file
-from sitrep.places.packs import import_boundary_pack
+from sitrep.interchange.place_packs import import_boundary_pack
 from sitrep.store import Project, create_project
 from tests.interchange.fixtures import ACLED_CURRENT_ROWS, ucdp_row, write_acled, write_ucdp
 from tests.places.test_packs import districts, states

@@ -85,9 +85,10 @@ def test_export_is_self_contained(project: Project, hostile):
     assert not re.search(r"<script[^>]+src=|<link[^>]+href=", html)
     assert "file://" not in html
     # the only web addresses are a link in Leaflet's attribution, the SVG namespace and a
-    # comment in jQuery: nothing the page loads
+    # comment in Leaflet's CSS: nothing the page loads (jQuery, never used, is not inlined)
     hosts = set(re.findall(r"https?://([\w.-]+)", html))
     assert hosts <= {"leafletjs.com", "www.w3.org", "bugzilla.mozilla.org"}, hosts
+    assert "jQuery" not in html
     assert "L.MarkerClusterGroup" in html  # markercluster inlined
     assert "url(data:image/png;base64," in html  # leaflet's images inlined
     config = page_config(html)

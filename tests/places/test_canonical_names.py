@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from sitrep.errors import RegionError
 from sitrep.interchange.importer import import_file
+from sitrep.interchange.place_packs import import_boundary_pack
 from sitrep.model import AdminArea
 from sitrep.places.canonical import canonical_name, present
 from sitrep.places.levels import level_name
-from sitrep.places.packs import import_boundary_pack
 from sitrep.places.regions import resolve_region
 from sitrep.store import Project
 from tests.interchange.fixtures import ACLED_CURRENT_ROWS, ucdp_row, write_acled, write_ucdp

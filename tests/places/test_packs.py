@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from sitrep.errors import SitrepError
 from sitrep.interchange.importer import import_file
+from sitrep.interchange.place_packs import import_boundary_pack, import_gazetteer_pack
 from sitrep.model import AdminArea, Incident, Place
 from sitrep.places.admin_assign import assign_admin_areas
-from sitrep.places.packs import import_boundary_pack, import_gazetteer_pack
 from sitrep.places.regions import resolve_region
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter, count_incidents

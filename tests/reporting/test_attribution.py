@@ -15,9 +15,10 @@ from sitrep.model import AdminArea
 from sitrep.model.enums import ReportKind
 from sitrep.places.regions import resolve_region
 from sitrep.reporting import wording
+from sitrep.reporting.annex import annex_rows
 from sitrep.reporting.build import generate, spec_for_cli
-from sitrep.reporting.docx_writer import annex_cells
-from sitrep.reporting.figures import annex_rows, report_filter
+from sitrep.reporting.docx_xml import annex_cells
+from sitrep.reporting.figures import report_filter
 from sitrep.store import Project
 from tests.reporting import scenario
 

@@ -15,7 +15,7 @@ from sitrep.model import Report
 from sitrep.model.enums import ReportKind
 from sitrep.places.regions import resolve_region
 from sitrep.reporting.build import Generated, generate, spec_for_cli
-from sitrep.reporting.docx_writer import bookmark_name
+from sitrep.reporting.docx_xml import bookmark_name
 from sitrep.store import Project, create_project
 from tests.reporting import docx_read, scenario
 
@@ -97,7 +97,12 @@ def test_pictures_map_and_chart(report_file: tuple[Path, Generated]) -> None:
     shapes = doc.inline_shapes
     assert len(shapes) == 2
     section = doc.sections[0]
-    usable = section.page_width - section.left_margin - section.right_margin
+    assert None not in (section.page_width, section.left_margin, section.right_margin)
+    usable = (
+        int(section.page_width or 0)
+        - int(section.left_margin or 0)
+        - int(section.right_margin or 0)
+    )
     for shape in shapes:
         assert abs(shape.width - usable) < 10_000
     blobs = [

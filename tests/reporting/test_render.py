@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from scripts import docx_pages as render
 from sitrep.model.enums import ReportKind
 from sitrep.places.regions import resolve_region
-from sitrep.reporting import render
 from sitrep.reporting.build import generate, spec_for_cli
 from sitrep.store import Project
 from tests.reporting import scenario

@@ -18,7 +18,9 @@ from sitrep.store import Project
 from tests.reporting import docx_read
 
 
-def _args(project: Project, out: Path, *extra: str, dates: tuple[str, str] = ()) -> list[str]:
+def _args(
+    project: Project, out: Path, *extra: str, dates: tuple[str, str] | tuple[()] = ()
+) -> list[str]:
     start, end = dates or ("2025-06-02", "2025-06-08")
     return [
         "report",
@@ -87,7 +89,7 @@ def test_full_disk_while_writing_the_document(
     def no_space(_fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(outputs.os, "fsync", no_space)
+    monkeypatch.setattr(os, "fsync", no_space)
     assert main(_args(project, out)) == 1
     err = capsys.readouterr().err
     _assert_nothing_left(project, tmp_path, err, f"The disk is full: {out}", out)
@@ -111,7 +113,7 @@ def test_output_that_is_a_folder_and_a_folder_that_cannot_be_written(
     locked.mkdir()
     real_access = os.access
     monkeypatch.setattr(
-        outputs.os,
+        os,
         "access",
         lambda p, mode: False if Path(p) == locked else real_access(p, mode),
     )
@@ -136,7 +138,7 @@ def test_second_move_failing_puts_the_first_file_back(
             raise PermissionError(errno.EACCES, "Permission denied")
         real_replace(src, dst)
 
-    monkeypatch.setattr(outputs.os, "replace", refuse_json)
+    monkeypatch.setattr(os, "replace", refuse_json)
     assert main(_args(project, out, "--json", str(figures))) == 1
     err = capsys.readouterr().err
     assert "cannot be written to (permission denied)" in err

@@ -9,7 +9,8 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from sitrep.reporting.templates import KINDS, build_template, template_path
+from scripts.report_templates import KINDS, build_template
+from sitrep.reporting.build import template_path
 
 STYLES = (
     "Title",
@@ -35,7 +36,7 @@ def test_shipped_template_is_up_to_date(kind: str) -> None:
     built = build_template(kind)
     assert build_template(kind) == built, "template build is not reproducible"
     assert template_path(kind).read_bytes() == built, (
-        "resources/templates is stale: run python packaging/make_templates.py"
+        "resources/templates is stale: run python scripts/report_templates.py"
     )
 
 
@@ -45,6 +46,7 @@ def test_template_styles_page_and_fonts(kind: str) -> None:
     names = {s.name for s in doc.styles}
     assert set(STYLES) <= names
     section = doc.sections[0]
+    assert section.page_width is not None and section.page_height is not None
     assert abs(section.page_width - Cm(21)) < Cm(0.01)
     assert abs(section.page_height - Cm(29.7)) < Cm(0.01)
     fonts = doc.styles["Normal"].element.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -67,7 +68,7 @@ def _ids(project: Project, ref: str, what: str) -> set[str]:
     with project.session() as s:
         inc = s.scalar(select(Incident).where(Incident.reference == ref))
         assert inc is not None
-        rows = {"sources": inc.sources, "casualties": inc.casualties}[what]
+        rows: list[Any] = list(inc.sources) if what == "sources" else list(inc.casualties)
         return {str(r.id) for r in rows}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -87,11 +88,11 @@ def test_an_upgrade_alone_does_not_change_what_merges_compare() -> None:
     def content_hash(doc: dict) -> str:
         return fingerprint_hash(fingerprint({"casualty": [], **doc}))
 
-    before = {
+    before: dict[str, Any] = {
         "incident": {"title": "Blast", "narrative": "x"},
         "incident_actor": [{"actor_id": "a", "role": "side A"}],
     }
-    after = {
+    after: dict[str, Any] = {
         "incident": {"title": "Blast", "narrative": "x", "victim_names": ""},
         "incident_actor": [{"actor_id": "a", "role": "side A", "denies_involvement": False}],
     }

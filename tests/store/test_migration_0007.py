@@ -69,7 +69,7 @@ def test_upgrade_names_areas_by_the_rule_and_numbers_revisions(tmp_path: Path) -
     path = tmp_path / "old.sitrep"
     shutil.copy(tmp_path / "old.db", path)
     # an old file carries no application id: set it as a 0005 release would have
-    from sitrep.store.project import APPLICATION_ID
+    from sitrep.store.engine import APPLICATION_ID
 
     raw = sa.create_engine(f"sqlite:///{path}")
     with raw.begin() as conn:
@@ -97,7 +97,9 @@ def test_stored_release_keeps_its_pack_names(tmp_path: Path) -> None:
     shutil.copy(DATA / "project-schema-0005.sitrep", path)
     before = sa.create_engine(f"sqlite:///{DATA / 'project-schema-0005.sitrep'}")
     with before.connect() as conn:
-        old = dict(conn.execute(sa.text("SELECT pcode, name FROM admin_area")).all())
+        old: dict[str, str] = dict(
+            conn.execute(sa.text("SELECT pcode, name FROM admin_area")).all()
+        )
     before.dispose()
     project = open_project(path)
     try:

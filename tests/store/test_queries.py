@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -29,7 +30,7 @@ D = dt.date
 
 
 @pytest.fixture
-def kachin(project: Project) -> dict[str, object]:
+def kachin(project: Project) -> dict[str, Any]:
     country = make_area(project, "Myanmar", 0, "MMR")
     kachin = make_area(project, "Kachin", 1, "MMR001", country)
     shan = make_area(project, "Shan (North)", 1, "MMR015", country)
@@ -48,7 +49,7 @@ def kachin(project: Project) -> dict[str, object]:
         lashio=lashio,
     )
 
-    def at(township: str, **kw: object) -> dict[str, object]:
+    def at(township: str, **kw: object) -> dict[str, Any]:
         t = areas[township]
         parent = {"hpakant": mohnyin, "bhamo_t": bhamo_d, "lashio": None}[township]
         state = shan if township == "lashio" else kachin
@@ -137,7 +138,7 @@ def june_week(project: Project, region: str) -> IncidentFilter:
     return IncidentFilter(region=r, date_from=D(2025, 6, 1), date_to=D(2025, 6, 7))
 
 
-def test_region_any_level_and_period(project: Project, kachin: dict[str, object]) -> None:
+def test_region_any_level_and_period(project: Project, kachin: dict[str, Any]) -> None:
     with project.session() as s:
         assert count_incidents(s, june_week(project, "Kachin State")) == 4
         assert count_incidents(s, june_week(project, "Hpakant")) == 3
@@ -147,7 +148,7 @@ def test_region_any_level_and_period(project: Project, kachin: dict[str, object]
 
 
 def test_key_figures_best_estimates_without_party_claims(
-    project: Project, kachin: dict[str, object]
+    project: Project, kachin: dict[str, Any]
 ) -> None:
     with project.session() as s:
         fig = key_figures(s, june_week(project, "Kachin"))
@@ -161,7 +162,7 @@ def test_key_figures_best_estimates_without_party_claims(
     assert fig.killed_claimed == 10
 
 
-def test_previous_period_of_equal_length(project: Project, kachin: dict[str, object]) -> None:
+def test_previous_period_of_equal_length(project: Project, kachin: dict[str, Any]) -> None:
     flt = june_week(project, "Kachin")
     prev = flt.previous_period()
     assert (prev.date_from, prev.date_to) == (D(2025, 5, 25), D(2025, 5, 31))
@@ -169,7 +170,7 @@ def test_previous_period_of_equal_length(project: Project, kachin: dict[str, obj
         assert key_figures(s, prev).killed == 2
 
 
-def test_counts_by_type_area_week(project: Project, kachin: dict[str, object]) -> None:
+def test_counts_by_type_area_week(project: Project, kachin: dict[str, Any]) -> None:
     flt = june_week(project, "Kachin")
     with project.session() as s:
         by_type = {t.event_type: t.incidents for t in counts_by_type(s, flt)}
@@ -180,8 +181,8 @@ def test_counts_by_type_area_week(project: Project, kachin: dict[str, object]) -
     assert by_type == {"Explosions/Remote violence": 2, "Battles": 1, "Strategic developments": 1}
     assert by_area == {"Hpakant": (3, 12), "Bhamo": (1, 0)}
     expected_weeks: Counter[tuple[dt.date, str]] = Counter()
-    for inc in kachin["incidents"]:  # type: ignore[union-attr]
-        if inc.admin1_id == kachin["areas"]["kachin"].id:  # type: ignore[index]
+    for inc in kachin["incidents"]:
+        if inc.admin1_id == kachin["areas"]["kachin"].id:
             monday = inc.date_start - dt.timedelta(days=inc.date_start.weekday())
             expected_weeks[(monday, inc.event_type)] += 1
     assert {(w.start, w.event_type): w.incidents for w in weeks} == dict(expected_weeks)
@@ -190,7 +191,7 @@ def test_counts_by_type_area_week(project: Project, kachin: dict[str, object]) -
     assert sum(d.incidents for d in days) == 4
 
 
-def test_casualty_breakdown(project: Project, kachin: dict[str, object]) -> None:
+def test_casualty_breakdown(project: Project, kachin: dict[str, Any]) -> None:
     flt = june_week(project, "Kachin")
     with project.session() as s:
         rows = {
@@ -202,7 +203,7 @@ def test_casualty_breakdown(project: Project, kachin: dict[str, object]) -> None
     assert any(r.affiliation == "side B" and r.best == 10 for r in with_claims)
 
 
-def test_other_filters(project: Project, kachin: dict[str, object]) -> None:
+def test_other_filters(project: Project, kachin: dict[str, Any]) -> None:
     with project.session() as s:
         assert count_incidents(s, IncidentFilter(text="AMBUSH")) == 1
         assert count_incidents(s, IncidentFilter(event_types=("Battles",))) == 4
@@ -212,18 +213,18 @@ def test_other_filters(project: Project, kachin: dict[str, object]) -> None:
         assert date_range(s) == (D(2025, 5, 20), D(2025, 6, 7))
 
 
-def test_custom_region_and_region_errors(project: Project, kachin: dict[str, object]) -> None:
+def test_custom_region_and_region_errors(project: Project, kachin: dict[str, Any]) -> None:
     areas = kachin["areas"]
     with project.session() as s:
         s.add(
             CustomRegion(
                 name="Jade and Bhamo",
                 area_ids=[
-                    str(areas["hpakant"].id),  # type: ignore[index]
+                    str(areas["hpakant"].id),
                     str(areas["bhamo_t"].id),
                 ],
             )
-        )  # type: ignore[index]
+        )
     with project.session() as s:
         assert count_incidents(s, june_week(project, "jade and bhamo")) == 4
         with pytest.raises(RegionError, match=r"ambiguous.*Bhamo \(district.*Bhamo \(township"):

@@ -240,12 +240,12 @@ def test_export_dialog_asks_the_level_and_withholds_below_internal(
     qtbot.addWidget(dialog)
     dialog.show()
     count = dialog.findChild(QLabel, "exportCount")
-    level = dialog.findChild(QComboBox, "exportLevel")
-    assert level.currentText() == "Internal"  # restricted never leaves by accident
+    level_box = dialog.findChild(QComboBox, "exportLevel")
+    assert level_box.currentText() == "Internal"  # restricted never leaves by accident
     assert count.text() == "3 incidents will be exported."
-    level.setFocus()
-    qtbot.keyClicks(level, "Pa")
-    assert level.currentText() == "Partner"
+    level_box.setFocus()
+    qtbot.keyClicks(level_box, "Pa")
+    assert level_box.currentText() == "Partner"
     assert count.text() == "2 incidents will be exported."
     assert "withheld" in dialog.findChild(QLabel, "exportLevelHelp").text()
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)

@@ -46,7 +46,7 @@ def test_online_tiles_off_by_default_then_remembered(
     assert not win.online_tiles_action.isChecked()
     assert pane.calls == [False]
     view = next(a.menu() for a in win.menuBar().actions() if a.text() == "&View")
-    assert win.online_tiles_action in view.actions()
+    assert win.online_tiles_action in view.actions()  # type: ignore[attr-defined]  # PySide6 types QAction.menu() as QObject
     win.online_tiles_action.trigger()
     assert pane.calls[-1] is True and settings.online_tiles()
     win.close()

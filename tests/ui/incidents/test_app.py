@@ -35,7 +35,7 @@ def app_factory(
             prompts,
             demo_path=tmp_path / "user-data" / "demo.sitrep",
             report_error=errors,
-            build_demo=lambda path: shutil.copy(demo_file, path),
+            build_demo=lambda path: shutil.copy(demo_file, path),  # type: ignore[arg-type,return-value]
         )
         made.append(app)
         return app
@@ -131,7 +131,7 @@ def test_cli_routes_to_the_gui(monkeypatch: pytest.MonkeyPatch) -> None:
     from sitrep.cli import main
 
     calls: list[str | None] = []
-    monkeypatch.setattr(app_module, "run_gui", lambda location=None: calls.append(location) or 0)
+    monkeypatch.setattr(app_module, "run_gui", lambda location=None: calls.append(location) or 0)  # type: ignore[func-returns-value]
     assert main(["some.sitrep"]) == 0
     assert main([]) == 0
     assert main(["gui", "other.sitrep"]) == 0

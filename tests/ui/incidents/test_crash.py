@@ -36,6 +36,7 @@ def log_file(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.mark.qt_no_exception_capture
+@pytest.mark.allow_logged_errors  # the crash handler logs the crash, as it must
 def test_unexpected_exception_shows_crash_dialog_and_loses_nothing(
     qtbot: Any, project: Project, make_window: Any, drafts: DraftStore, log_file: Path
 ) -> None:

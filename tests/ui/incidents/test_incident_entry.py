@@ -208,7 +208,7 @@ def test_invalid_input_is_marked_and_not_saved(
     qtbot.keyClicks(form.lon, "96.31")
     qtbot.keyClicks(form.event_type, "Battles")
     qtbot.keyClicks(form.sub_event_type, "Armed clash")
-    assert not is_marked(form.lat)
+    assert form.lat is not None and not is_marked(form.lat)
     with qtbot.waitSignal(form.saved, timeout=3000):
         click(qtbot, form.save_button)
     assert window.model.rowCount() == 1

@@ -93,5 +93,6 @@ def test_select_far_row_fetches_pages(project: Project) -> None:
         from sitrep.model import Incident
 
         last = s.scalar(select(Incident.id).where(Incident.title == "Incident 11"))
+    assert last is not None
     assert model.row_of(last) is None
     assert model.row_of(last, fetch_pages=5) == 11

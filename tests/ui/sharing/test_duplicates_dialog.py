@@ -104,7 +104,7 @@ def test_file_menu_opens_the_review(qtbot: Any, project: Project, tmp_path: Path
     qtbot.addWidget(window)
     window.duplicates_confirm = lambda *_a: True
     file_menu = window.menuBar().actions()[0].menu()
-    action = next(a for a in file_menu.actions() if a.text() == "Find &duplicates…")
+    action = next(a for a in file_menu.actions() if a.text() == "Find &duplicates…")  # type: ignore[attr-defined]  # PySide6 types QAction.menu() as QObject
     seen: list[int] = []
 
     def review() -> None:

@@ -152,7 +152,7 @@ def test_main_window_merge_reloads_the_table(
     prompts = Scripted(open_=str(demo_file))
     window = MainWindow(project, settings, share_prompts=prompts, report_error=raise_error)
     qtbot.addWidget(window)
-    menu_texts = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
+    menu_texts = [a.text() for a in window.menuBar().actions()[0].menu().actions()]  # type: ignore[attr-defined]
     assert "&Merge colleague's project…" in menu_texts
     assert window.model.rowCount() == 0
     window.share_merge_action.trigger()
@@ -175,7 +175,7 @@ def test_file_menu_undoes_the_last_merge(
     window = MainWindow(project, settings, share_prompts=prompts, report_error=raise_error)
     qtbot.addWidget(window)
     file_menu = window.menuBar().actions()[0].menu()
-    undo = next(a for a in file_menu.actions() if a.text() == "&Undo last merge…")
+    undo = next(a for a in file_menu.actions() if a.text() == "&Undo last merge…")  # type: ignore[attr-defined]  # PySide6 types QAction.menu() as QObject
     undo.trigger()
     assert prompts.informed == ["There is no merge to undo in this project."]
     window.share_merge_action.trigger()

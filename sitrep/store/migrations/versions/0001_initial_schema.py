@@ -3,6 +3,9 @@
 Revision ID: 0001
 Revises:
 Create Date: 2026-11-25 08:53:46.600262
+
+Why one long module: the whole first schema, frozen as released; migrations are never
+edited, later ones change it.
 """
 
 from collections.abc import Sequence

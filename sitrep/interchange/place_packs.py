@@ -419,23 +419,8 @@ def _import_boundaries(
         area.min_lon, area.min_lat, area.max_lon, area.max_lat = geom.bounds
         session.flush()
         areas_by_id[area.id] = area
-        resolver._index(_as_ref(area), [area.name, *(area.aliases or [])])
+        resolver.index_existing(area)
     result.areas_created += len(resolver.created)
-
-
-def _as_ref(area: AdminArea) -> Any:
-    from sitrep.places.areas import _Area
-
-    return _Area(
-        area.id,
-        area.level,
-        area.name,
-        area.parent_id,
-        area.pcode,
-        list(area.aliases or []),
-        dict(area.spellings or {}),
-        True,
-    )
 
 
 def _existing_area(

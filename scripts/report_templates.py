@@ -5,7 +5,7 @@ sitreps by opening a template in Word, changing the styles (fonts, colours, head
 band, logo) and saving it under the same name: no code changes. This module creates
 the shipped versions reproducibly (fixed timestamps, byte-identical on every run):
 
-    python -m sitrep.reporting.templates        # or packaging/make_templates.py
+    python scripts/report_templates.py
 
 Header and footer text carries placeholders the writer fills in: ``{organisation}``,
 ``{classification}`` and ``{title}``; the footer has PAGE and NUMPAGES fields.
@@ -53,10 +53,6 @@ PALETTES = {
     "periodic": Palette(accent="1F4E79", light="EAF1F8", band_label="SITUATION REPORT"),
     "flash": Palette(accent="8E1B2C", light="F6EBEC", band_label="FLASH UPDATE"),
 }
-
-
-def template_path(kind: str) -> Path:
-    return resource("templates", f"{kind}.docx")
 
 
 # --------------------------------------------------------------------------- styles

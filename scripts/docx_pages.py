@@ -1,7 +1,7 @@
 """Convert a DOCX to PDF/PNG with LibreOffice and poppler, to look at the pages.
 
-Used by tests, by ``bench/report.py`` and to make the README screenshot; the app
-itself never needs LibreOffice.
+Used by tests, by ``scripts/real_report_pages.py`` and to make the README screenshot; a
+development tool, outside the ``sitrep`` package: the app itself never needs LibreOffice.
 """
 
 from __future__ import annotations
