@@ -480,9 +480,7 @@ def export_incidents(
         raise SitrepError(f"The folder {out.parent} does not exist.")
     flt = leaving_filter(flt or IncidentFilter(), level)
     tmp = out.with_name(f".{out.name}.part")
-    from sitrep.interchange.importer import _gc_paused
-
-    with _gc_paused(), project.session() as session:
+    with project.session() as session:
         total = count_matching(session, flt)
         done = 0
 
