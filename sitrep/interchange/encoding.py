@@ -59,24 +59,30 @@ class Decoded:
     data: bytes = b""
 
     @property
+    def label(self) -> str:
+        """The encoding as people write it: UTF-8, UTF-16, cp1252."""
+        name = self.encoding.removesuffix("-sig")
+        return name.upper() if name.startswith("utf") else name
+
+    @property
     def guessed(self) -> bool:
         return self.how == "guessed"
 
     def describe(self) -> str:
         """One phrase for previews and the CLI, e.g. ``cp1252 (guessed: not UTF-8)``."""
         if self.how == "guessed":
-            return f"{self.encoding} (a guess: the file is not UTF-8)"
+            return f"{self.label} (a guess: the file is not UTF-8)"
         if self.how == "chosen":
-            return f"{self.encoding} (chosen)"
+            return f"{self.label} (chosen)"
         if self.bad:
-            return f"{self.encoding} with {len(self.bad)} invalid byte sequences"
-        return self.encoding
+            return f"{self.label} with {len(self.bad)} invalid byte sequences"
+        return self.label
 
     def bad_place(self, index: int) -> str:
         """The ``index``-th bad byte range in words: which bytes, where."""
         start, end = self.bad[index]
         shown = " ".join(f"0x{b:02X}" for b in self.data[start : min(end, start + 4)])
-        return f"byte {shown} at byte offset {start} is not valid {self.encoding}"
+        return f"byte {shown} at byte offset {start} is not valid {self.label}"
 
 
 def _decode_marked(data: bytes, encoding: str) -> tuple[str, list[tuple[int, int]]]:
