@@ -36,7 +36,7 @@ from sitrep.interchange.importer import import_file  # noqa: E402
 from sitrep.places.gazetteer import connection, search_world  # noqa: E402
 from sitrep.store import create_project  # noqa: E402
 
-DEFAULT = ROOT.parent.parent / "shared" / "data" / "acled" / "bangladesh_2010_2024.csv"
+DEFAULT = ROOT.parent / "shared" / "data" / "acled" / "bangladesh_2010_2024.csv"
 
 
 def bare_one_table(path: Path, db_path: Path) -> float:
@@ -114,7 +114,7 @@ def bare_same_tables(path: Path, project_path: Path) -> float:
         + ")",
         sources,
     )
-    db.executemany("INSERT INTO incident_actor VALUES (?, ?, ?)", links)
+    db.executemany("INSERT INTO incident_actor (incident_id, actor_id, role) VALUES (?, ?, ?)", links)
     db.executemany(
         "INSERT INTO external_id (incident_id, scheme, value) VALUES (?, ?, ?)", externals
     )
