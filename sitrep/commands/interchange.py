@@ -206,6 +206,9 @@ def _announce_read(fmt: str, table: Any) -> None:
     not plain UTF-8, and warn when re-importing it would duplicate."""
     if table.encoding_note:
         print(f"Reading {Path(table.source).name} as {table.encoding_note}.", flush=True)
+        sample = table.non_ascii_sample()
+        if sample and not table.encoding.lower().startswith("utf"):
+            print(f"  names read like: {sample} (if wrong, import again with --encoding)")
     if fmt == "acled" and "event_id_cnty" not in {c.strip().lower() for c in table.columns}:
         print(
             "Warning: the file has no event_id_cnty column; importing it again will add "

@@ -67,6 +67,18 @@ class Table:
     def bad_rows(self) -> set[int]:
         return {p.row for p in self.problems if p.row is not None}
 
+    def non_ascii_sample(self, count: int = 4) -> str:
+        """A few cells with letters beyond ASCII, as decoded: names garbled by a wrong
+        encoding show here before anything is saved."""
+        found: list[str] = []
+        for _, cells in self.rows[:2000]:
+            for cell in cells:
+                if not cell.isascii() and len(cell) <= 60 and cell not in found:
+                    found.append(cell)
+                    if len(found) == count:
+                        return "; ".join(found)
+        return "; ".join(found)
+
     def records(self) -> Iterator[tuple[int, dict[str, str]]]:
         """Rows as dicts keyed by column name (missing trailing cells are empty)."""
         cols = self.columns

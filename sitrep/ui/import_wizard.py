@@ -50,17 +50,19 @@ FORMAT_LABELS = {
 }
 PREVIEW_ROWS = 20
 NONE = "(not in this file)"
-ENCODINGS = (
+ENCODINGS = (  # what users meet: Excel's "CSV" on Windows in each script, and Unicode
     ("utf-8", "UTF-8"),
-    ("cp1252", "Windows Western (cp1252)"),
-    ("latin-1", "ISO Latin-1"),
-    ("cp1250", "Windows Central European (cp1250)"),
-    ("cp1251", "Windows Cyrillic (cp1251)"),
-    ("cp1256", "Windows Arabic (cp1256)"),
-    ("cp874", "Thai (cp874)"),
     ("utf-16", "UTF-16"),
+    ("cp1252", "Western European, Windows (cp1252)"),
+    ("latin-1", "Latin-1 (ISO 8859-1)"),
+    ("cp1250", "Central European, Windows (cp1250)"),
+    ("cp1251", "Cyrillic, Windows (cp1251)"),
+    ("cp1256", "Arabic, Windows (cp1256)"),
+    ("cp1253", "Greek, Windows (cp1253)"),
+    ("cp1254", "Turkish, Windows (cp1254)"),
+    ("cp874", "Thai, Windows (cp874)"),
+    ("cp850", "Western European, DOS (cp850)"),
     ("mac_roman", "Mac Roman"),
-    ("cp850", "DOS Western (cp850)"),
 )
 
 PAGE_FILE, PAGE_FORMAT, PAGE_MAPPING, PAGE_CHECK, PAGE_DONE = range(5)
@@ -230,6 +232,9 @@ class FormatPage(QWizardPage):
             self.encoding_label.setText("(not a text file)")
             return
         note = table.encoding_note or table.encoding
+        sample = table.non_ascii_sample()
+        if sample:
+            note += f". Read like this: {sample} (if these look wrong, choose the encoding)"
         if table.problems:
             first = table.problems[0]
             note += f". First problem: row {first.row}, column '{first.column}': {first.reason}"

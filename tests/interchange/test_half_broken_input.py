@@ -110,7 +110,8 @@ def test_a_clearly_cp1252_file_is_read_as_cp1252_and_the_cli_says_so_before_savi
     assert main(["import", str(project_file), str(path)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Reading excel.csv as cp1252 (a guess: the file is not UTF-8)."
-    assert "3 incidents were added" in out[1]
+    assert out[1].startswith("  names read like: Côte’s; Ségou")
+    assert "3 incidents were added" in out[2]
     project = open_project(project_file)
     try:
         assert by_external(project, "acled", "MMR1003").place_name == "Ségou"
