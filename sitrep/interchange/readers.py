@@ -135,6 +135,9 @@ class _CellCheck:
         self.found: list[tuple[int, int, str]] = []  # (row, cell index, reason)
 
     def row(self, number: int, cells: list[str]) -> list[str]:
+        clean = self.decoded is None or not self.decoded.bad
+        if clean and max(map(len, cells), default=0) <= MAX_CELL:
+            return cells  # the common case, checked without a loop in Python
         for i, cell in enumerate(cells):
             if MARK in cell:
                 count = cell.count(MARK)
@@ -185,7 +188,10 @@ def read_csv_text(text: str, source: str = "", decoded: Decoded | None = None) -
     try:
         for cells in reader:
             number += 1
-            rows.append((number, [unguard(c) for c in check.row(number, cells)]))
+            cells = check.row(number, cells)
+            if any(c.startswith("'") for c in cells):
+                cells = [unguard(c) for c in cells]
+            rows.append((number, cells))
     except csv.Error as exc:
         raise ReadError(f"{source}: row {number + 1} cannot be read as CSV: {exc}.") from exc
     columns, rows, hxl = _finish(header, rows)

@@ -110,7 +110,8 @@ def bulk_insert_incidents(
         if unknown:
             raise ValueError(f"unknown incident columns {sorted(unknown)}")
         full = {**defaults, **row}
-        full.setdefault("id", new_uuid())
+        if "id" not in full:  # (setdefault would make an id for every row given one)
+            full["id"] = new_uuid()
         full.setdefault("date_end", full["date_start"])
         if not full.get("reference"):
             pending_refs.setdefault(full["date_start"].year, []).append(full)
