@@ -93,6 +93,7 @@ def test_geojson_export_read_by_gdal(loaded: Project, tmp_path: Path) -> None:
 
 def test_hxl_export_parsed_by_libhxl(loaded: Project, tmp_path: Path) -> None:
     import hxl  # the test extra installs libhxl: a missing one must fail, not skip
+
     out = tmp_path / "out.csv"
     export_incidents(loaded, out, "hxl")
     with hxl.input.make_input(str(out), hxl.InputOptions(allow_local=True)) as raw:
