@@ -72,7 +72,9 @@ def hold_import_lock(session: Session, tick: Callable[[int, str], None]) -> None
             conn.exec_driver_sql("BEGIN IMMEDIATE")
             return
         except OperationalError as exc:
-            if "locked" not in str(exc.orig) or time.monotonic() > deadline:
+            if "locked" not in str(exc.orig):
+                raise
+            if time.monotonic() > deadline:
                 raise SitrepError(
                     "Another import or save kept the project busy for too long; "
                     "nothing was imported. Try again when it has finished."
