@@ -165,6 +165,7 @@ class FilePage(QWizardPage):
             self.w.show_error(exc)
             return False
         self.w.path, self.w.fmt, self.w.table = path, fmt, table
+        self.w.encoding = None  # a new file: its own encoding, as detected
         with self.w.project.session() as s:
             self.w.mapping = default_mapping(s, table) if fmt not in {"acled", "ucdp"} else None
         return True
@@ -214,6 +215,7 @@ class FormatPage(QWizardPage):
         assert table is not None
         self.format_label.setText(FORMAT_LABELS.get(self.w.fmt, self.w.fmt))
         self.format_combo.setCurrentIndex(self.format_combo.findData(self.w.fmt))
+        self.encoding_combo.setCurrentIndex(max(self.encoding_combo.findData(self.w.encoding), 0))
         self._show_table(table)
         self._fill_credit(self.w.fmt)
 
