@@ -13,7 +13,9 @@ Run: python bench/interchange.py [ACLED.csv]
       minimum of parsing and no validation.
    Target: app ≤ 3 × baseline.
 2. Re-import of the same file (everything unchanged).
-3. Gazetteer prefix searches (``search_world``) over 200 prefixes of 2–6 letters taken
+3. Export of the imported incidents as CSV and as XLSX (streamed with XlsxWriter).
+   Target: XLSX ≤ 3 × CSV.
+4. Gazetteer prefix searches (``search_world``) over 200 prefixes of 2–6 letters taken
    from real place names. Target: median ≤ 20 ms.
 """
 
@@ -32,11 +34,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sitrep.interchange.exporters import export_incidents  # noqa: E402
 from sitrep.interchange.importer import import_file  # noqa: E402
 from sitrep.places.gazetteer import connection, search_world  # noqa: E402
-from sitrep.store import create_project  # noqa: E402
+from sitrep.store import create_project, open_project  # noqa: E402
 
-DEFAULT = ROOT.parent.parent / "shared" / "data" / "acled" / "bangladesh_2010_2024.csv"
+DEFAULT = ROOT.parent / "shared" / "data" / "acled" / "bangladesh_2010_2024.csv"
 
 
 def bare_one_table(path: Path, db_path: Path) -> float:
@@ -114,7 +117,9 @@ def bare_same_tables(path: Path, project_path: Path) -> float:
         + ")",
         sources,
     )
-    db.executemany("INSERT INTO incident_actor VALUES (?, ?, ?)", links)
+    db.executemany(
+        "INSERT INTO incident_actor (incident_id, actor_id, role) VALUES (?, ?, ?)", links
+    )
     db.executemany(
         "INSERT INTO external_id (incident_id, scheme, value) VALUES (?, ?, ?)", externals
     )
@@ -134,6 +139,20 @@ def app_import(path: Path, project_path: Path) -> tuple[float, float, int]:
     assert again.added == 0 and again.unchanged == result.added
     project.close()
     return first, second, result.added
+
+
+def exports(project_path: Path) -> dict[str, float]:
+    """Seconds to export every incident of the project in each format."""
+    project = open_project(project_path)
+    times = {}
+    try:
+        for fmt in ("csv", "xlsx"):
+            start = time.perf_counter()
+            export_incidents(project, project_path.with_suffix(f".{fmt}"), fmt)
+            times[fmt] = time.perf_counter() - start
+    finally:
+        project.close()
+    return times
 
 
 def gazetteer_searches() -> list[float]:
@@ -163,6 +182,7 @@ def main() -> None:
         one = bare_one_table(path, t / "bare.db")
         same = bare_same_tables(path, t / "bare.sitrep")
         app, again, n = app_import(path, t / "app.sitrep")
+        exported = exports(t / "app.sitrep")
     print(f"file: {path.name}, {n} incidents")
     print(f"baseline a (csv + sqlite3, one table):       {one:7.2f} s")
     print(f"baseline b (csv + sqlite3, the app's tables): {same:7.2f} s")
@@ -171,6 +191,12 @@ def main() -> None:
         f"= {app / one:.1f} × a, {app / same:.1f} × b (target ≤ 3 ×)"
     )
     print(f"app re-import (all unchanged):                {again:7.2f} s")
+    csv_s, xlsx_s = exported["csv"], exported["xlsx"]
+    print(f"export of the {n} incidents as CSV:          {csv_s:7.2f} s")
+    print(
+        f"export as XLSX:                               {xlsx_s:7.2f} s  "
+        f"= {xlsx_s / csv_s:.1f} × CSV (target ≤ 3 ×)"
+    )
     times = gazetteer_searches()
     print(
         f"gazetteer prefix search, {len(times)} prefixes: "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -79,10 +80,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"sitrep: error: the command '{args.command}' is not available", file=sys.stderr)
         return 2
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
+    except BrokenPipeError:
+        _quiet_closed_pipe()
+        return 1
     except SitrepError as exc:
         print(f"sitrep: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("sitrep: interrupted; nothing was saved from the unfinished step.", file=sys.stderr)
         return 130
+
+
+def _quiet_closed_pipe() -> None:
+    """The reader of our output went away (``sitrep info X | head -1``): stop quietly.
+
+    Python's documented way: point stdout at devnull so the flush at exit does not
+    raise again (https://docs.python.org/3/library/signal.html#note-on-sigpipe).
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)

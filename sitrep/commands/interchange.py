@@ -19,7 +19,7 @@ from sitrep.model.enums import Sensitivity
 
 def register(sub: Any) -> None:
     from sitrep.interchange.exporters import EXPORT_FORMATS
-    from sitrep.interchange.importer import FORMATS
+    from sitrep.interchange.import_read import FORMATS
 
     p = sub.add_parser(
         "import",
@@ -40,6 +40,19 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--report", type=Path, metavar="REPORT.csv", help="write the validation report here"
+    )
+    p.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the text encoding of a CSV file (e.g. utf-8, cp1252, cp1251); default: "
+        "UTF-8 or its byte-order mark, a legacy code page only when the file is clearly "
+        "not UTF-8 (the guess is shown before anything is saved)",
+    )
+    p.add_argument(
+        "--without-ids",
+        action="store_true",
+        help="import an ACLED export that lacks its event_id_cnty column (importing it "
+        "again will add every event again)",
     )
     p.add_argument(
         "--mapping",
@@ -136,8 +149,8 @@ def _terminal_progress(label: str) -> Any:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from sitrep.interchange.columns import saved_mappings
     from sitrep.interchange.importer import DatasetCredit, ImportRejected, import_file
-    from sitrep.interchange.mapping import saved_mappings
 
     project = open_for_cli(args.project)
     try:
@@ -165,6 +178,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                 report_path=args.report,
                 progress=_terminal_progress("import"),
                 credit=DatasetCredit(args.dataset, args.citation, args.licence),
+                encoding=args.encoding,
+                without_ids=args.without_ids,
+                on_read=_announce_read,
             )
         except ImportRejected as exc:
             for p in exc.result.errors[:10]:
@@ -185,8 +201,24 @@ def cmd_import(args: argparse.Namespace) -> int:
         project.close()
 
 
+def _announce_read(fmt: str, table: Any) -> None:
+    """Before anything is written: say how the file's text was decoded when it was
+    not plain UTF-8, and warn when re-importing it would duplicate."""
+    if table.encoding_note:
+        print(f"Reading {Path(table.source).name} as {table.encoding_note}.", flush=True)
+        sample = table.non_ascii_sample()
+        if sample and not table.encoding.lower().startswith("utf"):
+            print(f"  names read like: {sample} (if wrong, import again with --encoding)")
+    if fmt == "acled" and "event_id_cnty" not in {c.strip().lower() for c in table.columns}:
+        print(
+            "Warning: the file has no event_id_cnty column; importing it again will add "
+            "every event again.",
+            file=sys.stderr,
+        )
+
+
 def _pairs(items: list[str], option: str) -> dict[str, str]:
-    from sitrep.interchange.mapping import FIELDS
+    from sitrep.interchange.columns import FIELDS
 
     out = {}
     for item in items:
@@ -201,10 +233,12 @@ def _pairs(items: list[str], option: str) -> dict[str, str]:
 
 
 def _adjusted_mapping(project: Any, args: argparse.Namespace, mapping: Any) -> Any:
-    from sitrep.interchange.importer import default_mapping, load_table
+    from sitrep.interchange.import_read import default_mapping, load_table
 
     if mapping is None:
-        fmt, table = load_table(args.file, args.format)
+        fmt, table = load_table(
+            args.file, args.format, encoding=args.encoding, without_ids=args.without_ids
+        )
         if fmt in {"acled", "ucdp"}:
             raise SitrepError("--map/--set/--scheme apply to CSV, XLSX and GeoJSON imports only.")
         with project.session() as s:

@@ -27,7 +27,7 @@ from sitrep.interchange.common import (
 )
 from sitrep.interchange.datasets import ACLED
 from sitrep.interchange.dates import DateFormatError, parse_date
-from sitrep.interchange.records import (
+from sitrep.interchange.parsed_rows import (
     ActorRecord,
     CasualtyRecord,
     IncidentRecord,
@@ -213,6 +213,22 @@ def looks_like_acled(columns: list[str]) -> bool:
     return {"event_id_cnty", "event_date", "event_type", "fatalities"} <= keys
 
 
+_ACLED_ONLY = {
+    "actor1", "inter1", "interaction", "sub_event_type", "geo_precision", "source_scale"
+}  # fmt: skip
+
+
+def looks_like_acled_without_ids(columns: list[str]) -> bool:
+    """ACLED's columns (dates, types, fatalities and at least three columns only ACLED
+    has) but no ``event_id_cnty``: an ACLED export someone cut the id column from."""
+    keys = set(normalise_columns(columns).values())
+    return (
+        "event_id_cnty" not in keys
+        and {"event_date", "event_type", "fatalities"} <= keys
+        and len(_ACLED_ONLY & keys) >= 3
+    )
+
+
 @lru_cache(maxsize=256)
 def inter_code(value: str) -> int:
     text = value.strip()
@@ -276,7 +292,7 @@ def parse_row(
     """One ACLED row -> record. ``cols`` maps canonical names back to file columns."""
     row = raw if "__identity__" in cols else {key: raw.get(col, "") for key, col in cols.items()}
     event_id = row.get("event_id_cnty", "").strip()
-    if not event_id:
+    if not event_id and "__without_ids__" not in cols:
         raise RowError(cols["event_id_cnty"], "the ACLED event id is missing")
     try:
         date = parse_date(row.get("event_date", ""))

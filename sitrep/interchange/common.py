@@ -5,11 +5,15 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from sitrep.interchange.records import RowError
+from sitrep.interchange.parsed_rows import RowError
 from sitrep.model.taxonomy import ACLED_TAXONOMY, SUB_TO_TYPE
 from sitrep.places.names import fold
 
 MISSING = {"", "na", "n/a", "null", "none", "nan", "-"}
+
+MAX_COUNT = 10_000_000
+"""No incident harms more people; a larger figure is a typing or export error (and
+would overflow the database's integer columns)."""
 
 
 def blank(value: str | None) -> bool:
@@ -51,8 +55,14 @@ def parse_count(value: str, column: str, what: str, *, required: bool = False) -
         number = float(value.strip())
     except ValueError:
         raise RowError(column, f"the number of {what} '{value}' is not a number") from None
-    if number < 0 or not number.is_integer():
+    if math.isnan(number) or number < 0 or not number.is_integer():
         raise RowError(column, f"the number of {what} '{value}' is not a whole number ≥ 0")
+    if number > MAX_COUNT:
+        raise RowError(
+            column,
+            f"the number of {what} '{value.strip()}' is larger than any real count "
+            f"(at most {MAX_COUNT:,})",
+        )
     return int(number)
 
 

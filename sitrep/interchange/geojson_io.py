@@ -30,7 +30,10 @@ def _text(value: Any) -> str:
 
 
 def read_geojson(path: Path) -> Table:
-    text, encoding = read_text(path)
+    decoded = read_text(path)
+    text, encoding = decoded.text, decoded.encoding
+    if decoded.bad:
+        raise ReadError(f"{path} cannot be read: {decoded.bad_place(0)}.")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

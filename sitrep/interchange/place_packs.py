@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 
 from sitrep.errors import SitrepError
 from sitrep.interchange.common import blank, parse_coordinate
+from sitrep.interchange.parsed_rows import RowError, RowProblem
 from sitrep.interchange.readers import read_table
-from sitrep.interchange.records import RowError, RowProblem
 from sitrep.model import AdminArea, Place
 from sitrep.places.admin_assign import assign_admin_areas
 from sitrep.places.areas import AreaResolver, compact_key
@@ -137,7 +137,11 @@ def import_gazetteer_pack(
             (p.name_norm, round(p.lat or 0, 3), round(p.lon or 0, 3)): p
             for p in session.scalars(select(Place).where(Place.pcode.is_(None)))
         }
+        result.problems.extend(table.problems)  # bad bytes, huge cells: rows left out
+        bad_rows = table.bad_rows
         for number, row in table.records():
+            if number in bad_rows:
+                continue
 
             def get(key: str, row: dict[str, str] = row) -> str:
                 col = cols.get(key)

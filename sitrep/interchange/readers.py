@@ -10,7 +10,6 @@ several physical lines.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import io
@@ -20,14 +19,14 @@ from pathlib import Path
 
 from sitrep.errors import SitrepError
 from sitrep.interchange.cells import unguard
+from sitrep.interchange.encoding import MARK, Decoded, decode
+from sitrep.interchange.parsed_rows import RowProblem
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
+MAX_CELL = 131_072
+"""The longest cell read, in characters (Python's csv default limit): a longer cell
+(a 10 MB field) refuses its row, naming the column, instead of the whole file."""
+
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
 
 
 class ReadError(SitrepError):
@@ -35,60 +34,17 @@ class ReadError(SitrepError):
 
 
 def detect_encoding(data: bytes) -> str:
-    """The text encoding of ``data``: from its BOM, else UTF-8 if valid, else detected."""
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            return name
-    try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    # UTF-16 without BOM: every other byte of ASCII text is zero.
-    sample = data[:4000]
-    if len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 4:
-        return "utf-16-le"
-    if len(sample) >= 4 and sample[0::2].count(0) > len(sample) // 4:
-        return "utf-16-be"
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:200_000]).best()
-    cp1252_ok = _decodes(data, "cp1252")
-    if best is None:
-        return "cp1252" if cp1252_ok else "latin_1"
-    # Short Western text is ambiguous between cp1252, cp850, mac_roman…; what users
-    # have is Excel's "CSV" on Windows, i.e. cp1252. Other scripts (Cyrillic, Arabic,
-    # Thai…) keep the detected code page.
-    latin = all("Latin" in a or a in _NEUTRAL for a in best.alphabets)
-    if cp1252_ok and latin:
-        return "cp1252"
-    return best.encoding
+    """The text encoding of ``data`` by the rule of :mod:`sitrep.interchange.encoding`."""
+    return decode(data).encoding
 
 
-_NEUTRAL = {"General Punctuation", "Currency Symbols", "Control character", "Letterlike Symbols"}
-
-
-def _decodes(data: bytes, encoding: str) -> bool:
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def read_text(path: Path) -> tuple[str, str]:
-    """The text of a file and the encoding it was read with."""
+def read_text(path: Path, encoding: str | None = None) -> Decoded:
+    """The text of a file, decoded by the rule of :mod:`~sitrep.interchange.encoding`."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ReadError(f"Cannot read {path}: {exc.strerror}.") from exc
-    encoding = detect_encoding(data)
-    try:
-        text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        encoding = "cp1252"
-        text = data.decode(encoding, errors="replace")
-    return text.lstrip("\ufeff"), encoding
+    return decode(data, encoding)
 
 
 @dataclass
@@ -102,6 +58,26 @@ class Table:
     hxl_tags: list[str] | None = None
     source: str = ""
     notes: list[str] = field(default_factory=list)
+    encoding_note: str = ""  # how the encoding was decided, for previews ("" = plain)
+    problems: list[RowProblem] = field(default_factory=list)
+    """Cells that cannot be read (bytes not valid in the encoding, a cell too long):
+    their rows are refused, or skipped with ``skip_invalid``."""
+
+    @property
+    def bad_rows(self) -> set[int]:
+        return {p.row for p in self.problems if p.row is not None}
+
+    def non_ascii_sample(self, count: int = 4) -> str:
+        """A few cells with letters beyond ASCII, as decoded: names garbled by a wrong
+        encoding show here before anything is saved."""
+        found: list[str] = []
+        for _, cells in self.rows[:2000]:
+            for cell in cells:
+                if not cell.isascii() and len(cell) <= 60 and cell not in found:
+                    found.append(cell)
+                    if len(found) == count:
+                        return "; ".join(found)
+        return "; ".join(found)
 
     def records(self) -> Iterator[tuple[int, dict[str, str]]]:
         """Rows as dicts keyed by column name (missing trailing cells are empty)."""
@@ -150,32 +126,88 @@ def _finish(
     return columns, rows, hxl
 
 
-def read_csv_text(text: str, source: str = "", encoding: str = "") -> Table:
+class _CellCheck:
+    """Finds the cells a file cannot give: bad bytes (by :data:`MARK`) and huge cells."""
+
+    def __init__(self, decoded: Decoded | None) -> None:
+        self.decoded = decoded
+        self.next_bad = 0  # index of the next bad byte range, in file order
+        self.found: list[tuple[int, int, str]] = []  # (row, cell index, reason)
+
+    def row(self, number: int, cells: list[str]) -> list[str]:
+        clean = self.decoded is None or not self.decoded.bad
+        if clean and max(map(len, cells), default=0) <= MAX_CELL:
+            return cells  # the common case, checked without a loop in Python
+        for i, cell in enumerate(cells):
+            if MARK in cell:
+                count = cell.count(MARK)
+                reason = (
+                    self.decoded.bad_place(self.next_bad)
+                    if self.decoded and self.next_bad < len(self.decoded.bad)
+                    else "holds bytes that are not text"
+                )
+                self.next_bad += count
+                self.found.append((number, i, reason))
+                cells[i] = cell.replace(MARK, "\ufffd")
+            elif len(cell) > MAX_CELL:
+                size = f"the cell is {len(cell):,} characters long (at most {MAX_CELL:,})"
+                self.found.append((number, i, size))
+                cells[i] = ""
+        return cells
+
+    def problems(self, columns: list[str], kept: set[int]) -> list[RowProblem]:
+        out = []
+        for number, i, reason in self.found:
+            if number in kept:
+                column = columns[i] if i < len(columns) and columns[i] else f"column {i + 1}"
+                out.append(RowProblem(number, column, reason))
+        return out
+
+
+def read_csv_text(text: str, source: str = "", decoded: Decoded | None = None) -> Table:
+    """``text`` as a table; ``decoded`` (when the text came from a file) lets bad bytes
+    be named by byte offset."""
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    check = _CellCheck(decoded)
+    name = source or "The file"
     try:
-        header = next(reader)
+        header = check.row(1, next(reader))
     except StopIteration:
-        raise ReadError(f"{source or 'The file'} is empty.") from None
+        raise ReadError(f"{name} is empty.") from None
     except csv.Error as exc:
-        raise ReadError(f"{source or 'The file'} is not a readable CSV file: {exc}.") from exc
+        raise ReadError(f"{name} is not a readable CSV file: {exc}.") from exc
+    if check.found:
+        _, i, reason = check.found[0]
+        raise ReadError(
+            f"{name}: the column names (row 1, column {i + 1}) cannot be read: {reason}. "
+            "Fix the file, or choose its encoding."
+        )
     rows: list[tuple[int, list[str]]] = []
     number = 1
     try:
         for cells in reader:
             number += 1
-            rows.append((number, [unguard(c) for c in cells]))
+            cells = check.row(number, cells)
+            if any(c.startswith("'") for c in cells):
+                cells = [unguard(c) for c in cells]
+            rows.append((number, cells))
     except csv.Error as exc:
         raise ReadError(f"{source}: row {number + 1} cannot be read as CSV: {exc}.") from exc
     columns, rows, hxl = _finish(header, rows)
     if not any(columns):
-        raise ReadError(f"{source or 'The file'} has no column names in its first row.")
-    return Table(columns, rows, encoding, delimiter, hxl, source)
+        raise ReadError(f"{name} has no column names in its first row.")
+    encoding = decoded.encoding if decoded else ""
+    table = Table(columns, rows, encoding, delimiter, hxl, source)
+    table.problems = check.problems(columns, {n for n, _ in rows})
+    if decoded is not None and (decoded.how != "UTF-8" or decoded.bad):
+        table.encoding_note = decoded.describe()
+    return table
 
 
-def read_csv(path: Path) -> Table:
-    text, encoding = read_text(path)
-    return read_csv_text(text, str(path), encoding)
+def read_csv(path: Path, encoding: str | None = None) -> Table:
+    decoded = read_text(path, encoding)
+    return read_csv_text(decoded.text, str(path), decoded)
 
 
 def _cell(value: object) -> str:
@@ -208,17 +240,23 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
         header = next(raw, None)
         if header is None:
             raise ReadError(f"{path}: the sheet '{ws.title}' is empty.")
-        rows = [(i, [_cell(v) for v in cells]) for i, cells in enumerate(raw, start=2)]
+        check = _CellCheck(None)
+        rows = [
+            (i, check.row(i, [_cell(v) for v in cells])) for i, cells in enumerate(raw, start=2)
+        ]
     finally:
         wb.close()
     columns, rows, hxl = _finish([_cell(v) for v in header], rows)
     # Trailing empty header cells (formatting only) are dropped.
     while columns and not columns[-1] and not (hxl and hxl[len(columns) - 1]):
         columns.pop()
-    return Table(columns, rows, "xlsx", "", hxl, str(path))
+    table = Table(columns, rows, "xlsx", "", hxl, str(path))
+    table.problems = check.problems(columns, {n for n, _ in rows})
+    return table
 
 
-def read_table(path: Path) -> Table:
+def read_table(path: Path, encoding: str | None = None) -> Table:
+    """A CSV/TSV (``encoding`` overrides the detected one) or XLSX file as a table."""
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         return read_xlsx(path)
-    return read_csv(path)
+    return read_csv(path, encoding)

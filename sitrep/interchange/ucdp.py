@@ -15,7 +15,7 @@ import datetime as dt
 from sitrep.interchange.common import blank, parse_coordinate, parse_count
 from sitrep.interchange.datasets import UCDP_GED
 from sitrep.interchange.dates import DateFormatError, parse_date
-from sitrep.interchange.records import (
+from sitrep.interchange.parsed_rows import (
     ActorRecord,
     CasualtyRecord,
     IncidentRecord,

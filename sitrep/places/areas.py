@@ -20,7 +20,8 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from sitrep.model import AdminArea
-from sitrep.model.base import new_uuid, utcnow
+from sitrep.model.base import new_uuid
+from sitrep.model.defaults import insert_defaults
 from sitrep.places.canonical import canonical_name
 from sitrep.places.names import area_key
 
@@ -228,9 +229,9 @@ class AreaResolver:
         )
         self._index(area, [name])
         self._unwritten.add(area.id)
-        now = utcnow()
         self.created.append(
             {
+                **insert_defaults(AdminArea, user=self.session.info.get("user", "")),
                 "id": area.id,
                 "level": level,
                 "name": name,
@@ -241,10 +242,6 @@ class AreaResolver:
                 "pcode": pcode,
                 "country_iso": country_iso or self.country_iso,
                 "parent_id": area.parent_id,
-                "created_at": now,
-                "updated_at": now,
-                "updated_by": self.session.info.get("user", ""),
-                "version": 1,
             }
         )
         return area

@@ -46,7 +46,7 @@ def fast_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     """INSERT ``rows`` (dicts with the same keys) into ``table``.
 
     On SQLite, UUID values may be given as their stored text (see
-    :func:`sitrep.interchange.importer.uuid7_batch`); elsewhere give UUID objects.
+    :mod:`sitrep.interchange.import_write`); elsewhere give UUID objects.
     """
     if not rows:
         return

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sitrep.model import Incident, ProjectSetting, SubEventType
-from sitrep.model.base import new_uuid, utcnow
+from sitrep.model.base import new_uuid
+from sitrep.model.defaults import insert_defaults
 from sitrep.model.harm import refresh_harm_totals
 from sitrep.model.validation import validate_incident
 from sitrep.store.audit import log_bulk
@@ -89,44 +90,11 @@ def bulk_insert_incidents(
     Rows are dicts of :class:`Incident` columns; missing references are allocated here.
     One audit entry summarises the load.
     """
-    now = utcnow()
     user = session.info.get("user", "")
     batch: list[dict[str, Any]] = []
     total = 0
     pending_refs: dict[int, list[dict[str, Any]]] = {}
-    defaults = {
-        "title": "",
-        "narrative": "",
-        "time_local": None,
-        "place_id": None,
-        "place_name": "",
-        "country_iso": "",
-        "admin1_id": None,
-        "admin2_id": None,
-        "admin3_id": None,
-        "admin4_id": None,
-        "local_type": None,
-        "weapons": [],
-        "impacts": [],
-        "civilian_targeting": False,
-        "sensitive_fields": [],
-        "author": user,
-        "is_synthetic": False,
-        "killed": 0,
-        "civilians_killed": 0,
-        "injured": 0,
-        "abducted_detained": 0,
-        "killed_claimed": 0,
-        "harm_unrecorded": 0,
-        "dataset_key": None,
-        "lat": None,
-        "lon": None,
-        "verification": "unverified",
-        "sensitivity": "internal",
-        "review_status": "draft",
-        "date_precision": 1,
-        "location_precision": 1,
-    }
+    defaults = {**insert_defaults(Incident, user=user), "author": user}
 
     def flush() -> None:
         nonlocal batch
@@ -143,12 +111,9 @@ def bulk_insert_incidents(
         if unknown:
             raise ValueError(f"unknown incident columns {sorted(unknown)}")
         full = {**defaults, **row}
-        full.setdefault("id", new_uuid())
+        if "id" not in full:  # (setdefault would make an id for every row given one)
+            full["id"] = new_uuid()
         full.setdefault("date_end", full["date_start"])
-        full.setdefault("created_at", now)
-        full.setdefault("updated_at", now)
-        full.setdefault("updated_by", user)
-        full.setdefault("version", 1)
         if not full.get("reference"):
             pending_refs.setdefault(full["date_start"].year, []).append(full)
         batch.append(full)

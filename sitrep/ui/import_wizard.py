@@ -32,18 +32,11 @@ from PySide6.QtWidgets import (
 
 from sitrep.errors import SitrepError
 from sitrep.interchange import datasets
-from sitrep.interchange.importer import (
-    DatasetCredit,
-    ImportCancelled,
-    ImportRejected,
-    ImportResult,
-    default_mapping,
-    import_file,
-    load_table,
-)
-from sitrep.interchange.mapping import FIELDS, ColumnMapping, save_mapping, saved_mappings
+from sitrep.interchange.columns import FIELDS, ColumnMapping, save_mapping, saved_mappings
+from sitrep.interchange.import_read import ImportCancelled, default_mapping, load_table
+from sitrep.interchange.importer import DatasetCredit, ImportRejected, ImportResult, import_file
+from sitrep.interchange.parsed_rows import write_report
 from sitrep.interchange.readers import Table
-from sitrep.interchange.records import write_report
 from sitrep.store import Project
 from sitrep.ui.long_task import run_cancellable
 
@@ -57,6 +50,20 @@ FORMAT_LABELS = {
 }
 PREVIEW_ROWS = 20
 NONE = "(not in this file)"
+ENCODINGS = (  # what users meet: Excel's "CSV" on Windows in each script, and Unicode
+    ("utf-8", "UTF-8"),
+    ("utf-16", "UTF-16"),
+    ("cp1252", "Western European, Windows (cp1252)"),
+    ("latin-1", "Latin-1 (ISO 8859-1)"),
+    ("cp1250", "Central European, Windows (cp1250)"),
+    ("cp1251", "Cyrillic, Windows (cp1251)"),
+    ("cp1256", "Arabic, Windows (cp1256)"),
+    ("cp1253", "Greek, Windows (cp1253)"),
+    ("cp1254", "Turkish, Windows (cp1254)"),
+    ("cp874", "Thai, Windows (cp874)"),
+    ("cp850", "Western European, DOS (cp850)"),
+    ("mac_roman", "Mac Roman"),
+)
 
 PAGE_FILE, PAGE_FORMAT, PAGE_MAPPING, PAGE_CHECK, PAGE_DONE = range(5)
 
@@ -86,6 +93,7 @@ class ImportWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.path: Path | None = None
         self.fmt = "auto"
+        self.encoding: str | None = None  # None: as detected
         self.table: Table | None = None
         self.mapping: ColumnMapping | None = None
         self.check: ImportResult | None = None
@@ -157,6 +165,7 @@ class FilePage(QWizardPage):
             self.w.show_error(exc)
             return False
         self.w.path, self.w.fmt, self.w.table = path, fmt, table
+        self.w.encoding = None  # a new file: its own encoding, as detected
         with self.w.project.session() as s:
             self.w.mapping = default_mapping(s, table) if fmt not in {"acled", "ucdp"} else None
         return True
@@ -174,6 +183,16 @@ class FormatPage(QWizardPage):
         self.format_combo = QComboBox()
         for key, label in FORMAT_LABELS.items():
             self.format_combo.addItem(label, key)
+        # the text encoding: what was decided (a guess is said to be one), or the user's
+        self.encoding_label = QLabel()
+        self.encoding_label.setObjectName("detectedEncoding")
+        self.encoding_label.setWordWrap(True)
+        self.encoding_combo = QComboBox()
+        self.encoding_combo.setObjectName("encodingCombo")
+        self.encoding_combo.addItem("As detected", None)
+        for key, label in ENCODINGS:
+            self.encoding_combo.addItem(label, key)
+        self.encoding_combo.activated.connect(lambda _i: self._reread())
         # how reports will credit the data (UCDP GED and ACLED ask to be cited)
         self.credit_name = QLineEdit()
         self.credit_name.setObjectName("creditName")
@@ -185,6 +204,8 @@ class FormatPage(QWizardPage):
         form.addRow("Detected:", self.format_label)
         form.addRow("Read as:", self.format_combo)
         form.addRow("", self.details)
+        form.addRow("Text encoding:", self.encoding_label)
+        form.addRow("&Read the text as:", self.encoding_combo)
         form.addRow("Credit &reports to:", self.credit_name)
         form.addRow("&Citation:", self.credit_citation)
         form.addRow("&Licence:", self.credit_licence)
@@ -194,15 +215,45 @@ class FormatPage(QWizardPage):
         assert table is not None
         self.format_label.setText(FORMAT_LABELS.get(self.w.fmt, self.w.fmt))
         self.format_combo.setCurrentIndex(self.format_combo.findData(self.w.fmt))
+        self.encoding_combo.setCurrentIndex(max(self.encoding_combo.findData(self.w.encoding), 0))
+        self._show_table(table)
+        self._fill_credit(self.w.fmt)
+
+    def _show_table(self, table: Table) -> None:
         parts = [f"{len(table.rows)} rows, {len(table.columns)} columns"]
-        if table.encoding and table.encoding != "xlsx":
-            parts.append(f"text encoding {table.encoding}")
+        if table.problems:
+            parts.append(f"{len(table.bad_rows)} rows cannot be read as they are")
         if table.delimiter and table.delimiter != ",":
             parts.append(f"separator {table.delimiter!r}")
         if table.hxl_tags:
             parts.append("HXL hashtag row found: columns mapped from the hashtags")
         self.details.setText("; ".join(parts) + ".")
-        self._fill_credit(self.w.fmt)
+        text_file = table.encoding not in {"", "xlsx"}
+        self.encoding_combo.setEnabled(text_file)
+        if not text_file:
+            self.encoding_label.setText("(not a text file)")
+            return
+        note = table.encoding_note or table.encoding
+        sample = table.non_ascii_sample()
+        if sample:
+            note += f". Read like this: {sample} (if these look wrong, choose the encoding)"
+        if table.problems:
+            first = table.problems[0]
+            note += f". First problem: row {first.row}, column '{first.column}': {first.reason}"
+        self.encoding_label.setText(note)
+
+    def _reread(self) -> None:
+        """Read the file again with the encoding the user chose, and show the result."""
+        encoding = self.encoding_combo.currentData()
+        try:
+            _fmt, table = load_table(
+                self.w.path or Path(), self.format_combo.currentData(), encoding=encoding
+            )
+        except SitrepError as exc:
+            self.w.show_error(exc)
+            return
+        self.w.encoding, self.w.table = encoding, table
+        self._show_table(table)
 
     def _fill_credit(self, fmt: str) -> None:
         known = datasets.KNOWN.get(fmt)
@@ -222,7 +273,7 @@ class FormatPage(QWizardPage):
         chosen = self.format_combo.currentData()
         if chosen != self.w.fmt:
             try:
-                fmt, table = load_table(self.w.path or Path(), chosen)
+                fmt, table = load_table(self.w.path or Path(), chosen, encoding=self.w.encoding)
             except SitrepError as exc:
                 self.w.show_error(exc)
                 return False
@@ -419,6 +470,7 @@ class CheckPage(QWizardPage):
                 skip_invalid=skip_invalid,
                 progress=progress,
                 credit=w.credit(),
+                encoding=w.encoding,
             ),
         )
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from sitrep.errors import SitrepError
 from sitrep.interchange.importer import ImportCancelled, ImportRejected, import_file
 from sitrep.model import AdminArea, AuditEntry
 from sitrep.model.enums import (
@@ -303,8 +304,9 @@ def test_cancel_while_reading(project: Project, tmp_path: Path) -> None:
 
 def test_not_an_acled_file(project: Project, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", ["a", "b"], [["1", "2"]])
-    with pytest.raises(Exception, match="not an ACLED export"):
+    with pytest.raises(SitrepError, match=r"x\.csv is not an ACLED export"):
         import_file(project, path, fmt="acled")
+    assert incident_count(project) == 0
 
 
 def test_old_format_columns_are_all_accepted(tmp_path: Path) -> None:

@@ -50,7 +50,14 @@ def test_csv_export_with_region_filter(loaded: Project, tmp_path: Path) -> None:
 
 def test_period_and_type_filters(loaded: Project, tmp_path: Path) -> None:
     flt = IncidentFilter(date_from=dt.date(2024, 3, 6), event_types=("Battles",))
-    assert export_incidents(loaded, tmp_path / "o.csv", "csv", flt) == 1
+    out = tmp_path / "o.csv"
+    assert export_incidents(loaded, out, "csv", flt) == 1
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    # of two battles, only the one after 6 March; of the later incidents, only the battle
+    assert [(r["external_ids"], r["event_type"], r["date_start"]) for r in rows] == [
+        ("acled:THA1", "Battles", "2024-04-01")
+    ]
 
 
 def test_xlsx_export_reopened(loaded: Project, tmp_path: Path) -> None:
@@ -67,11 +74,18 @@ def test_xlsx_export_reopened(loaded: Project, tmp_path: Path) -> None:
     second = [c.value for c in ws[3]]
     assert second[col["date_start"]] == dt.datetime(2024, 3, 9)
     assert second[col["killed"]] == 3 and second[col["latitude"]] == 25.6564
+    # typed cells: numbers are numbers, dates are dates, text is text, None is empty
+    assert type(second[col["killed"]]) is int and type(second[col["latitude"]]) is float
+    assert ws.cell(3, col["date_start"] + 1).is_date
+    assert ws.cell(3, col["killed"] + 1).data_type == "n"
+    assert ws.cell(3, col["place_name"] + 1).data_type == "s"
+    assert second[col["civilians_killed"]] is None  # not recorded: empty, never 0
+    assert second[col["civilian_targeting"]] in {"yes", "no"}
     assert ws.max_row == 5
 
 
 def test_geojson_export_read_by_gdal(loaded: Project, tmp_path: Path) -> None:
-    import pyogrio
+    import pyogrio  # the test extra installs it: a missing one must fail, not skip
     from pyogrio.raw import read
     from shapely import from_wkb
 
@@ -92,7 +106,7 @@ def test_geojson_export_read_by_gdal(loaded: Project, tmp_path: Path) -> None:
 
 
 def test_hxl_export_parsed_by_libhxl(loaded: Project, tmp_path: Path) -> None:
-    import hxl
+    import hxl  # the test extra installs libhxl: a missing one must fail, not skip
 
     out = tmp_path / "out.csv"
     export_incidents(loaded, out, "hxl")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from sitrep.interchange.columns import guess_mapping
 from sitrep.interchange.importer import import_file
-from sitrep.interchange.mapping import guess_mapping
 from sitrep.interchange.place_packs import import_boundary_pack, import_gazetteer_pack
 from sitrep.interchange.readers import read_csv
 from sitrep.model import AdminArea, Incident, Place

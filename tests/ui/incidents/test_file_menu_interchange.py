@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from openpyxl import load_workbook
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -47,7 +49,16 @@ def test_import_from_the_file_menu_fills_the_table(
 
     QTimer.singleShot(0, export)
     window.export_action.trigger()
-    assert out.exists()
+    # what was imported comes back as typed cells: dates as dates, figures as numbers
+    sheet = load_workbook(out, read_only=True)["Incidents"]
+    header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    by_id = {r[header.index("external_ids")]: dict(zip(header, r, strict=True)) for r in rows}
+    assert sorted(by_id) == ["acled:MMR1001", "acled:MMR1002", "acled:MMR1003"]
+    first = by_id["acled:MMR1001"]
+    assert first["date_start"] == dt.datetime(2024, 3, 5)
+    assert first["killed"] == 4 and isinstance(first["killed"], int)
+    assert first["latitude"] == 25.6128 and first["place_name"] == "Hpakant"
+    assert first["civilian_targeting"] == "no"
 
 
 def test_about_box_shows_the_attributions(qtbot: Any, project: Project, make_window: Any) -> None:

@@ -29,7 +29,7 @@ from sitrep.interchange.common import (
 )
 from sitrep.interchange.datasets import unrecorded_by_mapping
 from sitrep.interchange.dates import DateFormatError, parse_date
-from sitrep.interchange.records import (
+from sitrep.interchange.parsed_rows import (
     ActorRecord,
     CasualtyRecord,
     IncidentRecord,

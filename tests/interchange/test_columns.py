@@ -10,14 +10,15 @@ import pytest
 from openpyxl import Workbook
 
 from sitrep.errors import SitrepError
-from sitrep.interchange.importer import ImportRejected, import_file, load_table
-from sitrep.interchange.mapping import (
+from sitrep.interchange.columns import (
     ColumnMapping,
     guess_mapping,
     mapping_for_layout,
     save_mapping,
     saved_mappings,
 )
+from sitrep.interchange.import_read import load_table
+from sitrep.interchange.importer import ImportRejected, import_file
 from sitrep.model.enums import Outcome
 from sitrep.store import Project
 from tests.interchange.fixtures import write_csv
