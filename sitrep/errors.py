@@ -44,3 +44,7 @@ class RegionError(SitrepError):
 
 class ConflictError(SitrepError):
     """Someone else changed the record since it was read (optimistic locking)."""
+
+
+class Cancelled(SitrepError):
+    """The user cancelled long work (its progress callback said stop); nothing was kept."""

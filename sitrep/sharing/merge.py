@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, select, update
 
-from sitrep.errors import SitrepError
+from sitrep.errors import Cancelled, SitrepError
 from sitrep.model import (
     Actor,
     AdminArea,
@@ -54,7 +54,8 @@ from sitrep.store.audit import jsonable
 from sitrep.store.incidents import next_references
 from sitrep.store.memory import open_memory_project, read_project_file, sweep_old_leftovers
 
-Progress = Callable[[int, int], None]
+# progress(done, total); returning False cancels the merge (everything is rolled back)
+Progress = Callable[[int, int], bool | None]
 MERGED_SCHEME = "merged-into"  # external id kept on an incident that absorbed a duplicate
 
 
@@ -412,8 +413,8 @@ class _Merger:
                 key = base_keys[tid]
                 self._merge_one(doc, ours.get(oid), oid, key, bases.get(key), withheld, our_refs)
             done += len(theirs)
-            if progress:
-                progress(done, len(ids))
+            if progress is not None and progress(done, len(ids)) is False:
+                raise Cancelled("The merge was cancelled; the project is unchanged.")
 
     def _merge_one(
         self,

@@ -34,7 +34,6 @@ from sitrep.errors import SitrepError
 from sitrep.interchange import datasets
 from sitrep.interchange.importer import (
     DatasetCredit,
-    ImportCancelled,
     ImportRejected,
     ImportResult,
     default_mapping,
@@ -45,7 +44,7 @@ from sitrep.interchange.mapping import FIELDS, ColumnMapping, save_mapping, save
 from sitrep.interchange.readers import Table
 from sitrep.interchange.records import write_report
 from sitrep.store import Project
-from sitrep.ui.long_task import run_cancellable
+from sitrep.ui.long_task import CANCELLED, run_task
 
 FILE_FILTER = "Incident data (*.csv *.txt *.tsv *.xlsx *.geojson *.json);;All files (*)"
 FORMAT_LABELS = {
@@ -407,7 +406,7 @@ class CheckPage(QWizardPage):
     def _run(self, dry_run: bool, skip_invalid: bool) -> ImportResult:
         w = self.w
         assert w.path is not None
-        return run_cancellable(
+        return run_task(
             self,
             "Importing" if not dry_run else "Checking",
             lambda progress: import_file(
@@ -426,7 +425,7 @@ class CheckPage(QWizardPage):
         self.w.check = None
         try:
             self.w.check = self._run(dry_run=True, skip_invalid=True)
-        except (SitrepError, ImportCancelled) as exc:
+        except SitrepError as exc:  # a cancelled check too: its message says so
             self.summary.setText(str(exc))
             self.report.setRowCount(0)
             self.completeChanged.emit()
@@ -470,8 +469,8 @@ class CheckPage(QWizardPage):
     def validatePage(self) -> bool:
         try:
             self.w.import_result = self._run(dry_run=False, skip_invalid=self.skip.isChecked())
-        except ImportCancelled:
-            QMessageBox.information(self, "Import", "Import cancelled; nothing was saved.")
+        except CANCELLED:  # the user stays on this page and may import again
+            self.summary.setText("Import cancelled; nothing was saved.")
             return False
         except (SitrepError, ImportRejected) as exc:
             self.w.show_error(exc)

@@ -41,6 +41,7 @@ from sitrep.ui.detail_pane import DetailPane
 from sitrep.ui.filter_bar import FilterBar
 from sitrep.ui.incident_form import IncidentForm
 from sitrep.ui.incident_table import COL_DATE, COLUMNS, IncidentTableModel, IncidentTableView
+from sitrep.ui.long_task import CANCELLED
 from sitrep.ui.panes import PaneFactories, make_pane
 from sitrep.ui.prompts import Prompts
 from sitrep.ui.settings import AppSettings
@@ -53,7 +54,6 @@ from sitrep.ui.share_dialogs import (
 )
 from sitrep.ui.undo import IncidentEditing
 from sitrep.ui.widgets import as_slot
-from sitrep.ui.worker import Cancelled
 
 log = logging.getLogger(__name__)
 
@@ -445,20 +445,23 @@ class MainWindow(QMainWindow):
     def export_shared(self) -> None:
         try:
             export_shared(self, self.project, self.current_filter(), self.share_prompts)
-        except (SitrepError, Cancelled) as exc:
-            if not isinstance(exc, Cancelled):
-                self.report_error(exc)
+        except CANCELLED:
+            self.statusBar().showMessage("Export cancelled; no file was written.", 6000)
+        except SitrepError as exc:
+            self.report_error(exc)
 
     def merge_shared(self) -> None:
         try:
             result = merge_shared(self, self.project, self.share_prompts)
-        except Cancelled:
+        except CANCELLED:
+            self.statusBar().showMessage("Merge cancelled; the project is unchanged.", 6000)
             return
         except SitrepError as exc:
             self.report_error(exc)
             return
         if result is None:
             return
+        self.statusBar().showMessage(f"Merge finished: {result.added} incidents added.", 6000)
         self._incidents_changed([])
         if result.conflicts:
             self.show_conflicts()
@@ -466,8 +469,6 @@ class MainWindow(QMainWindow):
     def undo_merge(self) -> None:
         try:
             result = undo_merge(self, self.project, self.share_prompts)
-        except Cancelled:
-            return
         except SitrepError as exc:
             self.report_error(exc)
             return

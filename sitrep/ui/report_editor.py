@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThread, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
     QFont,
@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QSplitter,
     QTextEdit,
@@ -54,7 +53,7 @@ from sitrep.model.enums import ReportKind, ReportStatus, Sensitivity
 from sitrep.places.levels import level_name, plural
 from sitrep.places.regions import Region, resolve_region
 from sitrep.reporting import markup, wording
-from sitrep.reporting.build import Cancelled, Generated, generate, spec_for_report
+from sitrep.reporting.build import Generated, generate, spec_for_report
 from sitrep.reporting.figures import (
     FIGURE_KEYS,
     FIGURE_LABELS,
@@ -77,6 +76,7 @@ from sitrep.reporting.records import (
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
 from sitrep.ui.date_field import DateField
+from sitrep.ui.long_task import CANCELLED, TaskProgress, run_task
 
 AskPath = Callable[[QWidget, str], str | None]
 OpenFile = Callable[[Path], None]
@@ -140,45 +140,18 @@ def document_to_markup(document: QTextDocument) -> str:
     return markup.render(blocks)
 
 
-# --------------------------------------------------------------------------- worker
+# --------------------------------------------------------------------------- generation
 
 
-class GenerateWorker(QThread):
-    """Runs :func:`sitrep.reporting.build.generate` off the UI thread."""
-
-    progressed = Signal(int, str)
-    succeeded = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
-
-    def __init__(self, project: Project, report_id: uuid.UUID, output: Path) -> None:
-        super().__init__()
-        self.project, self.report_id, self.output = project, report_id, output
-        self._cancel = False
-
-    def cancel(self) -> None:
-        self._cancel = True
-
-    def run(self) -> None:
-        try:
-            with self.project.session() as s:
-                report = s.get_one(Report, self.report_id)
-                spec = spec_for_report(s, report)
-            result = generate(
-                self.project,
-                spec,
-                self.output,
-                progress=lambda p, m: self.progressed.emit(p, m),
-                is_cancelled=lambda: self._cancel,
-            )
-        except Cancelled:
-            self.cancelled.emit()
-        except SitrepError as exc:
-            self.failed.emit(str(exc))
-        except Exception as exc:  # noqa: BLE001 - shown to the user, not swallowed
-            self.failed.emit(f"The report could not be generated: {exc}")
-        else:
-            self.succeeded.emit(result)
+def _generate_in_worker(
+    project: Project, report_id: uuid.UUID, output: Path, progress: TaskProgress
+) -> Generated:
+    """:func:`sitrep.reporting.build.generate` for one saved report, in the worker thread."""
+    with project.session() as s:
+        spec = spec_for_report(s, s.get_one(Report, report_id))
+    return generate(
+        project, spec, output, progress=progress.percent, is_cancelled=progress.is_cancelled
+    )
 
 
 # --------------------------------------------------------------------------- the editor
@@ -208,8 +181,6 @@ class ReportEditor(QWidget):
         self.sections: list[dict[str, str]] = []
         self._current = -1
         self._loading = False
-        self.worker: GenerateWorker | None = None
-        self.progress: QProgressDialog | None = None
         self.last_result: Generated | None = None
         self.last_error = ""
         self._build()
@@ -895,55 +866,29 @@ class ReportEditor(QWidget):
         if output.suffix.lower() != ".docx":
             output = output.with_suffix(".docx")
         self.last_result, self.last_error = None, ""
-        self.progress = QProgressDialog("Preparing the report…", "Cancel", 0, 100, self)
-        self.progress.setWindowTitle("Generating the report")
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(0)
-        self.progress.setAutoClose(False)
-        self.progress.setAutoReset(False)
-        self.worker = GenerateWorker(self.project, self.report_id, output)
-        self.worker.progressed.connect(self._progressed)
-        self.worker.succeeded.connect(self._succeeded)
-        self.worker.failed.connect(self._failed)
-        self.worker.cancelled.connect(self._cancelled)
-        self.worker.finished.connect(self._worker_done)
-        self.progress.canceled.connect(self.worker.cancel)
+        report_id = self.report_id
         self.generate_button.setEnabled(False)
-        self.worker.start()
-        self.progress.show()
-
-    def _progressed(self, percent: int, message: str) -> None:
-        dialog = self.progress
-        if dialog is not None:
-            dialog.setLabelText(message)
-            # a modal dialog's setValue() processes events: the worker may finish (and
-            # this dialog be closed) inside it, so nothing may follow this call
-            dialog.setValue(percent)
-
-    def _succeeded(self, result: Generated) -> None:
+        try:
+            result = run_task(
+                self,
+                "Generating the report…",
+                lambda progress: _generate_in_worker(self.project, report_id, output, progress),
+            )
+        except CANCELLED:
+            self.last_error = "cancelled"
+            self.message.setText("Generation cancelled; nothing was written.")
+            return
+        except SitrepError as exc:  # anything else is a bug: the crash dialog shows it
+            self.last_error = str(exc)
+            self.show_error(str(exc))
+            return
+        finally:
+            self.generate_button.setEnabled(self.report_id is not None)
         self.last_result = result
         self.message.setText(f"Saved {result.path.name}")
         self.refresh_reports()
         self.generated.emit(result)
         self.open_file(result.path)
-
-    def _failed(self, message: str) -> None:
-        self.last_error = message
-        self.show_error(message)
-
-    def _cancelled(self) -> None:
-        self.last_error = "cancelled"
-        self.message.setText("Generation cancelled; nothing was written.")
-
-    def _worker_done(self) -> None:
-        if self.progress is not None:
-            self.progress.close()
-            self.progress.deleteLater()
-            self.progress = None
-        self.generate_button.setEnabled(self.report_id is not None)
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            worker.deleteLater()
 
     def show_error(self, message: str) -> None:
         self.message.setText(message)
@@ -955,9 +900,6 @@ class ReportEditor(QWidget):
 
     def closeEvent(self, event: object) -> None:
         self.save()
-        if self.worker is not None:
-            self.worker.cancel()
-            self.worker.wait(10_000)
         super().closeEvent(event)  # type: ignore[arg-type]
 
 

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import csv
-import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-from PySide6.QtCore import QMetaObject, Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QTableWidget, QWizard
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QTableWidget, QWizard
 
-from sitrep.errors import SitrepError
 from sitrep.interchange.importer import import_file
 from sitrep.model import Dataset, Incident
 from sitrep.model.harm import Unrecorded
 from sitrep.store import Project
-from sitrep.ui.export_dialog import ExportDialog
+from sitrep.ui.export_dialog import FlatExportDialog
 from sitrep.ui.import_wizard import PAGE_CHECK, PAGE_DONE, PAGE_MAPPING, ImportWizard
-from sitrep.ui.long_task import run_cancellable
-from tests.interchange.fixtures import ACLED_CURRENT_ROWS, write_acled, write_csv
+from tests.interchange.fixtures import write_acled, write_csv
 from tests.interchange.helpers import incident_count
 
 
@@ -120,42 +116,10 @@ def test_partner_csv_mapping_preview_report_and_skip(
     assert saved.findText("Partner A") > 0
 
 
-def test_cancel_rolls_back(qtbot: Any, project: Project, tmp_path: Path) -> None:
-    rows = [dict(ACLED_CURRENT_ROWS[0], event_id_cnty=f"X{i}") for i in range(4500)]
-    path = write_acled(tmp_path / "big.csv", rows)
-    dialogs: list[Any] = []
-
-    def work(progress: Any) -> Any:
-        def slow(done: int, total: int, phase: str) -> bool:
-            if done >= 2000:
-                # as if the user clicked Cancel: delivered in the UI thread
-                button = dialogs[0].findChild(QPushButton)
-                QMetaObject.invokeMethod(button, "click", Qt.ConnectionType.QueuedConnection)
-                time.sleep(0.3)  # let the UI thread deliver the cancel
-            return progress(done, total, phase)
-
-        return import_file(project, path, progress=slow)
-
-    from sitrep.interchange.importer import ImportCancelled
-
-    with pytest.raises(ImportCancelled):
-        run_cancellable(None, "Importing", work, on_dialog=dialogs.append)
-    assert incident_count(project) == 0
-
-
-def test_errors_in_the_worker_reach_the_caller(qtbot: Any) -> None:
-    def fail(progress: Any) -> None:
-        progress(1, 2, "x")
-        raise SitrepError("bad file")
-
-    with pytest.raises(SitrepError, match="bad file"):
-        run_cancellable(None, "Working", fail)
-
-
 def test_export_dialog_filters_and_writes(qtbot: Any, project: Project, tmp_path: Path) -> None:
     import_file(project, write_acled(tmp_path / "a.csv"))
     out = tmp_path / "out.csv"
-    dialog = ExportDialog(project, choose_output=lambda _p, _s: str(out))
+    dialog = FlatExportDialog(project, choose_output=lambda _p, _s: str(out))
     qtbot.addWidget(dialog)
     dialog.show()
     count = dialog.findChild(QLabel, "exportCount")
@@ -174,7 +138,7 @@ def test_export_dialog_filters_and_writes(qtbot: Any, project: Project, tmp_path
 
 
 def test_export_dialog_xlsx_suffix(qtbot: Any, project: Project, tmp_path: Path) -> None:
-    dialog = ExportDialog(project, choose_output=lambda _p, _s: None)
+    dialog = FlatExportDialog(project, choose_output=lambda _p, _s: None)
     qtbot.addWidget(dialog)
     dialog.path.setText(str(tmp_path / "x.csv"))
     dialog.format.setCurrentIndex(dialog.format.findData("xlsx"))
@@ -206,7 +170,7 @@ def test_menu_helpers_return_what_was_done(qtbot: Any, project: Project, tmp_pat
 
     def drive_export() -> None:
         dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, ExportDialog)
+        assert isinstance(dialog, FlatExportDialog)
         dialog.format.setCurrentIndex(dialog.format.findData("geojson"))
         dialog.path.setText(str(out))
         dialog.save_button.click()
@@ -236,7 +200,7 @@ def test_export_dialog_asks_the_level_and_withholds_below_internal(
             sensitive_fields=["narrative"],
         )
     out = tmp_path / "out.csv"
-    dialog = ExportDialog(project, choose_output=lambda _p, _s: str(out))
+    dialog = FlatExportDialog(project, choose_output=lambda _p, _s: str(out))
     qtbot.addWidget(dialog)
     dialog.show()
     count = dialog.findChild(QLabel, "exportCount")
