@@ -316,10 +316,6 @@ class MapView(QWidget):
         if self._ready:
             self.bridge.pickModeRequested.emit(True)
 
-    def cancel_pick(self) -> None:
-        if self._ready:
-            self.bridge.pickModeRequested.emit(False)
-
     # ------------------------------------------------------------------ internals
 
     def _refresh(self) -> None:

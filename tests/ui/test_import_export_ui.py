@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,21 @@ from sitrep.ui.export_dialog import FlatExportDialog
 from sitrep.ui.import_wizard import PAGE_CHECK, PAGE_DONE, PAGE_MAPPING, ImportWizard
 from tests.interchange.fixtures import write_acled, write_csv
 from tests.interchange.helpers import incident_count
+
+
+def incident_titles(project: Project) -> list[str]:
+    with project.session() as s:
+        return sorted(i.title for i in s.query(Incident))
+
+
+def xlsx_column(path: Path, name: str) -> list[str]:
+    """The values of one column of an exported workbook's first sheet, sorted."""
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(path, read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    col = list(rows[0]).index(name)
+    return sorted(str(r[col]) for r in rows[1:])
 
 
 def wizard_for(qtbot: Any, project: Project, path: Path) -> ImportWizard:
@@ -112,8 +128,17 @@ def test_partner_csv_mapping_preview_report_and_skip(
     second.file_page.path_edit.setText(str(path))
     next_page(qtbot, second)
     next_page(qtbot, second)
-    saved = second.mapping_page.saved
-    assert saved.findText("Partner A") > 0
+    page = second.mapping_page
+    assert [page.saved.itemText(i) for i in range(page.saved.count())] == ["—", "Partner A"]
+    for key in ("date_start", "external_id", "killed"):  # the user starts over…
+        page.combos[key].setCurrentIndex(0)
+    page.constants["sub_event_type"].clear()
+    page.saved.setFocus()
+    qtbot.keyClick(page.saved, Qt.Key.Key_Down)  # …then chooses "Partner A"
+    chosen = {key: page.combos[key].currentText() for key in ("date_start", "external_id")}
+    assert chosen == {"date_start": "Day", "external_id": "Ref"}
+    assert page.combos["killed"].currentText() == "Dead"
+    assert page.constants["sub_event_type"].text() == "Armed clash"
 
 
 def test_export_dialog_filters_and_writes(qtbot: Any, project: Project, tmp_path: Path) -> None:
@@ -137,14 +162,17 @@ def test_export_dialog_filters_and_writes(qtbot: Any, project: Project, tmp_path
     assert [r["event_id_cnty"] for r in rows] == ["MMR1001"]
 
 
-def test_export_dialog_xlsx_suffix(qtbot: Any, project: Project, tmp_path: Path) -> None:
+def test_export_dialog_xlsx_suffix_and_rows(qtbot: Any, project: Project, tmp_path: Path) -> None:
+    import_file(project, write_acled(tmp_path / "a.csv"))
     dialog = FlatExportDialog(project, choose_output=lambda _p, _s: None)
     qtbot.addWidget(dialog)
+    dialog.show()
     dialog.path.setText(str(tmp_path / "x.csv"))
     dialog.format.setCurrentIndex(dialog.format.findData("xlsx"))
-    assert dialog.path.text().endswith("x.xlsx")
-    assert isinstance(dialog.findChild(QComboBox), QComboBox)
-    assert isinstance(dialog.findChild(QLineEdit), QLineEdit)
+    assert dialog.path.text() == str(tmp_path / "x.xlsx")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.written == 3
+    assert xlsx_column(tmp_path / "x.xlsx", "title") == incident_titles(project)
 
 
 def test_menu_helpers_return_what_was_done(qtbot: Any, project: Project, tmp_path: Path) -> None:
@@ -182,7 +210,8 @@ def test_menu_helpers_return_what_was_done(qtbot: Any, project: Project, tmp_pat
         flt = IncidentFilter(region=resolve_region(s, "Kachin"), event_types=("Battles",))
     QTimer.singleShot(0, drive_export)
     assert run_export(None, project, flt) == 1
-    assert out.exists()
+    features = json.loads(out.read_text(encoding="utf-8"))["features"]
+    assert [f["properties"]["event_type"] for f in features] == ["Battles"]
 
 
 def test_export_dialog_asks_the_level_and_withholds_below_internal(

@@ -12,7 +12,8 @@ from pytestqt.qtbot import QtBot
 from sitrep.model import Report
 from sitrep.reporting.build import Generated
 from sitrep.store import Project
-from sitrep.ui.report_editor import ReportEditor, document_to_markup, markup_to_document
+from sitrep.ui.report_editor import ReportEditor
+from sitrep.ui.rich_text import document_to_markup, markup_to_document
 from tests.reporting import docx_read, scenario
 
 

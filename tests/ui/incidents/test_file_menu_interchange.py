@@ -8,10 +8,12 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from sitrep.model import Incident
 from sitrep.store import Project
 from sitrep.ui.export_dialog import FlatExportDialog
 from sitrep.ui.import_wizard import ImportWizard
 from tests.interchange.fixtures import write_acled
+from tests.ui.test_import_export_ui import xlsx_column
 
 
 def test_import_from_the_file_menu_fills_the_table(
@@ -47,7 +49,9 @@ def test_import_from_the_file_menu_fills_the_table(
 
     QTimer.singleShot(0, export)
     window.export_action.trigger()
-    assert out.exists()
+    with project.session() as s:
+        titles = sorted(i.title for i in s.query(Incident))
+    assert len(titles) == 3 and xlsx_column(out, "title") == titles
 
 
 def test_about_box_shows_the_attributions(qtbot: Any, project: Project, make_window: Any) -> None:
