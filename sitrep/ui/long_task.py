@@ -12,15 +12,22 @@ raises) the project is known to be unchanged or fully changed, never half.
 Errors raised by the work are raised again in the UI thread: a
 :class:`~sitrep.errors.SitrepError` for the caller to show, anything else to the crash
 dialog (``sys.excepthook``, :mod:`sitrep.ui.crash`).
+
+Quick read-only queries that must not block the window (the status bar's incident
+count, the map's "N without coordinates") run through :class:`LatestQuery` instead:
+no dialog, one background thread, and only the answer to the latest request is
+announced. A failed query is logged and its label left as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThread, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from sitrep.errors import Cancelled
@@ -29,6 +36,7 @@ from sitrep.interchange.importer import ImportCancelled
 from sitrep.reporting.build import Cancelled as ReportCancelled
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # what the core raises when its progress callback asks it to stop
 CANCELLED: tuple[type[BaseException], ...] = (
@@ -178,3 +186,48 @@ def run_task(
     if outcome.get("error") is not None:
         raise outcome["error"]
     return outcome.get("result")  # type: ignore[return-value]
+
+
+class _Query(QRunnable):
+    def __init__(self, owner: LatestQuery, generation: int, fn: Callable[[], object]) -> None:
+        super().__init__()
+        self.owner, self.generation, self.fn = owner, generation, fn
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except Exception:  # a closed project or a lost server: the label just stays
+            log.exception("a background query failed")
+            return
+        with contextlib.suppress(RuntimeError):  # the owner was deleted meanwhile
+            self.owner.finished.emit(self.generation, result)
+
+
+class LatestQuery(QObject):
+    """Read-only queries in one background thread; only the latest answer counts.
+
+    A new request drops those not started yet; an answer to an older one is ignored.
+    """
+
+    answered = Signal(object)  # the result of the latest request
+    finished = Signal(int, object)  # generation, result (emitted in the worker thread)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.generation = 0
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.finished.connect(self._finished)
+
+    def request(self, fn: Callable[[], object]) -> None:
+        self.generation += 1
+        self.pool.clear()
+        self.pool.start(_Query(self, self.generation, fn))
+
+    def _finished(self, generation: int, result: object) -> None:
+        if generation == self.generation:
+            self.answered.emit(result)
+
+    def wait(self, msecs: int = 5000) -> bool:
+        """Wait for the running query (closing a window, tests)."""
+        return self.pool.waitForDone(msecs)

@@ -8,6 +8,8 @@ and then reads back the project and the disk.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +35,7 @@ from sitrep.ui.settings import AppSettings
 from tests.interchange.fixtures import ACLED_CURRENT_ROWS, write_acled
 from tests.interchange.helpers import incident_count
 from tests.reporting import scenario
-from tests.ui.cancel_gate import CancelGate
+from tests.ui.cancel_gate import SAFETY_NET_S, CancelGate
 from tests.ui.conftest import raise_error
 from tests.ui.sharing.test_share_dialogs import Scripted
 
@@ -271,3 +273,51 @@ def test_shared_export_progress_reaches_the_dialog(
     result = run_task(None, "Exporting…", work, on_dialog=dialogs.append)
     assert result.incidents == 316 and seen[-1] == (316, 316)
     assert (tmp_path / "x.sitrep").exists()
+
+
+def test_a_background_query_announces_only_the_latest_answer(qtbot: QtBot) -> None:
+    """The status-bar count and the map's missing count: older answers never show."""
+    from sitrep.ui.long_task import LatestQuery
+
+    query = LatestQuery()
+    first_running, release_first = threading.Event(), threading.Event()
+    ran: list[str] = []
+    answers: list[object] = []
+    query.answered.connect(answers.append)
+
+    def first() -> str:
+        first_running.set()
+        release_first.wait(SAFETY_NET_S)
+        ran.append("first")
+        return "first"
+
+    def later(name: str) -> Callable[[], str]:
+        return lambda: ran.append(name) or name  # type: ignore[func-returns-value]
+
+    query.request(first)
+    assert first_running.wait(SAFETY_NET_S)
+    query.request(later("second"))  # queued behind the first...
+    query.request(later("third"))  # ...and dropped for this one
+    release_first.set()
+    qtbot.waitUntil(lambda: answers == ["third"])
+    assert query.wait()
+    assert ran == ["first", "third"] and answers == ["third"]
+
+
+def test_a_failed_background_query_is_logged_not_raised(
+    qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    from sitrep.ui.long_task import LatestQuery
+
+    query = LatestQuery()
+    answers: list[object] = []
+    query.answered.connect(answers.append)
+
+    def fail() -> int:
+        raise RuntimeError("database is closed")
+
+    query.request(fail)
+    assert query.wait()
+    query.request(lambda: 7)
+    qtbot.waitUntil(lambda: answers == [7])
+    assert "a background query failed" in caplog.text
