@@ -321,3 +321,40 @@ def test_a_failed_background_query_is_logged_not_raised(
     query.request(lambda: 7)
     qtbot.waitUntil(lambda: answers == [7])
     assert "a background query failed" in caplog.text
+
+
+@pytest.mark.qt_no_exception_capture
+def test_a_bug_in_a_merge_reaches_the_crash_dialog_and_changes_nothing(
+    qtbot: QtBot,
+    project: Project,
+    demo_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sitrep.ui.crash import CrashHandler
+
+    real = share_dialogs.merge_project
+
+    def broken(*args: Any, **kw: Any) -> Any:
+        if kw.get("dry_run"):
+            return real(*args, **kw)
+
+        def progress(done: int, total: int) -> bool:
+            raise KeyError("a bug halfway through the merge")
+
+        return real(*args, **{**kw, "progress": progress})
+
+    monkeypatch.setattr(share_dialogs, "merge_project", broken)
+    shown: list[tuple[str, str]] = []
+    handler = CrashHandler(None, show=lambda message, details: shown.append((message, details)))
+    handler.install()
+    try:
+        window = _window(qtbot, project, tmp_path, Scripted(open_=str(demo_file)))
+        QTimer.singleShot(0, window.share_merge_action.trigger)  # from the event loop
+        qtbot.waitUntil(lambda: len(shown) == 1)
+    finally:
+        handler.uninstall()
+    message, details = shown[0]
+    assert message.startswith("Sitrep ran into an unexpected problem.")
+    assert "KeyError: 'a bug halfway through the merge'" in details
+    assert incident_count(project) == 0 and _exchanges(project) == 0
