@@ -119,6 +119,9 @@ def export_project(
         data = project_bytes(target)
     finally:
         target.close()
+    # a last look before writing: a cancel after the last batch still counts
+    if progress is not None and progress(copied.count, copied.count) is False:
+        raise Cancelled("The export was cancelled; no file was written.")
     if passphrase is not None:
         data = encrypt_bytes(data, passphrase)
     _write_replacing(out, data)

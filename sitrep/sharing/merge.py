@@ -132,6 +132,9 @@ def merge_project(
         with theirs.engine.connect() as src, project.engine.begin() as dst:
             merger = _Merger(src, dst, other.name, project.user)
             result = merger.run(progress)
+            # a last look before committing: a cancel after the last batch still counts
+            if progress is not None and progress(merger.total, merger.total) is False:
+                raise Cancelled("The merge was cancelled; the project is unchanged.")
             if dry_run:
                 dst.rollback()
         return result
@@ -153,6 +156,7 @@ class _Merger:
         self.their_actors: dict[Any, dict[str, Any]] = {}
         self.own_key = self.peer_key = ""
         self.peer_dataset: dict[str, Any] | None = None
+        self.total = 0  # their incidents, counted when the merge reaches them
 
     def run(self, progress: Progress | None) -> MergeResult:
         self._taxonomy()
@@ -373,6 +377,7 @@ class _Merger:
 
     def _incidents(self, progress: Progress | None) -> None:
         ids = list(self.src.scalars(select(INCIDENT.c.id)))
+        self.total = len(ids)
         ext = CHILDREN["external_id"]
         ours_by_ext = {(r.scheme, r.value): r.incident_id for r in self.dst.execute(select(ext))}
         merged_into = {

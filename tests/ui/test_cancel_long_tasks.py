@@ -358,3 +358,31 @@ def test_a_bug_in_a_merge_reaches_the_crash_dialog_and_changes_nothing(
     assert message.startswith("Sitrep ran into an unexpected problem.")
     assert "KeyError: 'a bug halfway through the merge'" in details
     assert incident_count(project) == 0 and _exchanges(project) == 0
+
+
+def test_a_cancel_after_the_last_batch_still_stops_the_merge(
+    qtbot: QtBot,
+    project: Project,
+    demo_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Cancel pressed while the merge finishes its last batch: the core looks at the
+    callback once more before it commits, so nothing is kept."""
+    prompts = Scripted(open_=str(demo_file))
+    window = _window(qtbot, project, tmp_path, prompts)
+    complete: list[tuple[int, int]] = []
+
+    def last_look(done: int, total: int) -> bool:
+        if done == total:
+            complete.append((done, total))
+        return len(complete) == 2  # the batch report of 316/316 was the first
+
+    gate = CancelGate(when=last_look)
+    _wrap_progress(
+        monkeypatch, share_dialogs, "merge_project", gate, lambda kw: not kw.get("dry_run")
+    )
+    gate.arm()
+    window.share_merge_action.trigger()
+    assert gate.clicked and complete == [(316, 316), (316, 316)]
+    assert prompts.informed == [] and incident_count(project) == 0 and _exchanges(project) == 0
