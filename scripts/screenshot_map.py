@@ -1,9 +1,9 @@
-"""Screenshots of the map + timeline pane with the demo project (docs/screenshots/).
+"""Screenshots of the map and timeline panes with the demo project (docs/screenshots/).
 
     QT_QPA_PLATFORM=offscreen python scripts/screenshot_map.py [OUTDIR]
 
-Builds the demo project in a temporary folder, shows the pane in a small window wired
-the way the main window wires it (timeline period -> shared filter -> map), and saves
+Builds the demo project in a temporary folder, shows the two panes in a small window wired
+the way the main window wires them (timeline period -> shared filter -> map), and saves
 what is on screen. (Running as root needs QTWEBENGINE_DISABLE_SANDBOX=1 in the shell.)
 """
 
@@ -13,10 +13,11 @@ import datetime as dt
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401  (before QApplication)
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QSplitter
 
 
 def wait(ms: int) -> None:
@@ -32,17 +33,39 @@ def wait_signal(signal: object, timeout_ms: int = 20000) -> None:
     loop.exec()
 
 
+class MapAndTimeline(QSplitter):
+    """Map above timeline, connected as the main window connects its two panes."""
+
+    def __init__(self, map_view: Any, timeline: Any) -> None:
+        super().__init__(Qt.Orientation.Vertical)
+        self.map, self.timeline = map_view, timeline
+        self.addWidget(map_view)
+        self.addWidget(timeline)
+        self.setSizes([620, 230])
+        self.periodSelected = timeline.periodSelected
+        map_view.incidentSelected.connect(timeline.select_incident)
+
+    def set_filter(self, flt: Any) -> None:
+        self.map.set_filter(flt)
+        self.timeline.set_filter(flt)
+
+    def select_incident(self, incident_id: Any) -> None:
+        self.map.select_incident(incident_id)
+        self.timeline.select_incident(incident_id)
+
+
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     from sitrep.demo import build_demo
     from sitrep.store.queries import IncidentFilter
-    from sitrep.ui.map_pane import MapTimelinePane
+    from sitrep.ui.map_view import MapView
+    from sitrep.ui.timeline import TimelineView
 
     tmp = tempfile.TemporaryDirectory()
     project = build_demo(Path(tmp.name) / "demo.sitrep")
-    pane = MapTimelinePane(project.session)
+    pane = MapAndTimeline(MapView(project.session), TimelineView(project.session))
     pane.setWindowTitle("Sitrep — map and timeline (demo project)")
     flt = IncidentFilter()
 
@@ -86,8 +109,6 @@ def main() -> int:
     pane.close()
 
     # many incidents in view: counted per grid cell in SQL, coloured by the main type
-    from sitrep.ui.map_view import MapView
-
     grid = MapView(project.session, point_limit=50)
     grid.setWindowTitle("Sitrep — map, grid counts")
     grid.resize(1000, 700)

@@ -125,10 +125,6 @@ class IncidentDraft:
     sources: list[SourceDraft] = field(default_factory=list)
     attachments: list[AttachmentDraft] = field(default_factory=list)
 
-    @property
-    def is_new(self) -> bool:
-        return self.incident_id is None
-
     def describe(self) -> str:
         """A short line naming the draft in a recovery prompt."""
         what = self.title or self.place_name or "untitled incident"

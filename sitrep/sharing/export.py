@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select
 
-from sitrep.errors import SitrepError
+from sitrep.errors import Cancelled, SitrepError
 from sitrep.model import (
     Actor,
     Base,
@@ -56,7 +56,8 @@ from sitrep.store import Project
 from sitrep.store.memory import create_memory_project, project_bytes, sweep_old_leftovers
 from sitrep.store.queries import IncidentFilter, select_incidents
 
-Progress = Callable[[int, int], None]
+# progress(done, total); returning False cancels the export (no file is written)
+Progress = Callable[[int, int], bool | None]
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,9 @@ def export_project(
         data = project_bytes(target)
     finally:
         target.close()
+    # a last look before writing: a cancel after the last batch still counts
+    if progress is not None and progress(copied.count, copied.count) is False:
+        raise Cancelled("The export was cancelled; no file was written.")
     if passphrase is not None:
         data = encrypt_bytes(data, passphrase)
     _write_replacing(out, data)
@@ -213,8 +217,8 @@ def _copy_slice(
         for name, table in CHILDREN.items():
             _insert(dst, table, [r for d in docs.values() for r in d[name]], level)
         done += len(docs)
-        if progress:
-            progress(done, total)
+        if progress is not None and progress(done, total) is False:
+            raise Cancelled("The export was cancelled; no file was written.")
     copied.count = total
     _copy_unused(src, dst, copied, level)
     exported = set(ids)

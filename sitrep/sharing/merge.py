@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, select, update
 
-from sitrep.errors import SitrepError
+from sitrep.errors import Cancelled, SitrepError
 from sitrep.model import (
     Actor,
     AdminArea,
@@ -59,7 +59,8 @@ from sitrep.store.audit import jsonable
 from sitrep.store.incidents import next_references
 from sitrep.store.memory import open_memory_project, read_project_file, sweep_old_leftovers
 
-Progress = Callable[[int, int], None]
+# progress(done, total); returning False cancels the merge (everything is rolled back)
+Progress = Callable[[int, int], bool | None]
 MERGED_SCHEME = "merged-into"  # external id kept on an incident that absorbed a duplicate
 
 
@@ -136,6 +137,9 @@ def merge_project(
         with theirs.engine.connect() as src, project.engine.begin() as dst:
             merger = _Merger(src, dst, other.name, project.user)
             result = merger.run(progress)
+            # a last look before committing: a cancel after the last batch still counts
+            if progress is not None and progress(merger.total, merger.total) is False:
+                raise Cancelled("The merge was cancelled; the project is unchanged.")
             if dry_run:
                 dst.rollback()
         return result
@@ -157,6 +161,7 @@ class _Merger:
         self.their_actors: dict[Any, dict[str, Any]] = {}
         self.own_key = self.peer_key = ""
         self.peer_dataset: dict[str, Any] | None = None
+        self.total = 0  # their incidents, counted when the merge reaches them
 
     def run(self, progress: Progress | None) -> MergeResult:
         self._taxonomy()
@@ -377,6 +382,7 @@ class _Merger:
 
     def _incidents(self, progress: Progress | None) -> None:
         ids = list(self.src.scalars(select(INCIDENT.c.id)))
+        self.total = len(ids)
         ext = CHILDREN["external_id"]
         ours_by_ext = {(r.scheme, r.value): r.incident_id for r in self.dst.execute(select(ext))}
         merged_into = {
@@ -417,8 +423,8 @@ class _Merger:
                 key = base_keys[tid]
                 self._merge_one(doc, ours.get(oid), oid, key, bases.get(key), withheld, our_refs)
             done += len(theirs)
-            if progress:
-                progress(done, len(ids))
+            if progress is not None and progress(done, len(ids)) is False:
+                raise Cancelled("The merge was cancelled; the project is unchanged.")
 
     def _merge_one(
         self,

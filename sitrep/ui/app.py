@@ -21,13 +21,13 @@ from sitrep.errors import SitrepError
 from sitrep.store import Project, create_project, open_project
 from sitrep.ui.crash import CrashHandler, ReportError, show_error
 from sitrep.ui.logs import default_log_dir, route_qt_messages, setup_logging
+from sitrep.ui.long_task import run_task
 from sitrep.ui.main_window import MainWindow
 from sitrep.ui.panes import PaneFactories, PaneFactory
 from sitrep.ui.prompts import Prompts
 from sitrep.ui.settings import AppSettings, default_qsettings
 from sitrep.ui.welcome import WelcomePage
 from sitrep.ui.widgets import as_slot
-from sitrep.ui.worker import Cancelled, run_with_progress
 
 log = logging.getLogger(__name__)
 
@@ -191,13 +191,12 @@ class SitrepApp(QObject):
         if not self.demo_path.exists():
             self.demo_path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                run_with_progress(
+                run_task(  # a few seconds, and a half-built demo is no use: no Cancel
                     self.window or self.welcome,
                     "Building the demo project…",
-                    lambda: self._build_demo(self.demo_path),
+                    lambda _progress: self._build_demo(self.demo_path),
+                    cancellable=False,
                 )
-            except Cancelled:
-                return
             except SitrepError as exc:
                 self.report_error(self.window or self.welcome, exc)
                 return

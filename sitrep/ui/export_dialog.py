@@ -29,7 +29,6 @@ from sqlalchemy import select
 from sitrep.errors import SitrepError
 from sitrep.interchange.exporters import (
     SUFFIXES,
-    ExportCancelled,
     count_matching,
     export_incidents,
 )
@@ -40,7 +39,7 @@ from sitrep.sharing.redaction import leaving_filter
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
 from sitrep.ui.date_field import DateField
-from sitrep.ui.long_task import run_cancellable
+from sitrep.ui.long_task import CANCELLED, run_task
 
 FORMATS = {
     "csv": "CSV (spreadsheet, UTF-8)",
@@ -64,7 +63,7 @@ def choose_output_dialog(parent: QWidget | None, suggested: str) -> str | None:
     return path or None
 
 
-class ExportDialog(QDialog):
+class FlatExportDialog(QDialog):
     def __init__(
         self,
         project: Project,
@@ -215,7 +214,7 @@ class ExportDialog(QDialog):
         try:
             flt = self.current_filter()
             fmt = self.format.currentData()
-            self.written = run_cancellable(
+            self.written = run_task(
                 self,
                 "Exporting",
                 lambda progress: export_incidents(
@@ -224,10 +223,10 @@ class ExportDialog(QDialog):
                     fmt,
                     flt,
                     level=self.chosen_level(),
-                    progress=lambda done, total: progress(done, total, ""),
+                    progress=progress,
                 ),
             )
-        except ExportCancelled:
+        except CANCELLED:  # no file was written; the dialog stays open
             return
         except SitrepError as exc:
             QMessageBox.warning(self, "Export", str(exc))

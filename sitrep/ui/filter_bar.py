@@ -257,15 +257,6 @@ class FilterBar(QWidget):
         self.period.setCurrentIndex(self.period.findData(CUSTOM))
         self._emit()
 
-    def set_region(self, area_id: object | None) -> None:
-        index = 0
-        for i in range(1, self.region.count()):
-            data = self.region.itemData(i)
-            if isinstance(data, AreaOption) and data.ref.id == area_id:
-                index = i
-                break
-        self.region.setCurrentIndex(index)
-
     def focus_search(self) -> None:
         self.text.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.text.selectAll()

@@ -33,12 +33,12 @@ from PySide6.QtWidgets import (
 from sitrep.errors import SitrepError
 from sitrep.interchange import datasets
 from sitrep.interchange.columns import FIELDS, ColumnMapping, save_mapping, saved_mappings
-from sitrep.interchange.import_read import ImportCancelled, default_mapping, load_table
+from sitrep.interchange.import_read import default_mapping, load_table
 from sitrep.interchange.importer import DatasetCredit, ImportRejected, ImportResult, import_file
 from sitrep.interchange.parsed_rows import write_report
 from sitrep.interchange.readers import Table
 from sitrep.store import Project
-from sitrep.ui.long_task import run_cancellable
+from sitrep.ui.long_task import CANCELLED, run_task
 
 FILE_FILTER = "Incident data (*.csv *.txt *.tsv *.xlsx *.geojson *.json);;All files (*)"
 FORMAT_LABELS = {
@@ -458,7 +458,7 @@ class CheckPage(QWizardPage):
     def _run(self, dry_run: bool, skip_invalid: bool) -> ImportResult:
         w = self.w
         assert w.path is not None
-        return run_cancellable(
+        return run_task(
             self,
             "Importing" if not dry_run else "Checking",
             lambda progress: import_file(
@@ -478,7 +478,7 @@ class CheckPage(QWizardPage):
         self.w.check = None
         try:
             self.w.check = self._run(dry_run=True, skip_invalid=True)
-        except (SitrepError, ImportCancelled) as exc:
+        except SitrepError as exc:  # a cancelled check too: its message says so
             self.summary.setText(str(exc))
             self.report.setRowCount(0)
             self.completeChanged.emit()
@@ -522,8 +522,8 @@ class CheckPage(QWizardPage):
     def validatePage(self) -> bool:
         try:
             self.w.import_result = self._run(dry_run=False, skip_invalid=self.skip.isChecked())
-        except ImportCancelled:
-            QMessageBox.information(self, "Import", "Import cancelled; nothing was saved.")
+        except CANCELLED:  # the user stays on this page and may import again
+            self.summary.setText("Import cancelled; nothing was saved.")
             return False
         except (SitrepError, ImportRejected) as exc:
             self.w.show_error(exc)

@@ -9,7 +9,6 @@ killed process loses nothing; saving or discarding the form removes that file.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import logging
 import uuid
 from collections.abc import Callable
@@ -17,53 +16,29 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from sitrep.editing.catalogue import Catalogue
-from sitrep.editing.draft import IncidentDraft, Problem, check_draft, parse_number
+from sitrep.editing.draft import IncidentDraft, Problem, parse_number
 from sitrep.editing.draft_store import DraftStore
 from sitrep.editing.location import allowed_precisions, precision_problem, suggested_precision
-from sitrep.editing.plausibility import date_warnings
 from sitrep.errors import SitrepError
-from sitrep.model import Blob
 from sitrep.model.enums import (
-    SENSITIVE_FIELDS,
-    DatePrecision,
     LocationPrecision,
-    ReviewStatus,
-    Sensitivity,
-    Verification,
 )
 from sitrep.model.harm import incident_is_claim
 from sitrep.places.search import PlaceHit, add_place, search_places
 from sitrep.store import Project
-from sitrep.ui.attachment_list import AttachmentList
 from sitrep.ui.crash import ReportError
-from sitrep.ui.date_field import DateField
-from sitrep.ui.form_rows import ActorRow, CasualtyRow, RowList, SourceRow, enum_combo, set_combo
-from sitrep.ui.marks import INVALID_STYLE, mark_invalid, mark_warning
-from sitrep.ui.place_field import AddPlaceDialog, PlaceField, area_combo
+from sitrep.ui.form_rows import set_combo
+from sitrep.ui.incident_form_checks import IncidentFormChecks
+from sitrep.ui.marks import INVALID_STYLE
+from sitrep.ui.place_field import AddPlaceDialog
 from sitrep.ui.prompts import Prompts
 from sitrep.ui.widgets import (
     FocusLeft,
-    ImmediateButton,
-    PickCombo,
     as_slot,
-    shows_its_entry,
     take_first_match,
 )
 
@@ -71,31 +46,8 @@ log = logging.getLogger(__name__)
 
 SaveDraft = Callable[[IncidentDraft], uuid.UUID]
 
-ROW_FIELDS = {
-    "actor_name": "actors",
-    "actor_role": "actors",
-    "casualty_low": "casualties",
-    "casualty_best": "casualties",
-    "casualty_high": "casualties",
-    "casualty_outcome": "casualties",
-    "casualty_claim": "casualties",
-    "source_name": "sources",
-    "source_published": "sources",
-}
 
-
-def _stacked(*widgets: QWidget) -> QWidget:
-    """Widgets one above the other in one form cell (a field and its hint)."""
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(2)
-    for widget in widgets:
-        layout.addWidget(widget)
-    return box
-
-
-class IncidentForm(QWidget):
+class IncidentForm(IncidentFormChecks):
     saved = Signal(object)  # uuid of the saved incident
     closed = Signal()
     pickLocationRequested = Signal()  # the user wants to click the place on the map
@@ -135,9 +87,7 @@ class IncidentForm(QWidget):
         self.warnings: list[Problem] = []
         self._accepted_warnings: set[str] = set()
         self.add_place_dialog: AddPlaceDialog | None = None
-        self.fields: dict[str, QWidget] = {}
-        self.errors: dict[str, QLabel] = {}
-        self._error_rows: dict[str, QFormLayout] = {}
+        self._init_fields()
         self.setStyleSheet(INVALID_STYLE)
         self.setWindowTitle("New incident")
         self.resize(1200, 860)
@@ -150,250 +100,19 @@ class IncidentForm(QWidget):
         )
 
     # ================================================================= layout
-    def _field(self, form: QFormLayout, label: str, name: str, widget: QWidget) -> QWidget:
-        form.addRow(label, widget)
-        error = QLabel()
-        error.setProperty("role", "error")
-        error.setWordWrap(True)
-        error.setVisible(False)
-        form.addRow("", error)
-        form.setRowVisible(error, False)
-        self._error_rows[name] = form
-        self.fields[name] = widget
-        self.errors[name] = error
-        return widget
-
-    def _section_error(self, name: str, layout: QVBoxLayout) -> None:
-        error = QLabel()
-        error.setProperty("role", "error")
-        error.setWordWrap(True)
-        error.setVisible(False)
-        layout.addWidget(error)
-        self.errors[name] = error
-
     def _build(self) -> None:
-        cat = self.catalogue
-        self.header = QLabel()
-        self.header.setStyleSheet("font-size: 15px; font-weight: bold")
+        self._build_layout()
+        self._connect_behaviour()
+        self._track_changes()
+        self._update_tab_order()
 
-        # ---- what
-        what = QGroupBox("What happened")
-        fw = QFormLayout(what)
-        self.title = QLineEdit()
-        self.title.setPlaceholderText("Short title, e.g. Blast at Lone Khin jade mine")
-        self._field(fw, "&Title", "title", self.title)
-        self.local_type = PickCombo()
-        self.local_type.addItem("(none)", "")
-        for opt in cat.local_types:
-            self.local_type.addItem(opt.name, opt.name)
-            self.local_type.setItemData(
-                self.local_type.count() - 1,
-                f"ACLED: {opt.sub_event_type}. {opt.hint}",
-                Qt.ItemDataRole.ToolTipRole,
-            )
-        self.local_hint = QLabel()
-        self.local_hint.setProperty("role", "hint")
-        self.local_hint.setWordWrap(True)
-        self.local_hint.setVisible(False)
-        self._field(fw, "&Local type", "local_type", _stacked(self.local_type, self.local_hint))
-        self.fields["local_type"] = self.local_type
-        self._buddy(fw, self.local_type)
-        self.event_type = PickCombo()
-        self.event_type.addItem("(choose)", "")
-        for name in cat.event_types:
-            self.event_type.addItem(name, name)
-        self._field(fw, "&Event type", "event_type", self.event_type)
-        self.sub_event_type = PickCombo()
-        self._field(fw, "S&ub-event type", "sub_event_type", self.sub_event_type)
-        self.civilian_targeting = QCheckBox("Civilians were the tar&get")
-        fw.addRow("", self.civilian_targeting)
-        self.weapons = QLineEdit()
-        self.weapons.setPlaceholderText("e.g. artillery, drone — separated by commas")
-        fw.addRow("&Weapons", self.weapons)
-        self.impacts = QLineEdit()
-        self.impacts.setPlaceholderText("e.g. houses, mine sites, aid suspended")
-        fw.addRow("&Impacts", self.impacts)
-
-        # ---- when
-        when = QGroupBox("When")
-        fd = QFormLayout(when)
-        self.date_start = DateField(what="Start date")
-        self.date_end = DateField(what="End date")
-        self.date_end.setToolTip(
-            "The last day, for an incident over several days; follows the date until "
-            "you change it. " + self.date_end.toolTip()
-        )
-        self._field(fd, "&Date", "date_start", self.date_start)
-        self.date_warning = QLabel()
-        self.date_warning.setProperty("role", "warning")
-        self.date_warning.setWordWrap(True)
-        fd.addRow("", self.date_warning)
-        fd.setRowVisible(self.date_warning, False)
-        self._warning_form = fd
-        self._field(fd, "Until", "date_end", self.date_end)
-        self.time_local = QLineEdit()
-        self.time_local.setPlaceholderText("HH:MM, local time (optional)")
-        self.time_local.setMaximumWidth(180)
-        self._field(fd, "Time", "time_local", self.time_local)
-        self.date_precision = PickCombo()
-        for dp in DatePrecision:
-            self.date_precision.addItem(dp.label, int(dp))
-        fd.addRow("Date &known to", self.date_precision)
-
-        # ---- where
-        where = QGroupBox("Where")
-        fp = QFormLayout(where)
-        self.place = PlaceField(self._search_places)
-        self._field(fp, "&Place", "place_name", self.place)
-        self._buddy(fp, self.place.edit)
-        coords = QWidget()
-        cl = QHBoxLayout(coords)
-        cl.setContentsMargins(0, 0, 0, 0)
-        self.lat = QLineEdit()
-        self.lat.setPlaceholderText("latitude, e.g. 25.6612")
-        self.lat.setAccessibleName("Latitude")
-        self.lon = QLineEdit()
-        self.lon.setPlaceholderText("longitude, e.g. 96.2810")
-        self.lon.setAccessibleName("Longitude")
-        cl.addWidget(self.lat)
-        cl.addWidget(self.lon)
-        self.pick_button = ImmediateButton("Pick &on map")
-        self.pick_button.setToolTip("Click the location on the map; its coordinates fill in")
+    def _connect_behaviour(self) -> None:
+        """What follows what: types, place and area, dates, precision, claims, warnings."""
         self.pick_button.clicked.connect(self.pickLocationRequested)
-        self.pick_button.setVisible(False)  # shown by the host when a map can pick
-        cl.addWidget(self.pick_button)
-        fp.addRow("Coordinates", coords)
-        for name, widget in (("latitude", self.lat), ("longitude", self.lon)):
-            error = QLabel()
-            error.setProperty("role", "error")
-            error.setWordWrap(True)
-            error.setVisible(False)
-            fp.addRow("", error)
-            fp.setRowVisible(error, False)
-            self._error_rows[name] = fp
-            self.fields[name] = widget
-            self.errors[name] = error
-        self.location_precision = PickCombo()
-        for lp in LocationPrecision:
-            self.location_precision.addItem(lp.label, int(lp))
-        self.location_precision.setToolTip(
-            "Follows how the place was given: a place or a point on the map is a location, "
-            "an admin area alone is that area. Choices the data cannot support are greyed."
-        )
-        self._field(fp, "Location is", "location_precision", self.location_precision)
-        self.area = area_combo(cat.areas)
-        self.area_path = QLabel()
-        self.area_path.setProperty("role", "hint")
-        self._field(fp, "Ad&min area", "area", _stacked(self.area, self.area_path))
-        self.fields["area"] = self.area
-        self._buddy(fp, self.area)
-        self.country = QLineEdit()
-        self.country.setPlaceholderText("ISO code, from the area if empty")
-        self.country.setMaximumWidth(220)
-        fp.addRow("Country", self.country)
-
-        # ---- status
-        status = QGroupBox("Trust and workflow")
-        fs = QFormLayout(status)
-        self.verification = enum_combo([v.value for v in Verification])
-        self._field(fs, "Veri&fication", "verification", self.verification)
-        self.sensitivity = enum_combo([s.value for s in Sensitivity])
-        self._field(fs, "Sensitivit&y", "sensitivity", self.sensitivity)
-        sens = QWidget()
-        sl = QGridLayout(sens)
-        sl.setContentsMargins(0, 0, 0, 0)
-        self.sensitive_fields: dict[str, QCheckBox] = {}
-        for i, name in enumerate(SENSITIVE_FIELDS):
-            box = QCheckBox(name.replace("_", " "))
-            self.sensitive_fields[name] = box
-            sl.addWidget(box, i // 3, i % 3)
-        self.sensitive_fields["victim_names"].setToolTip(
-            "Victim names are withheld below internal whatever this says; ticked, the "
-            "narrative is withheld too (it may name them)"
-        )
-        fs.addRow("Sensitive", sens)
-        self.review_status = enum_combo([r.value for r in ReviewStatus])
-        self._field(fs, "Review", "review_status", self.review_status)
-        self.author = QLineEdit()
-        fs.addRow("Author", self.author)
-
-        # ---- right column
-        actors_box = QGroupBox("Actors")
-        al = QVBoxLayout(actors_box)
-        self.actors: RowList = RowList(lambda: ActorRow(cat), "Add &actor")
-        al.addWidget(self.actors)
-        self._section_error("actors", al)
-        harm_box = QGroupBox("Casualties (one row per outcome × affiliation)")
-        hl = QVBoxLayout(harm_box)
-        self.casualties: RowList = RowList(CasualtyRow, "Add &casualty row")
-        hl.addWidget(self.casualties)
-        self._section_error("casualties", hl)
-        victims = QFormLayout()
-        self.victim_names = QLineEdit()
-        self.victim_names.setPlaceholderText(
-            "names, if known — sensitive: withheld below internal, never in reports"
-        )
-        victims.addRow("&Victim names", self.victim_names)
-        hl.addLayout(victims)
-        sources_box = QGroupBox("Sources (Admiralty grading: reliability A–F, credibility 1–6)")
-        srl = QVBoxLayout(sources_box)
-        self.sources: RowList = RowList(lambda: SourceRow(cat), "Add &source")
-        srl.addWidget(self.sources)
-        self._section_error("sources", srl)
-        narrative_box = QGroupBox("Na&rrative")
-        nl = QVBoxLayout(narrative_box)
-        self.narrative = QPlainTextEdit()
-        self.narrative.setTabChangesFocus(True)
-        self.narrative.setPlaceholderText(
-            "What happened, as the sources tell it (victims' names go in Victim names)."
-        )
-        self.narrative.setMinimumHeight(110)
-        nl.addWidget(self.narrative)
-        attach_box = QGroupBox("Attachments")
-        atl = QVBoxLayout(attach_box)
-        self.attachments = AttachmentList(self._load_blob)
-        self.attachments.add_button.setText("Attac&h files…")
-        self.attachments.view.setMaximumHeight(150)
         self.attachments.addRequested.connect(self._add_attachments)
         self.attachments.captionRequested.connect(self._edit_caption)
-        atl.addWidget(self.attachments)
-        self._section_error("attachments", atl)
-
-        left = QVBoxLayout()
-        for group in (what, when, where, status):
-            left.addWidget(group)
-        left.addStretch(1)
-        right = QVBoxLayout()
-        for group in (actors_box, harm_box, sources_box, narrative_box, attach_box):
-            right.addWidget(group)
-        right.addStretch(1)
-        body = QWidget()
-        grid = QHBoxLayout(body)
-        grid.addLayout(left, 4)
-        grid.addLayout(right, 5)
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own
-        self.scroll_area.setWidget(body)
-
-        self.summary = QLabel()
-        self.summary.setProperty("role", "error")
-        self.summary.setWordWrap(True)
-        self.save_button = QPushButton("Save (Ctrl+S)")
-        self.save_button.setDefault(True)
         self.save_button.clicked.connect(as_slot(self.save))
-        self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(as_slot(self.close))
-        bar = QHBoxLayout()
-        bar.addWidget(self.summary, 1)
-        bar.addWidget(self.cancel_button)
-        bar.addWidget(self.save_button)
-        outer = QVBoxLayout(self)
-        outer.addWidget(self.header)
-        outer.addWidget(self.scroll_area, 1)
-        outer.addLayout(bar)
-
-        # ---- behaviour
         self.local_type.currentIndexChanged.connect(self._local_type_changed)
         self.event_type.currentIndexChanged.connect(self._event_type_changed)
         self.sub_event_type.currentIndexChanged.connect(self._sub_type_changed)
@@ -416,6 +135,9 @@ class IncidentForm(QWidget):
         self.casualties.rowsChanged.connect(self._claims_follow)
         self.sources.changed.connect(self._update_warnings)
         self.date_start.dateChanged.connect(lambda _d: self._update_warnings())
+
+    def _track_changes(self) -> None:
+        """Any edit makes the form dirty (autosaved, checked again after a save attempt)."""
         for signal in (
             self.title.textChanged,
             self.weapons.textChanged,
@@ -439,7 +161,6 @@ class IncidentForm(QWidget):
             *(b.toggled for b in self.sensitive_fields.values()),
         ):
             signal.connect(self._changed)
-        self._update_tab_order()
 
     def _claims_follow(self) -> None:
         """Ticks "claim" on every casualty row while the incident is an unverifiable
@@ -450,88 +171,7 @@ class IncidentForm(QWidget):
             if not row.party_claim.isChecked():
                 row.party_claim.setChecked(True)
 
-    @staticmethod
-    def _buddy(form: QFormLayout, widget: QWidget) -> None:
-        """Point a row label's Alt mnemonic at the field inside a compound cell."""
-        for row in range(form.rowCount()):
-            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
-            if label is None or field is None:
-                continue
-            text, cell = label.widget(), field.widget()
-            if isinstance(text, QLabel) and cell is not None and cell.isAncestorOf(widget):
-                text.setBuddy(widget)
-
-    def focus_chain(self) -> list[QWidget]:
-        """Every field and button in Tab order: the left column, then the right one."""
-        chain: list[QWidget] = [
-            self.title,
-            self.local_type,
-            self.event_type,
-            self.sub_event_type,
-            self.civilian_targeting,
-            self.weapons,
-            self.impacts,
-            self.date_start,
-            self.date_end,
-            self.time_local,
-            self.date_precision,
-            self.place.edit,
-            self.place.add_button,
-            self.lat,
-            self.lon,
-            self.pick_button,
-            self.location_precision,
-            self.area,
-            self.country,
-            self.verification,
-            self.sensitivity,
-            *self.sensitive_fields.values(),
-            self.review_status,
-            self.author,
-        ]
-        for rows in (self.actors, self.casualties):
-            for row in rows.rows:
-                chain.extend(row.focus_chain())
-            chain.append(rows.add_button)
-        chain.append(self.victim_names)
-        for row in self.sources.rows:
-            chain.extend(row.focus_chain())
-        chain.append(self.sources.add_button)
-        chain += [
-            self.narrative,
-            self.attachments.view,
-            self.attachments.add_button,
-            self.attachments.caption_button,
-            self.attachments.remove_button,
-            self.cancel_button,
-            self.save_button,
-        ]
-        return chain
-
-    def _update_tab_order(self) -> None:
-        """Rows come and go: keep them where they are shown in the Tab order."""
-        for a, b in itertools.pairwise(self.focus_chain()):
-            QWidget.setTabOrder(a, b)
-
-    def _combos(self) -> list[QComboBox]:
-        return [
-            self.local_type,
-            self.event_type,
-            self.sub_event_type,
-            self.date_precision,
-            self.location_precision,
-            self.area,
-            self.verification,
-            self.sensitivity,
-            self.review_status,
-        ]
-
     # ================================================================= services
-    def _search_places(self, text: str) -> list[PlaceHit]:
-        with self.project.session() as s:
-            return search_places(s, text, 15)
-
     def _create_place(
         self,
         name: str,
@@ -545,10 +185,6 @@ class IncidentForm(QWidget):
             place_id = place.id
             hits = [h for h in search_places(s, name, 50) if h.place_id == place_id]
         return hits[0]
-
-    def _load_blob(self, sha256: str) -> bytes | None:
-        with self.project.session() as s:
-            return s.scalar(select(Blob.data).where(Blob.sha256 == sha256))
 
     # ================================================================= behaviour
     def _changed(self, *_args: object) -> None:
@@ -671,10 +307,6 @@ class IncidentForm(QWidget):
             return False
         return lat is not None and lon is not None
 
-    def _area_level(self) -> int | None:
-        area = self.area.currentData()
-        return self.catalogue.area_level(uuid.UUID(area)) if area else None
-
     def _coordinates_typed(self, _text: str) -> None:
         self._precision_by_user = False  # typed coordinates are a point
         self._update_precision()
@@ -716,43 +348,6 @@ class IncidentForm(QWidget):
             self.attachments.set_caption(row, caption.strip())
 
     # ================================================================= draft
-    def draft(self) -> IncidentDraft:
-        d = self._draft
-        return IncidentDraft(
-            incident_id=d.incident_id,
-            base_version=d.base_version,
-            reference=d.reference,
-            title=self.title.text().strip(),
-            narrative=self.narrative.toPlainText(),
-            victim_names=self.victim_names.text().strip(),
-            date_start=self.date_start.draft_text(),
-            date_end=self.date_end.draft_text(),
-            time_local=self.time_local.text().strip(),
-            date_precision=self.date_precision.currentData(),
-            place_id=self._place_id,
-            place_name=self.place.text().strip(),
-            lat=self.lat.text().strip(),
-            lon=self.lon.text().strip(),
-            location_precision=self.location_precision.currentData(),
-            country_iso=self.country.text().strip(),
-            area_id=self.area.currentData() or None,
-            event_type=self.event_type.currentData() or "",
-            sub_event_type=self.sub_event_type.currentData() or "",
-            local_type=self.local_type.currentData() or "",
-            weapons=[w.strip() for w in self.weapons.text().split(",") if w.strip()],
-            impacts=[w.strip() for w in self.impacts.text().split(",") if w.strip()],
-            civilian_targeting=self.civilian_targeting.isChecked(),
-            verification=self.verification.currentData(),
-            sensitivity=self.sensitivity.currentData(),
-            sensitive_fields=[n for n, b in self.sensitive_fields.items() if b.isChecked()],
-            review_status=self.review_status.currentData(),
-            author=self.author.text().strip(),
-            actors=self.actors.values(),
-            casualties=self.casualties.values(),
-            sources=self.sources.values(),
-            attachments=self.attachments.values(),
-        )
-
     def set_draft(self, draft: IncidentDraft, *, dirty: bool = False) -> None:
         self._loading = True
         try:
@@ -824,117 +419,6 @@ class IncidentForm(QWidget):
             self._drafts.save(self.draft_key, self.draft(), self.project.location)
         except OSError as exc:  # a full disk must not stop the user typing
             log.warning("could not autosave the draft: %s", exc)
-
-    # ================================================================= checking
-    def show_problems(self, problems: list[Problem]) -> None:
-        by_field: dict[str, list[str]] = {}
-        for p in problems:
-            if p.field in ROW_FIELDS:
-                section = ROW_FIELDS[p.field]
-                row_no = p.row if p.row is not None else 0
-                by_field.setdefault(section, []).append(f"Row {row_no + 1}: {p.message}")
-            else:
-                key = p.field if p.field in self.errors else "title"
-                by_field.setdefault(key, []).append(p.message)
-        for name, label in self.errors.items():
-            messages = by_field.get(name, [])
-            label.setText("\n".join(messages))
-            if name in self._error_rows:
-                self._error_rows[name].setRowVisible(label, bool(messages))
-            else:
-                label.setVisible(bool(messages))
-            if name in self.fields:
-                mark_invalid(self.fields[name], "\n".join(messages) or None)
-        for section in ("actors", "casualties", "sources"):
-            for i, row in enumerate(getattr(self, section).rows):
-                row.clear_marks()
-                for p in problems:
-                    if ROW_FIELDS.get(p.field) == section and p.row == i:
-                        row.mark(p.field, p.message)
-        if problems:
-            n = len(problems)
-            self._set_summary(
-                f"{n} problem{'s' if n > 1 else ''} to fix before saving: {problems[0].message}"
-            )
-        else:
-            self._set_summary("")
-        self.problems = problems
-        self._show_warnings()
-
-    def _set_summary(self, text: str, role: str = "error") -> None:
-        self.summary.setText(text)
-        if self.summary.property("role") != role:
-            self.summary.setProperty("role", role)
-            self.summary.style().unpolish(self.summary)
-            self.summary.style().polish(self.summary)
-
-    def _check_draft(self, draft: IncidentDraft) -> list[Problem]:
-        problems = check_draft(
-            draft,
-            self.catalogue.sub_event_types,
-            date_order=self.date_start.order,
-            area_level=self._area_level(),
-        )
-        if not shows_its_entry(self.area):  # the text typed is not the area to be saved
-            problems.append(
-                Problem(
-                    "area",
-                    f"No admin area is called '{self.area.currentText().strip()}'; "
-                    "choose one from the list (type a few letters, then Enter).",
-                )
-            )
-        return problems
-
-    def _check_live(self) -> None:
-        problems = self._check_draft(self.draft())
-        if not self._tried_save:  # before a save attempt, only judge fields already typed
-            typed = {
-                "latitude",
-                "longitude",
-                "time_local",
-                "date_start",
-                "date_end",
-                "location_precision",
-                "source_published",
-                "area",
-            }
-            problems = [p for p in problems if p.field in typed]
-        self.show_problems(problems)
-
-    # ---- warnings: possible, but worth a second look; a second Save keeps them
-    def _update_warnings(self) -> None:
-        if not self._loading:
-            self._show_warnings()
-
-    def _show_warnings(self) -> None:
-        self.warnings = date_warnings(self.draft(), self.date_start.order)
-        about_date = [w.message for w in self.warnings if w.field == "date_start"]
-        self.date_warning.setText("\n".join(about_date))
-        self._warning_form.setRowVisible(self.date_warning, bool(about_date))
-        mark_warning(self.date_start, "\n".join(about_date) or None)
-        for i, row in enumerate(self.sources.rows):
-            message = next(
-                (w.message for w in self.warnings if w.field == "source_published" and w.row == i),
-                None,
-            )
-            row.warn("source_published", message)
-
-    def focus_first_problem(self) -> None:
-        if not self.problems:
-            return
-        p = self.problems[0]
-        widget = self.fields.get(p.field)
-        if widget is None and p.field in ROW_FIELDS:
-            rows = getattr(self, ROW_FIELDS[p.field]).rows
-            if p.row is not None and p.row < len(rows):
-                widget = rows[p.row].fields.get(p.field)
-        if widget is not None:
-            widget.setFocus(Qt.FocusReason.OtherFocusReason)
-            edit = widget if isinstance(widget, QLineEdit) else None
-            if isinstance(widget, QComboBox) and widget.isEditable():
-                edit = widget.lineEdit()
-            if edit is not None:
-                edit.selectAll()  # typing replaces what was wrong
 
     # ================================================================= saving
     def save(self) -> bool:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from sitrep.interchange.importer import ImportResult
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
-from sitrep.ui.export_dialog import ExportDialog
+from sitrep.ui.export_dialog import FlatExportDialog
 from sitrep.ui.import_wizard import ImportWizard
 
 
@@ -29,7 +29,7 @@ def run_import(parent: QWidget | None, project: Project, **kw: object) -> Import
 def run_export(
     parent: QWidget | None, project: Project, flt: IncidentFilter | None = None, **kw: object
 ) -> int | None:
-    dialog = ExportDialog(project, parent, base_filter=flt, **kw)  # type: ignore[arg-type]
+    dialog = FlatExportDialog(project, parent, base_filter=flt, **kw)  # type: ignore[arg-type]
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None

@@ -4,6 +4,11 @@ Everything it needs comes in through the constructor (project, settings, draft s
 prompts, pane factories), so tests build it on a temporary project and settings file.
 The panes talk through three things only: ``filterChanged``, ``incidentSelected`` and
 :meth:`MainWindow.select_incident` (see :mod:`sitrep.ui.panes`).
+
+Over 500 lines, on purpose for now: this is the one switchboard every menu action,
+pane and incident form is connected to, and several branches change it at once. The
+next seam to cut is the hosting of incident forms (open, pick on map, drafts offered
+back), which could become a controller of its own.
 """
 
 from __future__ import annotations
@@ -41,7 +46,19 @@ from sitrep.ui.detail_pane import DetailPane
 from sitrep.ui.filter_bar import FilterBar
 from sitrep.ui.incident_form import IncidentForm
 from sitrep.ui.incident_table import COL_DATE, COLUMNS, IncidentTableModel, IncidentTableView
-from sitrep.ui.panes import PaneFactories, make_pane
+from sitrep.ui.long_task import CANCELLED
+from sitrep.ui.panes import (
+    ChoosesPeriod,
+    FollowsFilter,
+    PaneFactories,
+    PicksLocation,
+    Refreshes,
+    ReportsSelection,
+    ShowsOnlineTiles,
+    ShowsSelection,
+    WritesFlash,
+    make_pane,
+)
 from sitrep.ui.prompts import Prompts
 from sitrep.ui.settings import AppSettings
 from sitrep.ui.share_dialogs import (
@@ -53,7 +70,6 @@ from sitrep.ui.share_dialogs import (
 )
 from sitrep.ui.undo import IncidentEditing
 from sitrep.ui.widgets import as_slot
-from sitrep.ui.worker import Cancelled
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +114,7 @@ class MainWindow(QMainWindow):
         self.editing = IncidentEditing(project, self.undo_stack, self.report_error, self)
         self.editing.incidentsChanged.connect(self._incidents_changed)
         self._selected: uuid.UUID | None = None
-        self._location_picker: QWidget | None = None
+        self._location_picker: PicksLocation | None = None
         self._picking_form: IncidentForm | None = None
         self.setWindowTitle(f"{project.setting('name') or project.name} — Sitrep")
         self._build(panes or PaneFactories())
@@ -187,34 +203,45 @@ class MainWindow(QMainWindow):
         self.resize(1400, 860)
 
     def _connect_pane(self, pane: QWidget) -> None:
-        if hasattr(pane, "set_filter"):
+        if isinstance(pane, FollowsFilter):
             self.filterChanged.connect(pane.set_filter)
             pane.set_filter(self.filter_bar.current_filter())
-        if hasattr(pane, "select_incident"):
+        if isinstance(pane, ShowsSelection):
             self.incidentSelected.connect(pane.select_incident)
-        if hasattr(pane, "incidentSelected"):
+        if isinstance(pane, ReportsSelection):
             pane.incidentSelected.connect(self.select_incident)
-        if hasattr(pane, "periodSelected"):
+        if isinstance(pane, ChoosesPeriod):
             pane.periodSelected.connect(self.filter_bar.set_period)
-        if hasattr(pane, "locationPicked") and hasattr(pane, "start_pick"):
+        if isinstance(pane, PicksLocation):
             self._location_picker = pane
             pane.locationPicked.connect(self._location_picked)
 
     def _build_actions(self) -> None:
-        def action(
-            text: str,
-            slot: Callable[[], object],
-            shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-            tip: str = "",
-        ) -> QAction:
-            act = QAction(text, self)
-            if shortcut is not None:
-                act.setShortcut(shortcut)
-            act.setToolTip(tip or text.replace("&", ""))
-            act.triggered.connect(as_slot(slot))
-            self.addAction(act)
-            return act
+        self._make_incident_actions()
+        self._make_project_actions()
+        self._make_sharing_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._update_actions()
 
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
+    ) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(shortcut)
+        act.setToolTip(tip or text.replace("&", ""))
+        act.triggered.connect(as_slot(slot))
+        self.addAction(act)
+        return act
+
+    def _make_incident_actions(self) -> None:
+        """New, edit, duplicate, delete, flash update; undo and redo; search."""
+        action = self._action
         self.new_action = action("&New incident", self.new_incident, QKeySequence.StandardKey.New)
         self.edit_action = action("&Edit incident", self.edit_selected)
         self.edit_action.setToolTip("Edit the selected incident (Enter in the table)")
@@ -244,11 +271,19 @@ class MainWindow(QMainWindow):
         self.addAction(self.undo_action)
         self.addAction(self.redo_action)
         self.search_action = action("&Search", self.filter_bar.focus_search, "Ctrl+F")
-        open_act = action("&Open project…", self.openProjectRequested.emit, "Ctrl+O")
-        new_proj = action("New &project…", self.newProjectRequested.emit)
-        demo = action("Open &demo project", self.openDemoRequested.emit)
-        close = action("&Close project", self.closeProjectRequested.emit, "Ctrl+W")
-        quit_act = action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+    def _make_project_actions(self) -> None:
+        """Open, new, demo, close, quit; import and export; about."""
+        action = self._action
+        self.open_project_action = action(
+            "&Open project…", self.openProjectRequested.emit, "Ctrl+O"
+        )
+        self.new_project_action = action("New &project…", self.newProjectRequested.emit)
+        self.demo_action = action("Open &demo project", self.openDemoRequested.emit)
+        self.close_project_action = action(
+            "&Close project", self.closeProjectRequested.emit, "Ctrl+W"
+        )
+        self.quit_action = action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.import_action = action(
             "&Import incidents…",
             self.import_incidents,
@@ -261,7 +296,20 @@ class MainWindow(QMainWindow):
             "Ctrl+E",
             "CSV, Excel, GeoJSON, HXL, ACLED",
         )
-        about = action("&About Sitrep", self.show_about)
+        self.about_action = action("&About Sitrep", self.show_about)
+        self.online_tiles_action = QAction("Online map &tiles (OpenStreetMap)", self)
+        self.online_tiles_action.setCheckable(True)
+        self.online_tiles_action.setChecked(self.settings.online_tiles())
+        self.online_tiles_action.setToolTip(
+            "Load OpenStreetMap tiles from the internet. Off, the map uses only data "
+            "shipped with Sitrep and your boundary packs, and sends nothing anywhere."
+        )
+        self.online_tiles_action.toggled.connect(self._set_online_tiles)
+        self._apply_online_tiles(self.settings.online_tiles())
+
+    def _make_sharing_actions(self) -> None:
+        """Shared project export, merge, conflicts, undo of a merge, duplicates."""
+        action = self._action
         self.share_export_action = action(
             "E&xport shared project…",
             self.export_shared,
@@ -284,8 +332,14 @@ class MainWindow(QMainWindow):
             tip="Reverse every change the last merge of a colleague's project made",
         )
 
+    def _build_menus(self) -> None:
         menu = self.menuBar().addMenu("&File")
-        for act in (new_proj, open_act, demo, close):
+        for act in (
+            self.new_project_action,
+            self.open_project_action,
+            self.demo_action,
+            self.close_project_action,
+        ):
             menu.addAction(act)
         menu.addSeparator()
         menu.addAction(self.import_action)
@@ -300,21 +354,12 @@ class MainWindow(QMainWindow):
         ):
             menu.addAction(act)
         menu.addSeparator()
-        menu.addAction(quit_act)
+        menu.addAction(self.quit_action)
         menu = self.menuBar().addMenu("&Edit")
         menu.addAction(self.undo_action)
         menu.addAction(self.redo_action)
         menu.addSeparator()
         menu.addAction(self.search_action)
-        self.online_tiles_action = QAction("Online map &tiles (OpenStreetMap)", self)
-        self.online_tiles_action.setCheckable(True)
-        self.online_tiles_action.setChecked(self.settings.online_tiles())
-        self.online_tiles_action.setToolTip(
-            "Load OpenStreetMap tiles from the internet. Off, the map uses only data "
-            "shipped with Sitrep and your boundary packs, and sends nothing anywhere."
-        )
-        self.online_tiles_action.toggled.connect(self._set_online_tiles)
-        self._apply_online_tiles(self.settings.online_tiles())
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.online_tiles_action)
         menu = self.menuBar().addMenu("&Incident")
@@ -325,7 +370,9 @@ class MainWindow(QMainWindow):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         for act in (self.edit_action, self.duplicate_action, self.flash_action):
             self.table.addAction(act)
-        self.menuBar().addMenu("&Help").addAction(about)
+        self.menuBar().addMenu("&Help").addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
         toolbar = QToolBar("Incidents")
         toolbar.setObjectName("incidentToolbar")
         for act in (
@@ -338,7 +385,6 @@ class MainWindow(QMainWindow):
         ):
             toolbar.addAction(act)
         self.addToolBar(toolbar)
-        self._update_actions()
 
     # ================================================================= layout memory
     def _restore_layout(self) -> None:
@@ -411,9 +457,8 @@ class MainWindow(QMainWindow):
         if self._selected is not None:
             self.detail.show_incident(self._selected)
         for pane in (self.map_pane, self.timeline_pane, self.report_pane):
-            refresh = getattr(pane, "refresh", None)
-            if callable(refresh):
-                refresh()
+            if isinstance(pane, Refreshes):
+                pane.refresh()
         self._update_actions()
 
     def _keep_sort_indicator(self, column: int, _order: Qt.SortOrder) -> None:
@@ -435,28 +480,30 @@ class MainWindow(QMainWindow):
         self._apply_online_tiles(on)
 
     def _apply_online_tiles(self, on: bool) -> None:
-        setter = getattr(self.map_pane, "set_online_tiles", None)
-        if callable(setter):
-            setter(on)
+        if isinstance(self.map_pane, ShowsOnlineTiles):
+            self.map_pane.set_online_tiles(on)
 
     # ================================================================= sharing
     def export_shared(self) -> None:
         try:
             export_shared(self, self.project, self.current_filter(), self.share_prompts)
-        except (SitrepError, Cancelled) as exc:
-            if not isinstance(exc, Cancelled):
-                self.report_error(exc)
+        except CANCELLED:
+            self.statusBar().showMessage("Export cancelled; no file was written.", 6000)
+        except SitrepError as exc:
+            self.report_error(exc)
 
     def merge_shared(self) -> None:
         try:
             result = merge_shared(self, self.project, self.share_prompts)
-        except Cancelled:
+        except CANCELLED:
+            self.statusBar().showMessage("Merge cancelled; the project is unchanged.", 6000)
             return
         except SitrepError as exc:
             self.report_error(exc)
             return
         if result is None:
             return
+        self.statusBar().showMessage(f"Merge finished: {result.added} incidents added.", 6000)
         self._incidents_changed([])
         if result.conflicts:
             self.show_conflicts()
@@ -464,8 +511,6 @@ class MainWindow(QMainWindow):
     def undo_merge(self) -> None:
         try:
             result = undo_merge(self, self.project, self.share_prompts)
-        except Cancelled:
-            return
         except SitrepError as exc:
             self.report_error(exc)
             return
@@ -529,7 +574,7 @@ class MainWindow(QMainWindow):
         has = bool(self.selected_ids())
         for act in (self.edit_action, self.duplicate_action, self.delete_action):
             act.setEnabled(has)
-        self.flash_action.setEnabled(has and hasattr(self.report_pane, "new_flash"))
+        self.flash_action.setEnabled(has and isinstance(self.report_pane, WritesFlash))
 
     # ================================================================= incidents
     def open_form(
@@ -574,7 +619,7 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
         self.statusBar().showMessage("Click the incident's location on the map.", 10000)
-        self._location_picker.start_pick()  # type: ignore[attr-defined]
+        self._location_picker.start_pick()
 
     def _location_picked(self, lat: float, lon: float) -> None:
         form, self._picking_form = self._picking_form, None
@@ -609,10 +654,9 @@ class MainWindow(QMainWindow):
     def flash_from_selected(self) -> None:
         """A flash update about the selected incidents, opened in the report editor."""
         ids = self.selected_ids()
-        new_flash = getattr(self.report_pane, "new_flash", None)
-        if not ids or new_flash is None:
+        if not ids or not isinstance(self.report_pane, WritesFlash):
             return
-        if new_flash(ids) is not None:
+        if self.report_pane.new_flash(ids) is not None:
             self.tabs.setCurrentWidget(self.report_pane)
 
     def edit_selected(self) -> IncidentForm | None:

@@ -12,7 +12,6 @@ refuses its sandbox), the pane says so in words and the rest of the app goes on.
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import json
 import logging
 import os
@@ -35,6 +34,7 @@ from sitrep.mapping.page import app_page
 from sitrep.mapping.pointindex import PointIndex
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
+from sitrep.ui.long_task import LatestQuery
 
 try:  # WebEngine is a separate wheel; the app must still start without it
     from PySide6.QtWebChannel import QWebChannel
@@ -151,7 +151,6 @@ class MapView(QWidget):
     locationPicked = Signal(float, float)
     pageReady = Signal()
     dataShown = Signal(int)  # incidents drawn (points + grid counts) after an update
-    _missingCounted = Signal(object, int)  # from the background count
 
     def __init__(
         self,
@@ -199,7 +198,8 @@ class MapView(QWidget):
         self.bridge.picked.connect(self.locationPicked)
         self.bridge.ready.connect(self._on_ready)
         self.bridge.shown.connect(self._on_shown)
-        self._missingCounted.connect(self._on_missing_counted)
+        self._missing = LatestQuery(self)  # "N without coordinates", counted in SQL
+        self._missing.answered.connect(self._on_missing_counted)
         # the page is a file so that it may load the local asset files; removed with us
         self._tmp = QTemporaryDir(str(Path(tempfile.gettempdir()) / "sitrep-map-XXXXXX"))
         self.view = QWebEngineView(self)
@@ -316,10 +316,6 @@ class MapView(QWidget):
         if self._ready:
             self.bridge.pickModeRequested.emit(True)
 
-    def cancel_pick(self) -> None:
-        if self._ready:
-            self.bridge.pickModeRequested.emit(False)
-
     # ------------------------------------------------------------------ internals
 
     def _refresh(self) -> None:
@@ -348,15 +344,14 @@ class MapView(QWidget):
             self.bridge.missingChanged.emit(index.without_coordinates(flt))
             return
 
-        def count() -> None:
+        def count() -> tuple[IncidentFilter, int]:
             with self._sessions() as s:
-                without = located_summary(s, flt).without_coordinates
-            with contextlib.suppress(RuntimeError):  # the view was closed meanwhile
-                self._missingCounted.emit(flt, without)  # queued to the GUI thread
+                return flt, located_summary(s, flt).without_coordinates
 
-        self._loader.submit(count)
+        self._missing.request(count)
 
-    def _on_missing_counted(self, flt: IncidentFilter, without: int) -> None:
+    def _on_missing_counted(self, answer: tuple[IncidentFilter, int]) -> None:
+        flt, without = answer
         if self._ready and flt == self._filter:
             self.bridge.missingChanged.emit(without)
 

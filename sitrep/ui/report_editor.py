@@ -1,10 +1,13 @@
 """The report editor: create a sitrep, write its sections, watch the figures, generate it.
 
 Everything it shows and saves goes through the core (:mod:`sitrep.reporting`); the
-widget only arranges it. Narrative is edited as rich text (bold, italic, bullets) and
-stored as the light markup of :mod:`sitrep.reporting.markup`. Generation runs in a
-worker thread behind a cancellable progress dialog; the finished file is opened with
-the system's default application.
+widget only arranges it. Its parts are modules of their own: the top bar
+(:mod:`sitrep.ui.report_setup`), the sections and their rich text
+(:mod:`sitrep.ui.report_sections`, :mod:`sitrep.ui.rich_text`) and the key figures
+(:mod:`sitrep.ui.key_figures`). What is left here (a little over 500 lines) is what
+ties them to one report: opening, creating, saving, and generating it. Generation runs
+in a worker thread behind a cancellable progress dialog (:mod:`sitrep.ui.long_task`);
+the finished file is opened with the system's default application.
 """
 
 from __future__ import annotations
@@ -14,58 +17,34 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThread, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
-    QFont,
-    QKeySequence,
-    QShortcut,
-    QTextBlockFormat,
-    QTextCharFormat,
-    QTextCursor,
-    QTextDocument,
-    QTextListFormat,
 )
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QSplitter,
-    QTextEdit,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sitrep.errors import Cancelled, SitrepError
-from sitrep.model import AdminArea, CustomRegion, Report
+from sitrep.errors import SitrepError
+from sitrep.model import AdminArea, Report
 from sitrep.model.enums import ReportKind, ReportStatus, Sensitivity
-from sitrep.places.levels import level_name, plural
 from sitrep.places.regions import Region, resolve_region
-from sitrep.reporting import markup, wording
+from sitrep.reporting import wording
 from sitrep.reporting.build import Generated, generate, spec_for_report
 from sitrep.reporting.figures import (
-    FIGURE_KEYS,
-    FIGURE_LABELS,
-    NOT_RECORDED,
-    area_level_in_data,
     classification_level,
-    period_figures,
-    report_filter,
 )
 from sitrep.reporting.flash import open_flash_report
-from sitrep.reporting.periods import COMPARISON_LABELS, previous_period
 from sitrep.reporting.records import (
     HIGHLIGHTS,
     OVERVIEW,
@@ -76,7 +55,10 @@ from sitrep.reporting.records import (
 )
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
-from sitrep.ui.date_field import DateField
+from sitrep.ui.key_figures import KeyFiguresPanel
+from sitrep.ui.long_task import CANCELLED, TaskProgress, run_task
+from sitrep.ui.report_sections import SectionsEditor
+from sitrep.ui.report_setup import ReportSetupBar, area_key
 
 AskPath = Callable[[QWidget, str], str | None]
 OpenFile = Callable[[Path], None]
@@ -93,92 +75,18 @@ def _open_file(path: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-# --------------------------------------------------------------------------- markup <-> rich
+# --------------------------------------------------------------------------- generation
 
 
-def markup_to_document(body: str, document: QTextDocument) -> None:
-    document.clear()
-    cursor = QTextCursor(document)
-    first = True
-    for block in markup.parse(body):
-        if not first:
-            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-        first = False
-        if block.bullet:
-            fmt = QTextListFormat()
-            fmt.setStyle(QTextListFormat.Style.ListDisc)
-            cursor.createList(fmt)
-        for run in block.runs:
-            char = QTextCharFormat()
-            char.setFontWeight(QFont.Weight.Bold if run.bold else QFont.Weight.Normal)
-            char.setFontItalic(run.italic)
-            cursor.insertText(run.text, char)
-
-
-def document_to_markup(document: QTextDocument) -> str:
-    blocks: list[markup.Block] = []
-    block = document.begin()
-    while block.isValid():
-        runs: list[markup.Run] = []
-        it = block.begin()
-        while not it.atEnd():
-            fragment = it.fragment()
-            if fragment.isValid():
-                fmt = fragment.charFormat()
-                runs.append(
-                    markup.Run(
-                        fragment.text().replace("\u2028", " "),
-                        bold=fmt.fontWeight() >= QFont.Weight.DemiBold,
-                        italic=fmt.fontItalic(),
-                    )
-                )
-            it += 1
-        text = "".join(r.text for r in runs)
-        if text.strip():
-            blocks.append(markup.Block(tuple(runs), bullet=block.textList() is not None))
-        block = block.next()
-    return markup.render(blocks)
-
-
-# --------------------------------------------------------------------------- worker
-
-
-class GenerateWorker(QThread):
-    """Runs :func:`sitrep.reporting.build.generate` off the UI thread."""
-
-    progressed = Signal(int, str)
-    succeeded = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
-
-    def __init__(self, project: Project, report_id: uuid.UUID, output: Path) -> None:
-        super().__init__()
-        self.project, self.report_id, self.output = project, report_id, output
-        self._cancel = False
-
-    def cancel(self) -> None:
-        self._cancel = True
-
-    def run(self) -> None:
-        try:
-            with self.project.session() as s:
-                report = s.get_one(Report, self.report_id)
-                spec = spec_for_report(s, report)
-            result = generate(
-                self.project,
-                spec,
-                self.output,
-                progress=lambda p, m: self.progressed.emit(p, m),
-                is_cancelled=lambda: self._cancel,
-            )
-        except Cancelled:
-            self.cancelled.emit()
-        except SitrepError as exc:
-            self.failed.emit(str(exc))
-        except Exception as exc:  # noqa: BLE001 - shown to the user, not swallowed
-            self.failed.emit(f"The report could not be generated: {exc}")
-        else:
-            self.succeeded.emit(result)
+def _generate_in_worker(
+    project: Project, report_id: uuid.UUID, output: Path, progress: TaskProgress
+) -> Generated:
+    """:func:`sitrep.reporting.build.generate` for one saved report, in the worker thread."""
+    with project.session() as s:
+        spec = spec_for_report(s, s.get_one(Report, report_id))
+    return generate(
+        project, spec, output, progress=progress.percent, is_cancelled=progress.is_cancelled
+    )
 
 
 # --------------------------------------------------------------------------- the editor
@@ -205,15 +113,11 @@ class ReportEditor(QWidget):
         self.open_file = open_file
         self.report_id: uuid.UUID | None = None
         self._loaded_period: tuple[dt.date, dt.date] | None = None
-        self.sections: list[dict[str, str]] = []
-        self._current = -1
         self._loading = False
-        self.worker: GenerateWorker | None = None
-        self.progress: QProgressDialog | None = None
         self.last_result: Generated | None = None
         self.last_error = ""
         self._build()
-        self._load_regions()
+        self.region.load(self.project)
         self.use_period("week")
         self.refresh_reports()
 
@@ -222,150 +126,71 @@ class ReportEditor(QWidget):
     def _build(self) -> None:
         self.setWindowTitle("Situation report")
         outer = QVBoxLayout(self)
-
-        setup = QGroupBox("Report")
-        form = QHBoxLayout(setup)
-        self.reports = QComboBox()
-        self.reports.setMinimumWidth(260)
-        self.reports.activated.connect(self._report_chosen)
-        self.region = QComboBox()
-        self.region.setEditable(True)
-        self.region.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.region.setMinimumWidth(180)
-        self.date_from = DateField(what="From date")
-        self.date_to = DateField(what="To date")
-        self.week_button = QPushButton("Last week")
-        self.month_button = QPushButton("Last month")
-        self.week_button.clicked.connect(lambda: self.use_period("week"))
-        self.month_button.clicked.connect(lambda: self.use_period("month"))
-        self.kind = QComboBox()
-        self.kind.addItem("Periodic update", ReportKind.PERIODIC)
-        self.kind.addItem("Flash update", ReportKind.FLASH)
-        self.comparison = QComboBox()
-        self.comparison.setObjectName("comparison")
-        self.comparison.setToolTip("The period the key figures are compared with")
-        for mode, description in COMPARISON_LABELS.items():
-            self.comparison.addItem(f"Compare with the {description}", mode)
-        self.comparison.currentIndexChanged.connect(lambda _i: self._period_edited())
-        self.create_button = QPushButton("New report")
-        self.create_button.clicked.connect(self.new_report)
-        for label, widget in (
-            ("Open", self.reports),
-            ("Region", self.region),
-            ("From", self.date_from),
-            ("To", self.date_to),
-        ):
-            form.addWidget(QLabel(label))
-            form.addWidget(widget)
-        for extra in (
-            self.week_button,
-            self.month_button,
-            self.kind,
-            self.comparison,
-            self.create_button,
-        ):
-            form.addWidget(extra)
-        form.addStretch(1)
-        outer.addWidget(setup)
+        outer.addWidget(self._build_setup())
         self.flash_label = QLabel("")
         self.flash_label.setObjectName("flashIncidents")
         self.flash_label.setWordWrap(True)
         self.flash_label.hide()
         outer.addWidget(self.flash_label)
+        outer.addWidget(self._build_workspace(), 1)
+        outer.addLayout(self._build_bottom_bar())
+        self._connect_period()
+        self._enable_editing(False)  # until a report is open
 
+    def _build_setup(self) -> ReportSetupBar:
+        """Which report: open one, or choose region, period, kind and comparison."""
+        bar = ReportSetupBar()
+        # its parts, by the names the rest of the editor (and its tests) use
+        self.reports, self.region, self.kind = bar.reports, bar.region, bar.kind
+        self.date_from, self.date_to = bar.date_from, bar.date_to
+        self.week_button, self.month_button = bar.week_button, bar.month_button
+        self.comparison, self.create_button = bar.comparison, bar.create_button
+        self.reports.activated.connect(self._report_chosen)
+        self.week_button.clicked.connect(lambda: self.use_period("week"))
+        self.month_button.clicked.connect(lambda: self.use_period("month"))
+        self.comparison.currentIndexChanged.connect(lambda _i: self._period_edited())
+        self.create_button.clicked.connect(self.new_report)
+        return bar
+
+    def _build_workspace(self) -> QSplitter:
+        """Sections, the chosen section's text, and the key figures, side by side."""
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(QLabel("Sections"))
-        self.section_list = QListWidget()
-        self.section_list.currentRowChanged.connect(self._section_chosen)
-        left_layout.addWidget(self.section_list)
-        buttons = QHBoxLayout()
-        self.add_button = QPushButton("Add")
-        self.rename_button = QPushButton("Rename")
-        self.up_button = QPushButton("Up")
-        self.down_button = QPushButton("Down")
-        self.remove_button = QPushButton("Remove")
-        self.add_button.clicked.connect(lambda: self.add_section())
-        self.rename_button.clicked.connect(lambda: self.rename_section())
-        self.up_button.clicked.connect(lambda: self.move_section(-1))
-        self.down_button.clicked.connect(lambda: self.move_section(1))
-        self.remove_button.clicked.connect(self.remove_section)
-        for b in (
-            self.add_button,
-            self.rename_button,
-            self.up_button,
-            self.down_button,
-            self.remove_button,
-        ):
-            buttons.addWidget(b)
-        left_layout.addLayout(buttons)
-        left.setMaximumWidth(320)
-        splitter.addWidget(left)
-
-        middle = QWidget()
-        middle_layout = QVBoxLayout(middle)
-        middle_layout.setContentsMargins(0, 0, 0, 0)
-        tools = QHBoxLayout()
-        self.bold_button = self._tool("B", "Bold (Ctrl+B)")
-        self.italic_button = self._tool("I", "Italic (Ctrl+I)")
-        self.bullet_button = self._tool("•", "Bulleted list")
-        self.bold_button.setStyleSheet("font-weight: bold")
-        self.italic_button.setStyleSheet("font-style: italic")
-        self.bold_button.clicked.connect(self.toggle_bold)
-        self.italic_button.clicked.connect(self.toggle_italic)
-        self.bullet_button.clicked.connect(self.toggle_bullets)
+        self.sections_editor = SectionsEditor(
+            "Open a report above, or choose a region and period and press New report. "
+            "Then pick a section on the left and write it here.",
+            self,
+        )
+        self.sections_editor.textEdited.connect(self._text_changed)
+        self.sections_editor.structureChanged.connect(self.save)
+        # the parts by the names tests and the main window's flash update know
+        self.writer = self.sections_editor.writer
+        self.section_list = self.sections_editor.section_list
+        self.up_button = self.sections_editor.up_button
+        self.text = self.writer.text
+        self.bold_button = self.writer.bold_button
+        self.bullet_button = self.writer.bullet_button
         self.draft_button = QPushButton("Draft from data")
         self.draft_button.setToolTip(
             "Fill this section with a factual draft from the period's incidents "
             "(highlights and situation overview)"
         )
         self.draft_button.clicked.connect(self.draft_from_data)
-        for w in (self.bold_button, self.italic_button, self.bullet_button):
-            tools.addWidget(w)
-        tools.addStretch(1)
-        tools.addWidget(self.draft_button)
-        middle_layout.addLayout(tools)
-        self.text = QTextEdit()
-        self.text.setAcceptRichText(False)
-        self.text.setPlaceholderText(
-            "Open a report above, or choose a region and period and press New report. "
-            "Then pick a section on the left and write it here."
-        )
-        self.text.textChanged.connect(self._text_changed)
-        self.text.currentCharFormatChanged.connect(self._format_changed)
-        # Shortcuts call the toggles at once: a button's own shortcut "animates" a click
-        # that lands 100 ms later, after the next letters were already typed plain.
-        for sequence, toggle in (
-            (QKeySequence.StandardKey.Bold, self.toggle_bold),
-            (QKeySequence.StandardKey.Italic, self.toggle_italic),
-        ):
-            shortcut = QShortcut(QKeySequence(sequence), self.text)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-            shortcut.activated.connect(toggle)
-        middle_layout.addWidget(self.text)
-        splitter.addWidget(middle)
+        self.writer.tools.addWidget(self.draft_button)
+        splitter.addWidget(self.sections_editor.list_panel)
+        splitter.addWidget(self.writer)
 
-        right = QGroupBox("Key figures")
-        self.figures_form = QFormLayout(right)
-        self.figure_labels: dict[str, QLabel] = {}
-        self.figure_names: dict[str, QLabel] = {}
-        for key in FIGURE_KEYS:
-            value = QLabel("–")
-            value.setObjectName(f"figure_{key}")
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.figure_labels[key] = value
-            self.figure_names[key] = QLabel(FIGURE_LABELS[key])
-            self.figures_form.addRow(self.figure_names[key], value)
-        self.figures_note = QLabel("")
-        self.figures_note.setWordWrap(True)
-        self.figures_form.addRow(self.figures_note)
-        splitter.addWidget(right)
+        self.key_figures = KeyFiguresPanel()
+        # the panel's labels, by the names tests and the editor's callers know
+        self.figure_labels = self.key_figures.figure_labels
+        self.figure_names = self.key_figures.figure_names
+        self.figures_note = self.key_figures.figures_note
+        splitter.addWidget(self.key_figures)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([220, 700, 330])
-        outer.addWidget(splitter, 1)
+        return splitter
 
+    def _build_bottom_bar(self) -> QHBoxLayout:
+        """Status, classification, messages and Generate."""
         bottom = QHBoxLayout()
         self.status = QComboBox()
         self.status.addItem("Draft", ReportStatus.DRAFT)
@@ -392,8 +217,10 @@ class ReportEditor(QWidget):
         bottom.addWidget(self.classification)
         bottom.addWidget(self.message, 1)
         bottom.addWidget(self.generate_button)
-        outer.addLayout(bottom)
+        return bottom
 
+    def _connect_period(self) -> None:
+        """Figures follow the region and period as they are edited; the report is saved."""
         self._figure_timer = QTimer(self, singleShot=True, interval=250)
         self._figure_timer.timeout.connect(self.update_figures)
         self._save_timer = QTimer(self, singleShot=True, interval=800)
@@ -403,28 +230,10 @@ class ReportEditor(QWidget):
         self.date_to.dateChanged.connect(lambda _d: self._period_edited())
         self.date_from.editingFinished.connect(self._period_edited)
         self.date_to.editingFinished.connect(self._period_edited)
-        self._enable_editing(False)
-
-    def _tool(self, text: str, tip: str) -> QToolButton:
-        button = QToolButton()
-        button.setText(text)
-        button.setToolTip(tip)
-        button.setCheckable(True)
-        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the text focused
-        return button
 
     def _enable_editing(self, enabled: bool) -> None:
         for w in (
-            self.section_list,
-            self.text,
-            self.add_button,
-            self.rename_button,
-            self.up_button,
-            self.down_button,
-            self.remove_button,
-            self.bold_button,
-            self.italic_button,
-            self.bullet_button,
+            *self.sections_editor.controls(),
             self.draft_button,
             self.status,
             self.generate_button,
@@ -433,33 +242,9 @@ class ReportEditor(QWidget):
 
     # ------------------------------------------------------------------ regions, period
 
-    def _load_regions(self) -> None:
-        self.region.clear()
-        with self.project.session() as s:
-            for custom in s.scalars(select(CustomRegion).order_by(CustomRegion.name)):
-                self.region.addItem(f"{custom.name} (custom region)", custom.name)
-            first_state = -1
-            for area in s.scalars(
-                select(AdminArea)
-                .where(AdminArea.level.between(1, 3))
-                .order_by(AdminArea.level, AdminArea.name)
-            ):
-                kind = level_name(s, area.level, [area.country_iso])
-                if area.level == 1 and first_state < 0:
-                    first_state = self.region.count()
-                # a P-code, or the name with its level: "Chittagong" names a division
-                # and a district in Bangladesh
-                self.region.addItem(
-                    f"{area.name} ({kind})", area.pcode or f"admin{area.level}:{area.name}"
-                )
-        self.region.setCurrentIndex(max(first_state, 0))
-
     def region_query(self) -> str:
         """What the user picked: an item's P-code or name, or what they typed."""
-        index = self.region.findText(self.region.currentText())
-        if index >= 0:
-            return str(self.region.itemData(index))
-        return self.region.currentText().strip()
+        return self.region.query()
 
     def chosen_region(self) -> Region:
         with self.project.session() as s:
@@ -493,13 +278,8 @@ class ReportEditor(QWidget):
         if self.report_id is not None:
             return  # an open report keeps its own region and period
         if flt.region is not None:
-            areas = flt.region.areas
-            index = self.region.findData(flt.region.name)
-            if index < 0 and len(areas) == 1:
-                a = areas[0]
-                index = self.region.findData(a.pcode or f"admin{a.level}:{a.name}")
-            if index >= 0:
-                self.region.setCurrentIndex(index)
+            keys = [area_key(a.pcode, a.level, a.name) for a in flt.region.areas]
+            self.region.choose(flt.region.name, keys)
         if flt.date_from is not None and flt.date_to is not None and flt.date_from <= flt.date_to:
             self.set_period(flt.date_from, flt.date_to)
 
@@ -513,65 +293,27 @@ class ReportEditor(QWidget):
         try:
             start, end = self.period()
         except SitrepError as exc:
-            self.figures_note.setText(str(exc))
+            self.key_figures.show_problem(str(exc))
             return
         if start > end:
-            self.figures_note.setText("The period is empty: its start is after its end.")
+            self.key_figures.show_problem("The period is empty: its start is after its end.")
             return
         try:
             region = self.chosen_region()
         except SitrepError as exc:
-            self.figures_note.setText(str(exc))
-            for label in self.figure_labels.values():
-                label.setText("–")
+            self.key_figures.show_problem(str(exc), clear=True)
             return
         try:
-            prev = previous_period(start, end, self.comparison.currentData() or "auto")
-        except SitrepError as exc:
-            self.figures_note.setText(str(exc))
-            return
-        flt = report_filter(region, start, end, self.classification.currentText())
-        with self.project.session() as s:
-            level = area_level_in_data(s, flt.with_period(prev.date_from, end), region)
-            figures = period_figures(s, flt, area_level=level)
-            before = period_figures(
-                s, flt.with_period(prev.date_from, prev.date_to), figures.withheld_counted, level
+            self.key_figures.show_figures(
+                self.project,
+                region,
+                start,
+                end,
+                self.comparison.currentData() or "auto",
+                self.classification.currentText(),
             )
-            areas = plural(level_name(s, level, region.countries))
-        self.figure_names["areas_affected"].setText(f"{areas[:1].upper()}{areas[1:]} affected")
-        now = figures.shown
-        current, previous = now.as_dict(), before.shown.as_dict()
-        for key, label in self.figure_labels.items():
-            value, earlier = current[key], previous[key]
-            if value is None:
-                label.setText(f"<b>–</b>  ({NOT_RECORDED})")
-                continue
-            change = wording.change_text(value, earlier) if earlier is not None else ""
-            partial = (
-                f"; {NOT_RECORDED} for {now.unrecorded(key):,}" if now.unrecorded(key) else ""
-            )
-            label.setText(
-                f"<b>{value:,}</b>  ({change}{partial})"
-                if change or partial
-                else (f"<b>{value:,}</b>")
-            )
-        note = (
-            f"{region.name}, {wording.period_text(start, end)}, compared with {prev.describe()}."
-        )
-        if now.killed_claimed:
-            note += f" Party claims of {now.killed_claimed:,} more deaths are not counted."
-        withheld = figures.withheld.incidents
-        if withheld:
-            note += (
-                f" {withheld:,} incident{'s' if withheld != 1 else ''} above this "
-                f"classification {'are' if withheld != 1 else 'is'} withheld from the report"
-                + (
-                    ", counted in these figures."
-                    if figures.withheld_counted
-                    else " and not counted in these figures."
-                )
-            )
-        self.figures_note.setText(note)
+        except SitrepError as exc:  # a comparison the period does not allow
+            self.key_figures.show_problem(str(exc))
 
     # ------------------------------------------------------------------ reports
 
@@ -668,7 +410,7 @@ class ReportEditor(QWidget):
                 report = s.get_one(Report, report_id)
                 self.report_id = report.id
                 self._loaded_period = (report.period_from, report.period_to)
-                self.sections = sections_of(report)
+                sections = sections_of(report)
                 self.set_period(report.period_from, report.period_to)
                 self.kind.setCurrentIndex(self.kind.findData(ReportKind(report.kind)))
                 self.status.setCurrentIndex(self.status.findData(ReportStatus(report.status)))
@@ -679,30 +421,22 @@ class ReportEditor(QWidget):
                 )
                 flash_refs = _references(s, report.incident_ids or [])
                 keys = [
-                    a.pcode or f"admin{a.level}:{a.name}"
+                    area_key(a.pcode, a.level, a.name)
                     for a in (s.get(AdminArea, uuid.UUID(i)) for i in report.region_area_ids)
                     if a is not None
                 ]
                 title = report.title
-            index = self.region.findData(report.region_name)
-            if index < 0 and len(keys) == 1:
-                index = self.region.findData(keys[0])
-            if index >= 0:
-                self.region.setCurrentIndex(index)
+            self.region.choose(report.region_name, keys)
             self.flash_label.setText(
                 "Flash update about " + ", ".join(flash_refs) if flash_refs else ""
             )
             self.flash_label.setVisible(bool(flash_refs))
-            self._current = -1
-            self.section_list.clear()
-            for section in self.sections:
-                self.section_list.addItem(QListWidgetItem(section["title"]))
+            self.sections_editor.set_sections(sections)
         finally:
             self._loading = False
         self.setWindowTitle(title)
         self.message.setText(title)
         self._enable_editing(True)
-        self.section_list.setCurrentRow(0 if self.sections else -1)
         self.update_figures()
 
     def _classification_changed(self) -> None:
@@ -714,13 +448,12 @@ class ReportEditor(QWidget):
         self._save_timer.stop()
         if self.report_id is None or self._loading:
             return
-        self._store_current_text()
         start, end = self.date_from.date(), self.date_to.date()  # None: unreadable, kept
         with self.project.session() as s:
             report = s.get(Report, self.report_id)
             if report is None:
                 return
-            report.sections = [dict(sec) for sec in self.sections]
+            report.sections = self.sections_editor.sections()
             report.status = self.status.currentData()
             report.classification = self.classification.currentText()
             report.comparison = self.comparison.currentData() or "auto"
@@ -729,97 +462,15 @@ class ReportEditor(QWidget):
 
     # ------------------------------------------------------------------ sections
 
-    def _store_current_text(self) -> None:
-        if 0 <= self._current < len(self.sections):
-            self.sections[self._current]["body"] = document_to_markup(self.text.document())
+    def current_title(self) -> str:
+        return self.sections_editor.current_title()
 
-    def _section_chosen(self, row: int) -> None:
-        if self._loading:
-            return
-        self._store_current_text()
-        self._current = row
-        self._loading = True
-        try:
-            if 0 <= row < len(self.sections):
-                markup_to_document(self.sections[row]["body"], self.text.document())
-            else:
-                self.text.clear()
-        finally:
-            self._loading = False
-        self.text.moveCursor(QTextCursor.MoveOperation.End)
+    def add_section(self, title: str | None = None) -> None:
+        self.sections_editor.add_section(title)
 
     def _text_changed(self) -> None:
         if not self._loading and self.report_id is not None:
             self._save_timer.start()
-
-    def current_title(self) -> str:
-        return (
-            self.sections[self._current]["title"]
-            if 0 <= self._current < len(self.sections)
-            else ""
-        )
-
-    def add_section(self, title: str | None = None) -> None:
-        if title is None:
-            title, ok = QInputDialog.getText(self, "Add a section", "Section title:")
-            if not ok:
-                return
-        title = title.strip()
-        if not title:
-            return
-        self._store_current_text()
-        self.sections.append({"title": title, "body": ""})
-        self.section_list.addItem(title)
-        self.section_list.setCurrentRow(len(self.sections) - 1)
-        self.save()
-
-    def rename_section(self, title: str | None = None) -> None:
-        row = self._current
-        if not 0 <= row < len(self.sections):
-            return
-        if title is None:
-            title, ok = QInputDialog.getText(
-                self, "Rename the section", "Section title:", text=self.sections[row]["title"]
-            )
-            if not ok:
-                return
-        title = title.strip()
-        if title:
-            self.sections[row]["title"] = title
-            self.section_list.item(row).setText(title)
-            self.save()
-
-    def move_section(self, step: int) -> None:
-        row = self._current
-        target = row + step
-        if not (0 <= row < len(self.sections) and 0 <= target < len(self.sections)):
-            return
-        self._store_current_text()
-        self.sections[row], self.sections[target] = self.sections[target], self.sections[row]
-        self._loading = True
-        try:
-            for i in (row, target):
-                self.section_list.item(i).setText(self.sections[i]["title"])
-            self.section_list.setCurrentRow(target)
-            self._current = target
-        finally:
-            self._loading = False
-        self.save()
-
-    def remove_section(self) -> None:
-        row = self._current
-        if not 0 <= row < len(self.sections):
-            return
-        self.sections.pop(row)
-        self._current = -1
-        self._loading = True
-        try:
-            self.section_list.takeItem(row)
-        finally:
-            self._loading = False
-        self.section_list.setCurrentRow(min(row, len(self.sections) - 1))
-        self._section_chosen(self.section_list.currentRow())
-        self.save()
 
     def draft_from_data(self) -> None:
         """Replace the section's text with a factual draft (highlights or overview)."""
@@ -839,45 +490,8 @@ class ReportEditor(QWidget):
             body = wording.seeded_overview(data)
         else:
             body = "\n".join(f"- {wording.incident_sentence(r)}" for r in data.incidents[:10])
-        markup_to_document(body, self.text.document())
+        self.sections_editor.set_current_body(body)
         self.save()
-
-    # ------------------------------------------------------------------ formatting
-
-    def _format_changed(self, fmt: QTextCharFormat) -> None:
-        self.bold_button.setChecked(fmt.fontWeight() >= QFont.Weight.DemiBold)
-        self.italic_button.setChecked(fmt.fontItalic())
-        self.bullet_button.setChecked(self.text.textCursor().currentList() is not None)
-
-    def toggle_bold(self) -> None:
-        fmt = QTextCharFormat()
-        bold = self.text.fontWeight() < QFont.Weight.DemiBold
-        fmt.setFontWeight(QFont.Weight.Bold if bold else QFont.Weight.Normal)
-        self.text.mergeCurrentCharFormat(fmt)
-        self.bold_button.setChecked(bold)
-
-    def toggle_italic(self) -> None:
-        fmt = QTextCharFormat()
-        italic = not self.text.fontItalic()
-        fmt.setFontItalic(italic)
-        self.text.mergeCurrentCharFormat(fmt)
-        self.italic_button.setChecked(italic)
-
-    def toggle_bullets(self) -> None:
-        cursor = self.text.textCursor()
-        current = cursor.currentList()
-        if current is not None:
-            block = cursor.block()
-            current.remove(block)
-            fmt = cursor.blockFormat()
-            fmt.setIndent(0)
-            cursor.setBlockFormat(fmt)
-        else:
-            fmt = QTextListFormat()
-            fmt.setStyle(QTextListFormat.Style.ListDisc)
-            cursor.createList(fmt)
-        self.bullet_button.setChecked(cursor.currentList() is not None)
-        self._text_changed()
 
     # ------------------------------------------------------------------ generation
 
@@ -895,55 +509,29 @@ class ReportEditor(QWidget):
         if output.suffix.lower() != ".docx":
             output = output.with_suffix(".docx")
         self.last_result, self.last_error = None, ""
-        self.progress = QProgressDialog("Preparing the report…", "Cancel", 0, 100, self)
-        self.progress.setWindowTitle("Generating the report")
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(0)
-        self.progress.setAutoClose(False)
-        self.progress.setAutoReset(False)
-        self.worker = GenerateWorker(self.project, self.report_id, output)
-        self.worker.progressed.connect(self._progressed)
-        self.worker.succeeded.connect(self._succeeded)
-        self.worker.failed.connect(self._failed)
-        self.worker.cancelled.connect(self._cancelled)
-        self.worker.finished.connect(self._worker_done)
-        self.progress.canceled.connect(self.worker.cancel)
+        report_id = self.report_id
         self.generate_button.setEnabled(False)
-        self.worker.start()
-        self.progress.show()
-
-    def _progressed(self, percent: int, message: str) -> None:
-        dialog = self.progress
-        if dialog is not None:
-            dialog.setLabelText(message)
-            # a modal dialog's setValue() processes events: the worker may finish (and
-            # this dialog be closed) inside it, so nothing may follow this call
-            dialog.setValue(percent)
-
-    def _succeeded(self, result: Generated) -> None:
+        try:
+            result = run_task(
+                self,
+                "Generating the report…",
+                lambda progress: _generate_in_worker(self.project, report_id, output, progress),
+            )
+        except CANCELLED:
+            self.last_error = "cancelled"
+            self.message.setText("Generation cancelled; nothing was written.")
+            return
+        except SitrepError as exc:  # anything else is a bug: the crash dialog shows it
+            self.last_error = str(exc)
+            self.show_error(str(exc))
+            return
+        finally:
+            self.generate_button.setEnabled(self.report_id is not None)
         self.last_result = result
         self.message.setText(f"Saved {result.path.name}")
         self.refresh_reports()
         self.generated.emit(result)
         self.open_file(result.path)
-
-    def _failed(self, message: str) -> None:
-        self.last_error = message
-        self.show_error(message)
-
-    def _cancelled(self) -> None:
-        self.last_error = "cancelled"
-        self.message.setText("Generation cancelled; nothing was written.")
-
-    def _worker_done(self) -> None:
-        if self.progress is not None:
-            self.progress.close()
-            self.progress.deleteLater()
-            self.progress = None
-        self.generate_button.setEnabled(self.report_id is not None)
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            worker.deleteLater()
 
     def show_error(self, message: str) -> None:
         self.message.setText(message)
@@ -955,9 +543,6 @@ class ReportEditor(QWidget):
 
     def closeEvent(self, event: object) -> None:
         self.save()
-        if self.worker is not None:
-            self.worker.cancel()
-            self.worker.wait(10_000)
         super().closeEvent(event)  # type: ignore[arg-type]
 
 
@@ -968,12 +553,3 @@ def _references(session: Session, ids: list[str]) -> list[str]:
         return []
     wanted = [uuid.UUID(str(i)) for i in ids]
     return sorted(session.scalars(select(Incident.reference).where(Incident.id.in_(wanted))).all())
-
-
-def open_report_editor(project: Project, parent: QWidget | None = None) -> ReportEditor:
-    """A top-level report editor window (the main window's Reports menu uses this)."""
-    editor = ReportEditor(project, parent)
-    editor.setWindowFlag(Qt.WindowType.Window, True)
-    editor.resize(1200, 720)
-    editor.show()
-    return editor

@@ -36,13 +36,6 @@ class AppSettings:
         self.q.setValue("projects/last", loc)
         self.q.sync()
 
-    def remove_recent(self, location: str) -> None:
-        loc = _normal(location)
-        self.q.setValue("projects/recent", [p for p in self.recent_projects() if p != loc])
-        if self.last_project() == loc:
-            self.q.remove("projects/last")
-        self.q.sync()
-
     def last_project(self) -> str | None:
         value = self.q.value("projects/last", "")
         return str(value) if value else None

@@ -42,7 +42,7 @@ from sitrep.sharing.merge import (
 from sitrep.sharing.redaction import needs_redaction
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
-from sitrep.ui.worker import run_with_progress
+from sitrep.ui.long_task import run_task
 
 SHARED_FILTER = "Sitrep projects (*.sitrep);;All files (*)"
 
@@ -83,7 +83,7 @@ class SharePrompts:
         QMessageBox.information(parent, title, text)
 
 
-class ExportDialog(QDialog):
+class SharedProjectExportDialog(QDialog):
     """Choose what leaves the organisation: level, slice, encryption."""
 
     def __init__(self, current: IncidentFilter, parent: QWidget | None = None) -> None:
@@ -172,19 +172,21 @@ def export_shared(
     project: Project,
     current: IncidentFilter,
     prompts: SharePrompts,
-    dialog: ExportDialog | None = None,
+    dialog: SharedProjectExportDialog | None = None,
 ) -> ExportResult | None:
-    dialog = dialog or ExportDialog(current, parent)
+    dialog = dialog or SharedProjectExportDialog(current, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     path = prompts.save_path(parent)
     if not path:
         return None
     level, flt, secret = dialog.chosen_level(), dialog.chosen_filter(), dialog.chosen_passphrase()
-    result = run_with_progress(
+    result = run_task(
         parent,
         "Exporting…",
-        lambda: export_project(project, Path(path), flt=flt, level=level, passphrase=secret),
+        lambda progress: export_project(
+            project, Path(path), flt=flt, level=level, passphrase=secret, progress=progress
+        ),
     )
     redaction = (
         f"; sensitive fields withheld in {result.redacted}"
@@ -214,10 +216,12 @@ def merge_shared(
         secret = prompts.passphrase(parent, other.name)
         if secret is None:
             return None
-    preview = run_with_progress(
+    preview = run_task(
         parent,
         "Comparing…",
-        lambda: merge_project(project, other, passphrase=secret, dry_run=True),
+        lambda progress: merge_project(
+            project, other, passphrase=secret, dry_run=True, progress=progress
+        ),
     )
     if not prompts.confirm(
         parent,
@@ -226,8 +230,10 @@ def merge_shared(
         "Nothing in your project is deleted. Merge now?",
     ):
         return None
-    result = run_with_progress(
-        parent, "Merging…", lambda: merge_project(project, other, passphrase=secret)
+    result = run_task(
+        parent,
+        "Merging…",
+        lambda progress: merge_project(project, other, passphrase=secret, progress=progress),
     )
     prompts.inform(parent, "Merge finished", result.summary())
     return result
@@ -250,7 +256,9 @@ def undo_merge(
         "conflicts) is reversed; the undo is written to the audit log.",
     ):
         return None
-    result = run_with_progress(parent, "Undoing the merge…", lambda: undo_last_merge(project))
+    result = run_task(  # one short transaction: nothing to stop halfway
+        parent, "Undoing the merge…", lambda _progress: undo_last_merge(project), cancellable=False
+    )
     prompts.inform(
         parent,
         "Merge undone",

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from sitrep.model import Report
 from sitrep.store import Project
 from sitrep.ui.date_field import DateField
-from sitrep.ui.export_dialog import ExportDialog
+from sitrep.ui.export_dialog import FlatExportDialog
 from sitrep.ui.filter_bar import CUSTOM, FilterBar
 from sitrep.ui.marks import is_marked
 from sitrep.ui.report_editor import ReportEditor
@@ -141,9 +141,9 @@ def test_report_editor_refuses_an_unreadable_period(
 
 
 @pytest.fixture
-def dialog(project: Project, qtbot: Any) -> ExportDialog:
+def dialog(project: Project, qtbot: Any) -> FlatExportDialog:
     scenario.build(project)
-    widget = ExportDialog(project, choose_output=lambda _p, _s: None)
+    widget = FlatExportDialog(project, choose_output=lambda _p, _s: None)
     qtbot.addWidget(widget)
     widget.show()
     widget.activateWindow()
@@ -152,7 +152,7 @@ def dialog(project: Project, qtbot: Any) -> ExportDialog:
 
 
 @pytest.mark.parametrize("how", HOWS)
-def test_export_period_is_the_period_typed(qtbot: Any, dialog: ExportDialog, how: str) -> None:
+def test_export_period_is_the_period_typed(qtbot: Any, dialog: FlatExportDialog, how: str) -> None:
     assert (dialog.current_filter().date_from, dialog.current_filter().date_to) == (None, None)
     for text in FORMS:
         dialog.date_from.setDate(dt.date(2025, 1, 1))
@@ -161,7 +161,7 @@ def test_export_period_is_the_period_typed(qtbot: Any, dialog: ExportDialog, how
         assert dialog.save_button.isEnabled()
 
 
-def test_export_refuses_an_unreadable_date(qtbot: Any, dialog: ExportDialog) -> None:
+def test_export_refuses_an_unreadable_date(qtbot: Any, dialog: FlatExportDialog) -> None:
     type_date(qtbot, dialog.date_to, dialog.date_from, "click", "12 Juin 2025")
     assert is_marked(dialog.date_to)
     assert "'Juin' is not the name of a month" in dialog.count.text()

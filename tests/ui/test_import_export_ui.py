@@ -3,24 +3,36 @@
 from __future__ import annotations
 
 import csv
-import time
+import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-from PySide6.QtCore import QMetaObject, Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QTableWidget, QWizard
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QTableWidget, QWizard
 
-from sitrep.errors import SitrepError
 from sitrep.interchange.importer import import_file
 from sitrep.model import Dataset, Incident
 from sitrep.model.harm import Unrecorded
 from sitrep.store import Project
-from sitrep.ui.export_dialog import ExportDialog
+from sitrep.ui.export_dialog import FlatExportDialog
 from sitrep.ui.import_wizard import PAGE_CHECK, PAGE_DONE, PAGE_MAPPING, ImportWizard
-from sitrep.ui.long_task import run_cancellable
-from tests.interchange.fixtures import ACLED_CURRENT_ROWS, write_acled, write_csv
+from tests.interchange.fixtures import write_acled, write_csv
 from tests.interchange.helpers import incident_count
+
+
+def incident_titles(project: Project) -> list[str]:
+    with project.session() as s:
+        return sorted(i.title for i in s.query(Incident))
+
+
+def xlsx_column(path: Path, name: str) -> list[str]:
+    """The values of one column of an exported workbook's first sheet, sorted."""
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(path, read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    col = list(rows[0]).index(name)
+    return sorted(str(r[col]) for r in rows[1:])
 
 
 def wizard_for(qtbot: Any, project: Project, path: Path) -> ImportWizard:
@@ -116,46 +128,23 @@ def test_partner_csv_mapping_preview_report_and_skip(
     second.file_page.path_edit.setText(str(path))
     next_page(qtbot, second)
     next_page(qtbot, second)
-    saved = second.mapping_page.saved
-    assert saved.findText("Partner A") > 0
-
-
-def test_cancel_rolls_back(qtbot: Any, project: Project, tmp_path: Path) -> None:
-    rows = [dict(ACLED_CURRENT_ROWS[0], event_id_cnty=f"X{i}") for i in range(4500)]
-    path = write_acled(tmp_path / "big.csv", rows)
-    dialogs: list[Any] = []
-
-    def work(progress: Any) -> Any:
-        def slow(done: int, total: int, phase: str) -> bool:
-            if done >= 2000:
-                # as if the user clicked Cancel: delivered in the UI thread
-                button = dialogs[0].findChild(QPushButton)
-                QMetaObject.invokeMethod(button, "click", Qt.ConnectionType.QueuedConnection)
-                time.sleep(0.3)  # let the UI thread deliver the cancel
-            return progress(done, total, phase)
-
-        return import_file(project, path, progress=slow)
-
-    from sitrep.interchange.importer import ImportCancelled
-
-    with pytest.raises(ImportCancelled):
-        run_cancellable(None, "Importing", work, on_dialog=dialogs.append)
-    assert incident_count(project) == 0
-
-
-def test_errors_in_the_worker_reach_the_caller(qtbot: Any) -> None:
-    def fail(progress: Any) -> None:
-        progress(1, 2, "x")
-        raise SitrepError("bad file")
-
-    with pytest.raises(SitrepError, match="bad file"):
-        run_cancellable(None, "Working", fail)
+    page = second.mapping_page
+    assert [page.saved.itemText(i) for i in range(page.saved.count())] == ["—", "Partner A"]
+    for key in ("date_start", "external_id", "killed"):  # the user starts over…
+        page.combos[key].setCurrentIndex(0)
+    page.constants["sub_event_type"].clear()
+    page.saved.setFocus()
+    qtbot.keyClick(page.saved, Qt.Key.Key_Down)  # …then chooses "Partner A"
+    chosen = {key: page.combos[key].currentText() for key in ("date_start", "external_id")}
+    assert chosen == {"date_start": "Day", "external_id": "Ref"}
+    assert page.combos["killed"].currentText() == "Dead"
+    assert page.constants["sub_event_type"].text() == "Armed clash"
 
 
 def test_export_dialog_filters_and_writes(qtbot: Any, project: Project, tmp_path: Path) -> None:
     import_file(project, write_acled(tmp_path / "a.csv"))
     out = tmp_path / "out.csv"
-    dialog = ExportDialog(project, choose_output=lambda _p, _s: str(out))
+    dialog = FlatExportDialog(project, choose_output=lambda _p, _s: str(out))
     qtbot.addWidget(dialog)
     dialog.show()
     count = dialog.findChild(QLabel, "exportCount")
@@ -173,14 +162,17 @@ def test_export_dialog_filters_and_writes(qtbot: Any, project: Project, tmp_path
     assert [r["event_id_cnty"] for r in rows] == ["MMR1001"]
 
 
-def test_export_dialog_xlsx_suffix(qtbot: Any, project: Project, tmp_path: Path) -> None:
-    dialog = ExportDialog(project, choose_output=lambda _p, _s: None)
+def test_export_dialog_xlsx_suffix_and_rows(qtbot: Any, project: Project, tmp_path: Path) -> None:
+    import_file(project, write_acled(tmp_path / "a.csv"))
+    dialog = FlatExportDialog(project, choose_output=lambda _p, _s: None)
     qtbot.addWidget(dialog)
+    dialog.show()
     dialog.path.setText(str(tmp_path / "x.csv"))
     dialog.format.setCurrentIndex(dialog.format.findData("xlsx"))
-    assert dialog.path.text().endswith("x.xlsx")
-    assert isinstance(dialog.findChild(QComboBox), QComboBox)
-    assert isinstance(dialog.findChild(QLineEdit), QLineEdit)
+    assert dialog.path.text() == str(tmp_path / "x.xlsx")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.written == 3
+    assert xlsx_column(tmp_path / "x.xlsx", "title") == incident_titles(project)
 
 
 def test_menu_helpers_return_what_was_done(qtbot: Any, project: Project, tmp_path: Path) -> None:
@@ -206,7 +198,7 @@ def test_menu_helpers_return_what_was_done(qtbot: Any, project: Project, tmp_pat
 
     def drive_export() -> None:
         dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, ExportDialog)
+        assert isinstance(dialog, FlatExportDialog)
         dialog.format.setCurrentIndex(dialog.format.findData("geojson"))
         dialog.path.setText(str(out))
         dialog.save_button.click()
@@ -218,7 +210,8 @@ def test_menu_helpers_return_what_was_done(qtbot: Any, project: Project, tmp_pat
         flt = IncidentFilter(region=resolve_region(s, "Kachin"), event_types=("Battles",))
     QTimer.singleShot(0, drive_export)
     assert run_export(None, project, flt) == 1
-    assert out.exists()
+    features = json.loads(out.read_text(encoding="utf-8"))["features"]
+    assert [f["properties"]["event_type"] for f in features] == ["Battles"]
 
 
 def test_export_dialog_asks_the_level_and_withholds_below_internal(
@@ -236,7 +229,7 @@ def test_export_dialog_asks_the_level_and_withholds_below_internal(
             sensitive_fields=["narrative"],
         )
     out = tmp_path / "out.csv"
-    dialog = ExportDialog(project, choose_output=lambda _p, _s: str(out))
+    dialog = FlatExportDialog(project, choose_output=lambda _p, _s: str(out))
     qtbot.addWidget(dialog)
     dialog.show()
     count = dialog.findChild(QLabel, "exportCount")

@@ -8,7 +8,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from sitrep.store import Project
-from sitrep.ui.report_editor import ReportEditor, document_to_markup
+from sitrep.ui.report_editor import ReportEditor
+from sitrep.ui.rich_text import document_to_markup
 from tests.reporting import scenario
 
 CTRL = Qt.KeyboardModifier.ControlModifier

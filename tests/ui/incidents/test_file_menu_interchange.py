@@ -11,7 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from sitrep.store import Project
-from sitrep.ui.export_dialog import ExportDialog
+from sitrep.ui.export_dialog import FlatExportDialog
 from sitrep.ui.import_wizard import ImportWizard
 from tests.interchange.fixtures import write_acled
 
@@ -42,7 +42,7 @@ def test_import_from_the_file_menu_fills_the_table(
 
     def export() -> None:
         dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, ExportDialog)
+        assert isinstance(dialog, FlatExportDialog)
         dialog.format.setCurrentIndex(dialog.format.findData("xlsx"))
         dialog.path.setText(str(out))
         dialog.save_button.click()

@@ -60,7 +60,7 @@ def test_flash_update_from_selected_rows(
     window.flash_action.trigger()
     assert "is about these incidents: opened it" in pane.message.text()
     qtbot.mouseClick(pane.generate_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: pane.worker is None and pane.last_result is not None, timeout=60_000)
+    assert pane.last_result is not None  # the click returns once the document is written
     assert pane.last_error == ""
     doc = docx_read.open_docx(out)
     assert "What happened" in docx_read.headings(doc)

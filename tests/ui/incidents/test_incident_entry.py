@@ -11,9 +11,10 @@ from PySide6.QtWidgets import QAbstractSpinBox, QApplication
 
 from sitrep.model import Incident, Place
 from sitrep.store import Project, open_project
-from sitrep.ui.form_rows import ActorRow, CasualtyRow, SourceRow
+from sitrep.ui.form_rows import ActorRow, CasualtyRow
 from sitrep.ui.incident_form import IncidentForm
 from sitrep.ui.marks import is_marked
+from sitrep.ui.source_row import SourceRow
 from tests.editing.helpers import make_kachin
 from tests.ui.incidents.conftest import ScriptedPrompts
 

@@ -18,7 +18,7 @@ from sitrep.store import Project, open_project
 from sitrep.store.queries import IncidentFilter
 from sitrep.ui.share_dialogs import (
     ConflictsDialog,
-    ExportDialog,
+    SharedProjectExportDialog,
     SharePrompts,
     export_shared,
     merge_shared,
@@ -58,7 +58,7 @@ class Scripted(SharePrompts):
 def test_export_dialog_checks_passphrase_and_exports_encrypted(
     qtbot: Any, demo_project: Project, tmp_path: Path
 ) -> None:
-    dialog = ExportDialog(IncidentFilter())
+    dialog = SharedProjectExportDialog(IncidentFilter())
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
