@@ -34,6 +34,8 @@ from sitrep.store.audit import install_audit
 from sitrep.store.engine import (
     APPLICATION_ID,
     SQLITE_HEADER,
+    connect_file,
+    connect_read_only,
     is_database_url,
     make_engine,
     project_url,
@@ -130,7 +132,7 @@ def _inspect_file(path: Path) -> str | None:
     if header != SQLITE_HEADER:
         raise NotAProjectError(f"{path} is not a Sitrep project (it is not a SQLite database).")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = connect_read_only(path)
     except sqlite3.Error as exc:
         raise NotAProjectError(f"{path} cannot be opened as a project: {exc}.") from exc
     try:
@@ -162,8 +164,8 @@ def backup_file(path: Path, revision: str | None) -> Path:
     """Copy a project with SQLite's online backup (consistent even mid-WAL)."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.backup-{revision or 'none'}-{stamp}{path.suffix}")
-    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    dst = sqlite3.connect(target)
+    src = connect_read_only(path)
+    dst = connect_file(target)
     try:
         src.backup(dst)
     finally:
@@ -184,7 +186,7 @@ def create_project(target: str | Path, *, name: str = "", user: str | None = Non
             raise ProjectError(f"{path} already exists; choose another name or open it.")
         if not path.parent.exists():
             raise ProjectError(f"The folder {path.parent} does not exist.")
-        sqlite3.connect(path).close()
+        connect_file(path).close()
     engine = make_engine(project_url(location))
     try:
         with engine.begin() as conn:
