@@ -62,6 +62,7 @@ from sitrep.places.areas import AreaResolver
 from sitrep.store.bulk import fast_insert, table_of
 from sitrep.store.incidents import bulk_insert_incidents, known_sub_event_types, save_incident
 from sitrep.store.project import Project
+from sitrep.store.targets import check_output_target
 
 FORMATS = ("auto", "acled", "ucdp", "csv", "xlsx", "geojson")
 
@@ -721,6 +722,8 @@ def import_file(
     ``credit`` names the dataset and its citation and licence as reports will credit
     them (UCDP GED and ACLED are known; another file is credited by its name).
     """
+    if report_path is not None:
+        check_output_target(report_path, what="validation report")
     with _gc_paused():
         return _import_file(
             project,

@@ -55,6 +55,7 @@ from sitrep.sharing.redaction import RedactionContext, needs_redaction, redact_d
 from sitrep.store import Project
 from sitrep.store.memory import create_memory_project, project_bytes, sweep_old_leftovers
 from sitrep.store.queries import IncidentFilter, select_incidents
+from sitrep.store.targets import check_output_target
 
 Progress = Callable[[int, int], None]
 
@@ -85,10 +86,17 @@ def export_project(
     level: Sensitivity = Sensitivity.RESTRICTED,
     passphrase: str | None = None,
     progress: Progress | None = None,
+    replace_project: bool = False,
 ) -> ExportResult:
+    """Write the slice ``flt`` selects, up to ``level``, as a shared project at ``out``.
+
+    ``replace_project`` (``--force``) may replace an existing project file that is not
+    open; the project being exported and its side files are never written over.
+    """
     out = Path(out)
     if not out.parent.is_dir():
         raise SitrepError(f"The folder {out.parent} does not exist.")
+    check_output_target(out, what="export", replace_project=replace_project)
     if passphrase is not None:
         check_passphrase(passphrase)
     sweep_old_leftovers()
@@ -120,6 +128,7 @@ def export_project(
         target.close()
     if passphrase is not None:
         data = encrypt_bytes(data, passphrase)
+    check_output_target(out, what="export", replace_project=replace_project)  # still so?
     _write_replacing(out, data)
     with project.engine.begin() as conn:
         exchanges.record_exchange(

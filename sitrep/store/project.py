@@ -29,7 +29,7 @@ from sitrep.errors import (
     ProjectError,
 )
 from sitrep.model import ProjectSetting
-from sitrep.store import schema
+from sitrep.store import schema, targets
 from sitrep.store.audit import install_audit
 from sitrep.store.engine import (
     APPLICATION_ID,
@@ -54,6 +54,8 @@ class Project:
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        if self.is_file:  # outputs are never written over an open project
+            targets.register_open(id(self), self.location)
 
     @property
     def is_file(self) -> bool:
@@ -102,6 +104,7 @@ class Project:
 
     def close(self) -> None:
         self.engine.dispose()
+        targets.forget_open(id(self))
 
 
 def _default_user() -> str:
@@ -161,9 +164,17 @@ def _check_revision(location: str, revision: str | None) -> None:
 
 
 def backup_file(path: Path, revision: str | None) -> Path:
-    """Copy a project with SQLite's online backup (consistent even mid-WAL)."""
+    """Copy a project with SQLite's online backup (consistent even mid-WAL).
+
+    The copy gets a name of its own: never an earlier backup made the same second.
+    """
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.backup-{revision or 'none'}-{stamp}{path.suffix}")
+    base = f"{path.stem}.backup-{revision or 'none'}-{stamp}"
+    target = path.with_name(f"{base}{path.suffix}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{base}-{n}{path.suffix}")
     src = connect_read_only(path)
     dst = connect_file(target)
     try:

@@ -52,10 +52,11 @@ def test_project_with_odd_name_is_created_reopened_and_leaves_no_stray_file(
 def test_uri_quotes_everything_but_slashes() -> None:
     uri = sqlite_file_uri(Path("/data/ကချင် #1 ?%.sitrep"), read_only=True)
     assert uri == (
-        "file:///data/%E1%80%80%E1%80%81%E1%80%BB%E1%80%84%E1%80%BA%20%231%20%3F%25.sitrep"
-        "?mode=ro"
+        "file:///data/%E1%80%80%E1%80%81%E1%80%BB%E1%80%84%E1%80%BA%20%231%20%3F%25.sitrep?mode=ro"
     )
-    assert sqlite_file_uri("/x/a.sitrep", immutable=True) == "file:///x/a.sitrep?mode=ro&immutable=1"
+    assert (
+        sqlite_file_uri("/x/a.sitrep", immutable=True) == "file:///x/a.sitrep?mode=ro&immutable=1"
+    )
 
 
 def test_old_project_with_burmese_name_is_backed_up_and_upgraded(tmp_path: Path) -> None:
