@@ -76,6 +76,7 @@ from sitrep.reporting.records import (
 )
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
+from sitrep.store.targets import check_output_target
 from sitrep.ui.date_field import DateField
 
 AskPath = Callable[[QWidget, str], str | None]
@@ -895,6 +896,11 @@ class ReportEditor(QWidget):
         if output.suffix.lower() != ".docx":
             output = output.with_suffix(".docx")
         self.last_result, self.last_error = None, ""
+        try:  # before any work: never over the open project or another one
+            check_output_target(output, what="report")
+        except SitrepError as exc:
+            self._failed(str(exc))
+            return
         self.progress = QProgressDialog("Preparing the report…", "Cancel", 0, 100, self)
         self.progress.setWindowTitle("Generating the report")
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
