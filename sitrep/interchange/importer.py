@@ -722,6 +722,8 @@ def import_file(
     ``credit`` names the dataset and its citation and licence as reports will credit
     them (UCDP GED and ACLED are known; another file is credited by its name).
     """
+    if not dry_run:
+        project.require_writable()
     if report_path is not None:
         check_output_target(report_path, what="validation report")
     with _gc_paused():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,6 +52,7 @@ class Project:
     engine: Engine
     user: str = field(default_factory=lambda: _default_user())
     backup_path: Path | None = None
+    read_only: bool = False
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -77,6 +79,11 @@ class Project:
         try:
             yield session
             session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            if self.read_only or "readonly database" in str(exc.orig):
+                raise self.read_only_error() from exc
+            raise
         except StaleDataError as exc:
             session.rollback()
             raise ConflictError(
@@ -88,6 +95,17 @@ class Project:
             raise
         finally:
             session.close()
+
+    def read_only_error(self) -> ProjectError:
+        return ProjectError(
+            f"{self.location} is read-only: changes cannot be saved (copy it to a folder "
+            "you can write to, or ask for write access)."
+        )
+
+    def require_writable(self) -> None:
+        """Refuse, before any work, a change to a project opened read-only."""
+        if self.read_only:
+            raise self.read_only_error()
 
     def setting(self, key: str, default: str = "") -> str:
         with self.session() as s:
@@ -185,6 +203,20 @@ def backup_file(path: Path, revision: str | None) -> Path:
     return target
 
 
+def is_read_only(path: Path) -> bool:
+    """Whether this process cannot change the project file (or make its side files).
+
+    A read-only medium (``ST_RDONLY``), a file or folder without write permission. The
+    one place this is decided; tests replace it to stand in for a CD-ROM.
+    """
+    try:
+        if os.statvfs(path).f_flag & os.ST_RDONLY:
+            return True
+    except (AttributeError, OSError):  # no statvfs on Windows
+        pass
+    return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK))
+
+
 # --------------------------------------------------------------------------- open/create
 
 
@@ -224,9 +256,14 @@ def create_project(target: str | Path, *, name: str = "", user: str | None = Non
 
 
 def open_project(target: str | Path, *, user: str | None = None) -> Project:
-    """Open an existing project, upgrading its schema (after a backup) if it is older."""
+    """Open an existing project, upgrading its schema (after a backup) if it is older.
+
+    A file that cannot be changed (read-only medium, folder or file) opens read-only:
+    nothing is written to it or beside it, and ``Project.read_only`` says so.
+    """
     location = str(target)
     backup: Path | None = None
+    read_only = False
     if not is_database_url(location):
         path = Path(location)
         if not path.exists():
@@ -237,6 +274,9 @@ def open_project(target: str | Path, *, user: str | None = None) -> Project:
         _check_revision(location, revision)
         if revision is None:
             raise NotAProjectError(f"{path} is an unfinished project file (no schema).")
+        read_only = is_read_only(path)
+        if read_only:
+            return _open_read_only(path, revision, user=user)
         if revision != schema.head_revision():
             backup = backup_file(path, revision)
     engine = make_engine(project_url(location))
@@ -260,4 +300,24 @@ def open_project(target: str | Path, *, user: str | None = None) -> Project:
     install_audit(project)
     with project.session() as s:
         seed_taxonomy(s)  # new taxonomy entries of this version reach old projects
+    return project
+
+
+def _open_read_only(path: Path, revision: str, *, user: str | None) -> Project:
+    """Open a project that cannot be changed: no WAL switch, no upgrade, no seeding."""
+    if revision != schema.head_revision():
+        raise ProjectError(
+            f"{path} is read-only and was saved by an older version of Sitrep; copy it to "
+            "a folder you can write to so that it can be upgraded."
+        )
+    live = any(Path(f"{path}{s}").exists() for s in ("-wal", "-journal"))
+    engine = make_engine(project_url(path, read_only=True, immutable=not live))
+    try:
+        with engine.connect() as conn:
+            schema.current_revision(conn)
+    except OperationalError as exc:
+        engine.dispose()
+        raise ProjectError(f"Cannot open {path} (read-only): {exc.orig}.") from exc
+    project = Project(str(path), engine, user=user or _default_user(), read_only=True)
+    install_audit(project)
     return project
