@@ -97,6 +97,11 @@ def export_project(
     if not out.parent.is_dir():
         raise SitrepError(f"The folder {out.parent} does not exist.")
     check_output_target(out, what="export", replace_project=replace_project)
+    if project.read_only:  # the project records every exchange, for later merges
+        raise SitrepError(
+            f"{project.location} is read-only, and a shared export is recorded in the "
+            "project; copy it to a folder you can write to first (nothing was written)."
+        )
     if passphrase is not None:
         check_passphrase(passphrase)
     sweep_old_leftovers()

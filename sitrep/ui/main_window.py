@@ -197,8 +197,8 @@ class MainWindow(QMainWindow):
             return None
         banner = QLabel(
             f"Read-only: {self.project.location} is on a read-only disk or in a folder you "
-            "cannot write to; you can read, search, map and export, but changes cannot be "
-            "saved. Copy it to a folder you can write to in order to edit it."
+            "cannot write to; you can read, search, map and export incidents, but changes "
+            "cannot be saved. Copy it to a folder you can write to in order to edit it."
         )
         banner.setObjectName("readOnlyBanner")
         banner.setWordWrap(True)

@@ -171,3 +171,25 @@ def test_cli_on_read_only_file_system_opens_read_only_and_import_is_one_line(
     listing = out.split("files\n", 1)[1].splitlines()
     assert listing[0] == "kachin.sitrep"  # no -wal, -shm or -journal beside it
     assert listing[1].split()[0] == before[0]
+
+
+def test_shared_export_from_a_read_only_project_is_one_clear_sentence(
+    closed_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sitrep.errors import SitrepError
+    from sitrep.interchange.exporters import export_incidents
+    from sitrep.sharing.export import export_project
+
+    before = state(closed_project)
+    monkeypatch.setattr(project_module, "is_read_only", lambda _path: True)
+    project = open_project(closed_project, user="tester")
+    out = tmp_path / "out"
+    out.mkdir()
+    try:
+        with pytest.raises(SitrepError, match="is read-only, and a shared export is recorded"):
+            export_project(project, out / "copy.sitrep")
+        assert export_incidents(project, out / "incidents.csv", "csv") == 1  # CSV works
+    finally:
+        project.close()
+    assert state(closed_project) == before
+    assert files_in(out) == ["incidents.csv"]
