@@ -109,6 +109,12 @@ def register(sub: Any) -> None:
         action="store_true",
         help="sitrep format: encrypt with a passphrase (SITREP_PASSPHRASE or a prompt)",
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="sitrep format: replace OUT even if it is a Sitrep project (never the project "
+        "being exported, nor a project that is open)",
+    )
     add_filter_arguments(p)
     p.set_defaults(func=cmd_export)
 
@@ -266,6 +272,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         }.get(suffix, "csv")
     if fmt != "sitrep" and args.encrypt:
         raise SitrepError("--encrypt applies to --format sitrep (shared projects).")
+    if fmt != "sitrep" and args.force:
+        raise SitrepError("--force applies to --format sitrep (shared projects) only.")
     if fmt == "sitrep":
         return _export_shared(args)
     level = Sensitivity(args.level or Sensitivity.INTERNAL.value)
@@ -282,13 +290,20 @@ def cmd_export(args: argparse.Namespace) -> int:
 def _export_shared(args: argparse.Namespace) -> int:
     from sitrep.commands.sharing import passphrase_for
     from sitrep.sharing.export import export_project
+    from sitrep.store.targets import check_output_target
 
     level = Sensitivity(args.level or Sensitivity.INTERNAL.value)
-    secret = passphrase_for(args.out, confirm=True) if args.encrypt else None
     project = open_for_cli(args.project)
     try:
+        # before asking for a passphrase; the project is open, so it is recognised
+        check_output_target(
+            args.out, what="export", replace_project=args.force, force_option="--force"
+        )
+        secret = passphrase_for(args.out, confirm=True) if args.encrypt else None
         flt = filter_from_args(project, args)
-        result = export_project(project, args.out, flt=flt, level=level, passphrase=secret)
+        result = export_project(
+            project, args.out, flt=flt, level=level, passphrase=secret, replace_project=args.force
+        )
     finally:
         project.close()
     notes = [f"level {level.value}"]

@@ -48,12 +48,14 @@ def cmd_map(args: argparse.Namespace) -> int:
     from sitrep.mapping.data import located_summary
     from sitrep.mapping.page import export_page
     from sitrep.sharing.redaction import leaving_filter
+    from sitrep.store.targets import atomic_write, check_output_target
 
     output: Path = args.output
     if output.suffix.lower() not in {".html", ".htm"}:
         raise SitrepError(f"The output must be an .html file, not '{output.name}'.")
     if not output.parent.exists():
         raise SitrepError(f"The folder '{output.parent}' does not exist.")
+    check_output_target(output, what="map")
     project = open_for_cli(args.project)
     try:
         level = Sensitivity(args.level)
@@ -64,9 +66,9 @@ def cmd_map(args: argparse.Namespace) -> int:
             summary = located_summary(s, flt)
     finally:
         project.close()
-    tmp = output.with_name(output.name + ".part")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(output)
+    check_output_target(output, what="map")  # the project is closed: check the file again
+    with atomic_write(output) as tmp:
+        tmp.write_text(page, encoding="utf-8")
     missing = summary.without_coordinates
     print(
         f"Wrote {output} ({summary.with_coordinates} incidents mapped"

@@ -54,6 +54,7 @@ from sitrep.sharing.redaction import (
 from sitrep.store.bulk import table_of
 from sitrep.store.project import Project
 from sitrep.store.queries import IncidentFilter, select_incidents
+from sitrep.store.targets import check_output_target
 
 EXPORT_FORMATS = ("csv", "xlsx", "geojson", "hxl", "acled")
 SUFFIXES = {"csv": ".csv", "xlsx": ".xlsx", "geojson": ".geojson", "hxl": ".csv", "acled": ".csv"}
@@ -483,6 +484,7 @@ def export_incidents(
         )
     if not out.parent.exists():
         raise SitrepError(f"The folder {out.parent} does not exist.")
+    check_output_target(out, what="export")
     flt = leaving_filter(flt or IncidentFilter(), level)
     tmp = out.with_name(f".{out.name}.part")
     with project.session() as session:
@@ -509,5 +511,10 @@ def export_incidents(
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+    try:
+        check_output_target(out, what="export")  # still so after a long export?
+    except SitrepError:
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(out)
     return n

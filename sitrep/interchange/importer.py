@@ -38,6 +38,7 @@ from sitrep.interchange.parsed_rows import RowProblem, write_report
 from sitrep.interchange.readers import Table
 from sitrep.store.incidents import known_sub_event_types
 from sitrep.store.project import Project
+from sitrep.store.targets import check_output_target
 
 __all__ = ["DatasetCredit", "ImportCancelled", "ImportRejected", "ImportResult", "import_file"]
 
@@ -111,6 +112,10 @@ def import_file(
     called with the format and the table once the file is read, before anything is
     written (the CLI shows a guessed encoding there).
     """
+    if not dry_run:
+        project.require_writable()
+    if report_path is not None:
+        check_output_target(report_path, what="validation report")
     with _long_lived_frozen():
         return _import_file(
             project,

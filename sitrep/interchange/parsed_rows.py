@@ -19,6 +19,7 @@ from sitrep.model.enums import (
     Outcome,
     SourceType,
 )
+from sitrep.store.targets import atomic_write, check_output_target
 
 
 @dataclass
@@ -100,7 +101,8 @@ REPORT_COLUMNS = ("row", "column", "severity", "reason")
 
 def write_report(path: Path, problems: list[RowProblem]) -> None:
     """The validation report as CSV (UTF-8 with BOM so Excel shows non-Latin text)."""
-    with path.open("w", newline="", encoding="utf-8-sig") as fh:
+    check_output_target(path, what="validation report")
+    with atomic_write(path) as temp, temp.open("w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh)
         writer.writerow(REPORT_COLUMNS)
         for p in problems:

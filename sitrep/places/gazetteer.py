@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sitrep.paths import resource
 from sitrep.places.names import fold
+from sitrep.store.engine import connect_file
 
 _local = threading.local()
 
@@ -44,7 +45,7 @@ def connection(path: Path | None = None) -> sqlite3.Connection:
     _local.conns = cache
     key = str(path)
     if key not in cache:
-        cache[key] = sqlite3.connect(f"file:{path.as_posix()}?mode=ro&immutable=1", uri=True)
+        cache[key] = connect_file(path, immutable=True)
     return cache[key]
 
 

@@ -20,12 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitrep.errors import SitrepError
+from sitrep.store.targets import check_output_target
 
 
 def check_target(path: Path, what: str = "report") -> None:
-    """Refuse, before any work, outputs that cannot be written."""
+    """Refuse, before any work, outputs that cannot be written (or would destroy a project)."""
     if path.is_dir():
         raise SitrepError(f"{path} is a folder; give the {what} a file name instead.")
+    check_output_target(path, what=what)
     folder = path.parent
     if not folder.is_dir():
         raise SitrepError(f"The folder {folder} does not exist.")

@@ -55,6 +55,7 @@ from sitrep.sharing.redaction import RedactionContext, needs_redaction, redact_d
 from sitrep.store import Project
 from sitrep.store.memory import create_memory_project, project_bytes, sweep_old_leftovers
 from sitrep.store.queries import IncidentFilter, select_incidents
+from sitrep.store.targets import check_output_target
 
 # progress(done, total); returning False cancels the export (no file is written)
 Progress = Callable[[int, int], bool | None]
@@ -86,10 +87,22 @@ def export_project(
     level: Sensitivity = Sensitivity.RESTRICTED,
     passphrase: str | None = None,
     progress: Progress | None = None,
+    replace_project: bool = False,
 ) -> ExportResult:
+    """Write the slice ``flt`` selects, up to ``level``, as a shared project at ``out``.
+
+    ``replace_project`` (``--force``) may replace an existing project file that is not
+    open; the project being exported and its side files are never written over.
+    """
     out = Path(out)
     if not out.parent.is_dir():
         raise SitrepError(f"The folder {out.parent} does not exist.")
+    check_output_target(out, what="export", replace_project=replace_project)
+    if project.read_only:  # the project records every exchange, for later merges
+        raise SitrepError(
+            f"{project.location} is read-only, and a shared export is recorded in the "
+            "project; copy it to a folder you can write to first (nothing was written)."
+        )
     if passphrase is not None:
         check_passphrase(passphrase)
     sweep_old_leftovers()
@@ -124,6 +137,7 @@ def export_project(
         raise Cancelled("The export was cancelled; no file was written.")
     if passphrase is not None:
         data = encrypt_bytes(data, passphrase)
+    check_output_target(out, what="export", replace_project=replace_project)  # still so?
     _write_replacing(out, data)
     with project.engine.begin() as conn:
         exchanges.record_exchange(

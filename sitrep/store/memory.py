@@ -19,7 +19,7 @@ from sitrep.errors import NotAProjectError, ProjectError
 from sitrep.model import ProjectSetting
 from sitrep.store import schema
 from sitrep.store.audit import install_audit
-from sitrep.store.engine import APPLICATION_ID, SQLITE_HEADER
+from sitrep.store.engine import APPLICATION_ID, SQLITE_HEADER, connect_read_only
 from sitrep.store.project import Project, _check_revision
 from sitrep.store.seed import seed_taxonomy
 
@@ -116,7 +116,7 @@ def open_memory_project(data: bytes, *, label: str, user: str) -> Project:
 def read_project_file(path: Path, *, user: str) -> Project:
     """A plain project file read into memory through SQLite (its WAL included), unchanged."""
     try:
-        src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        src = connect_read_only(path)
     except sqlite3.Error as exc:
         raise NotAProjectError(f"{path.name} cannot be opened as a project: {exc}.") from exc
     dst = _connect()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,11 +30,13 @@ from sitrep.errors import (
     ProjectError,
 )
 from sitrep.model import ProjectSetting
-from sitrep.store import schema
+from sitrep.store import schema, targets
 from sitrep.store.audit import install_audit
 from sitrep.store.engine import (
     APPLICATION_ID,
     SQLITE_HEADER,
+    connect_file,
+    connect_read_only,
     is_database_url,
     make_engine,
     project_url,
@@ -49,9 +52,12 @@ class Project:
     engine: Engine
     user: str = field(default_factory=lambda: _default_user())
     backup_path: Path | None = None
+    read_only: bool = False
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        if self.is_file:  # outputs are never written over an open project
+            targets.register_open(id(self), self.location)
 
     @property
     def is_file(self) -> bool:
@@ -73,6 +79,11 @@ class Project:
         try:
             yield session
             session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            if self.read_only or "readonly database" in str(exc.orig):
+                raise self.read_only_error() from exc
+            raise
         except StaleDataError as exc:
             session.rollback()
             raise ConflictError(
@@ -84,6 +95,17 @@ class Project:
             raise
         finally:
             session.close()
+
+    def read_only_error(self) -> ProjectError:
+        return ProjectError(
+            f"{self.location} is read-only: changes cannot be saved (copy it to a folder "
+            "you can write to, or ask for write access)."
+        )
+
+    def require_writable(self) -> None:
+        """Refuse, before any work, a change to a project opened read-only."""
+        if self.read_only:
+            raise self.read_only_error()
 
     def setting(self, key: str, default: str = "") -> str:
         with self.session() as s:
@@ -100,6 +122,7 @@ class Project:
 
     def close(self) -> None:
         self.engine.dispose()
+        targets.forget_open(id(self))
 
 
 def _default_user() -> str:
@@ -130,7 +153,7 @@ def _inspect_file(path: Path) -> str | None:
     if header != SQLITE_HEADER:
         raise NotAProjectError(f"{path} is not a Sitrep project (it is not a SQLite database).")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = connect_read_only(path)
     except sqlite3.Error as exc:
         raise NotAProjectError(f"{path} cannot be opened as a project: {exc}.") from exc
     try:
@@ -159,17 +182,39 @@ def _check_revision(location: str, revision: str | None) -> None:
 
 
 def backup_file(path: Path, revision: str | None) -> Path:
-    """Copy a project with SQLite's online backup (consistent even mid-WAL)."""
+    """Copy a project with SQLite's online backup (consistent even mid-WAL).
+
+    The copy gets a name of its own: never an earlier backup made the same second.
+    """
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.backup-{revision or 'none'}-{stamp}{path.suffix}")
-    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    dst = sqlite3.connect(target)
+    base = f"{path.stem}.backup-{revision or 'none'}-{stamp}"
+    target = path.with_name(f"{base}{path.suffix}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{base}-{n}{path.suffix}")
+    src = connect_read_only(path)
+    dst = connect_file(target)
     try:
         src.backup(dst)
     finally:
         dst.close()
         src.close()
     return target
+
+
+def is_read_only(path: Path) -> bool:
+    """Whether this process cannot change the project file (or make its side files).
+
+    A read-only medium (``ST_RDONLY``), a file or folder without write permission. The
+    one place this is decided; tests replace it to stand in for a CD-ROM.
+    """
+    try:
+        if os.statvfs(path).f_flag & os.ST_RDONLY:
+            return True
+    except (AttributeError, OSError):  # no statvfs on Windows
+        pass
+    return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK))
 
 
 # --------------------------------------------------------------------------- open/create
@@ -184,7 +229,7 @@ def create_project(target: str | Path, *, name: str = "", user: str | None = Non
             raise ProjectError(f"{path} already exists; choose another name or open it.")
         if not path.parent.exists():
             raise ProjectError(f"The folder {path.parent} does not exist.")
-        sqlite3.connect(path).close()
+        connect_file(path).close()
     engine = make_engine(project_url(location))
     try:
         with engine.begin() as conn:
@@ -211,9 +256,14 @@ def create_project(target: str | Path, *, name: str = "", user: str | None = Non
 
 
 def open_project(target: str | Path, *, user: str | None = None) -> Project:
-    """Open an existing project, upgrading its schema (after a backup) if it is older."""
+    """Open an existing project, upgrading its schema (after a backup) if it is older.
+
+    A file that cannot be changed (read-only medium, folder or file) opens read-only:
+    nothing is written to it or beside it, and ``Project.read_only`` says so.
+    """
     location = str(target)
     backup: Path | None = None
+    read_only = False
     if not is_database_url(location):
         path = Path(location)
         if not path.exists():
@@ -224,6 +274,9 @@ def open_project(target: str | Path, *, user: str | None = None) -> Project:
         _check_revision(location, revision)
         if revision is None:
             raise NotAProjectError(f"{path} is an unfinished project file (no schema).")
+        read_only = is_read_only(path)
+        if read_only:
+            return _open_read_only(path, revision, user=user)
         if revision != schema.head_revision():
             backup = backup_file(path, revision)
     engine = make_engine(project_url(location))
@@ -247,4 +300,24 @@ def open_project(target: str | Path, *, user: str | None = None) -> Project:
     install_audit(project)
     with project.session() as s:
         seed_taxonomy(s)  # new taxonomy entries of this version reach old projects
+    return project
+
+
+def _open_read_only(path: Path, revision: str, *, user: str | None) -> Project:
+    """Open a project that cannot be changed: no WAL switch, no upgrade, no seeding."""
+    if revision != schema.head_revision():
+        raise ProjectError(
+            f"{path} is read-only and was saved by an older version of Sitrep; copy it to "
+            "a folder you can write to so that it can be upgraded."
+        )
+    live = any(Path(f"{path}{s}").exists() for s in ("-wal", "-journal"))
+    engine = make_engine(project_url(path, read_only=True, immutable=not live))
+    try:
+        with engine.connect() as conn:
+            schema.current_revision(conn)
+    except OperationalError as exc:
+        engine.dispose()
+        raise ProjectError(f"Cannot open {path} (read-only): {exc.orig}.") from exc
+    project = Project(str(path), engine, user=user or _default_user(), read_only=True)
+    install_audit(project)
     return project

@@ -84,6 +84,21 @@ ADMIN_COLUMNS = {
 _ADMIN_COLUMNS = ADMIN_COLUMNS
 
 
+LIKE_ESCAPE = "\\"
+
+
+def like_literal(text: str) -> str:
+    """``text`` for a LIKE pattern that matches it literally: ``50%`` and ``a_b`` as typed.
+
+    Used with ``ESCAPE LIKE_ESCAPE`` (the same on SQLite and PostgreSQL).
+    """
+    return (
+        text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+        .replace("%", LIKE_ESCAPE + "%")
+        .replace("_", LIKE_ESCAPE + "_")
+    )
+
+
 def conditions(flt: IncidentFilter) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if flt.region is not None:
@@ -113,13 +128,13 @@ def conditions(flt: IncidentFilter) -> list[ColumnElement[bool]]:
     if flt.above_sensitivity is not None:
         conds.append(Incident.sensitivity.not_in(flt.above_sensitivity.levels_up_to()))
     if flt.text.strip():
-        pattern = f"%{flt.text.strip().lower()}%"
+        pattern = f"%{like_literal(flt.text.strip().lower())}%"
         conds.append(
             or_(
-                func.lower(Incident.title).like(pattern),
-                func.lower(Incident.narrative).like(pattern),
-                func.lower(Incident.place_name).like(pattern),
-                func.lower(Incident.reference).like(pattern),
+                func.lower(Incident.title).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(Incident.narrative).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(Incident.place_name).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(Incident.reference).like(pattern, escape=LIKE_ESCAPE),
             )
         )
     if not flt.include_synthetic:

@@ -228,8 +228,15 @@ def render_screenshot(location: str, output: str, *, wait_ms: int = 1500) -> int
 
     from PySide6.QtCore import QSettings
 
+    from sitrep.store.targets import check_output_target
+
     app = make_application()
     project = open_project(location)
+    try:
+        check_output_target(output, what="screenshot")
+    except SitrepError:
+        project.close()
+        raise
     with tempfile.TemporaryDirectory() as tmp:
         settings = AppSettings(QSettings(f"{tmp}/settings.ini", QSettings.Format.IniFormat))
         window = MainWindow(project, settings, panes=default_panes())

@@ -516,8 +516,12 @@ class CheckPage(QWizardPage):
         if self.w.check is None:
             return
         path = self.w.choose_report(self)
-        if path:
+        if not path:
+            return
+        try:  # refuses a project (or its -wal) as the report's file, writing nothing
             write_report(Path(path), self.w.check.problems)
+        except SitrepError as exc:
+            self.w.show_error(exc)
 
     def validatePage(self) -> bool:
         try:

@@ -193,6 +193,9 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        self.read_only_banner = self._read_only_banner()
+        if self.read_only_banner is not None:
+            layout.addWidget(self.read_only_banner)
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
@@ -201,6 +204,23 @@ class MainWindow(QMainWindow):
         self.counter.counted.connect(self._show_count)
         self.statusBar().addPermanentWidget(self.count_label)
         self.resize(1400, 860)
+
+    def _read_only_banner(self) -> QLabel | None:
+        """A bar across the top while the project cannot be changed (read-only medium)."""
+        if not self.project.read_only:
+            return None
+        banner = QLabel(
+            f"Read-only: {self.project.location} is on a read-only disk or in a folder you "
+            "cannot write to; you can read, search, map and export incidents, but changes "
+            "cannot be saved. Copy it to a folder you can write to in order to edit it."
+        )
+        banner.setObjectName("readOnlyBanner")
+        banner.setWordWrap(True)
+        banner.setStyleSheet(
+            "QLabel { background: #fff4ce; color: #3b2f00; border-bottom: 1px solid #c8a600;"
+            " padding: 6px 10px; font-weight: bold; }"
+        )
+        return banner
 
     def _connect_pane(self, pane: QWidget) -> None:
         if isinstance(pane, FollowsFilter):
@@ -572,9 +592,21 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has = bool(self.selected_ids())
+        writable = not self.project.read_only
         for act in (self.edit_action, self.duplicate_action, self.delete_action):
-            act.setEnabled(has)
-        self.flash_action.setEnabled(has and isinstance(self.report_pane, WritesFlash))
+            act.setEnabled(has and writable)
+        self.flash_action.setEnabled(
+            has and writable and isinstance(self.report_pane, WritesFlash)
+        )
+        for act in (
+            self.new_action,
+            self.import_action,
+            self.share_merge_action,
+            self.conflicts_action,
+            self.duplicates_action,
+            self.undo_merge_action,
+        ):
+            act.setEnabled(writable)
 
     # ================================================================= incidents
     def open_form(

@@ -55,6 +55,7 @@ from sitrep.reporting.records import (
 )
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
+from sitrep.store.targets import check_output_target
 from sitrep.ui.key_figures import KeyFiguresPanel
 from sitrep.ui.long_task import CANCELLED, TaskProgress, run_task
 from sitrep.ui.report_sections import SectionsEditor
@@ -509,6 +510,12 @@ class ReportEditor(QWidget):
         if output.suffix.lower() != ".docx":
             output = output.with_suffix(".docx")
         self.last_result, self.last_error = None, ""
+        try:  # before any work: never over the open project or another one
+            check_output_target(output, what="report")
+        except SitrepError as exc:
+            self.last_error = str(exc)
+            self.show_error(str(exc))
+            return
         report_id = self.report_id
         self.generate_button.setEnabled(False)
         try:

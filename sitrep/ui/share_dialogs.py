@@ -42,6 +42,7 @@ from sitrep.sharing.merge import (
 from sitrep.sharing.redaction import needs_redaction
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
+from sitrep.store.targets import check_output_target
 from sitrep.ui.long_task import run_task
 
 SHARED_FILTER = "Sitrep projects (*.sitrep);;All files (*)"
@@ -180,6 +181,7 @@ def export_shared(
     path = prompts.save_path(parent)
     if not path:
         return None
+    check_output_target(path, what="export")  # before any work; the caller shows why
     level, flt, secret = dialog.chosen_level(), dialog.chosen_filter(), dialog.chosen_passphrase()
     result = run_task(
         parent,

@@ -124,3 +124,18 @@ def test_postgres_reopen_refuses_second_create_and_locks(pg_url: str) -> None:
     finally:
         a.close()
         b.close()
+
+
+def test_search_for_percent_and_underscore_on_postgres_is_literal(pg_url: str) -> None:
+    from sitrep.store import create_project
+    from tests.store.test_queries import add_literal_titles, search_titles
+
+    project = create_project(pg_url, user="tester")
+    try:
+        add_literal_titles(project)
+        assert search_titles(project, "50%") == {"50% of the village burned"}
+        assert search_titles(project, "a_b") == {"a_b road blocked"}
+        assert search_titles(project, "c:\\t") == {"path C:\\temp noted"}
+        assert search_titles(project, "road") == {"a_b road blocked", "axb road"}
+    finally:
+        project.close()

@@ -234,3 +234,28 @@ def test_custom_region_and_region_errors(project: Project, kachin: dict[str, Any
         assert resolve_region(s, "MMR001010").areas[0].level == 3
         with pytest.raises(RegionError, match="No region called 'Sagaing'"):
             resolve_region(s, "Sagaing")
+
+
+LITERAL_TITLES = ("50% of the village burned", "5000 people fled", "a_b road blocked", "axb road")
+
+
+def search_titles(project: Project, text: str) -> set[str]:
+    """Titles the free-text search finds (shared with the PostgreSQL test)."""
+    with project.session() as s:
+        return {i.title for i in list_incidents(s, IncidentFilter(text=text))}
+
+
+def add_literal_titles(project: Project) -> None:
+    for title in LITERAL_TITLES:
+        make_incident(project, title=title)
+    make_incident(project, title="path C:\\temp noted")
+
+
+def test_search_for_percent_and_underscore_finds_them_literally(project: Project) -> None:
+    add_literal_titles(project)
+    assert search_titles(project, "50%") == {"50% of the village burned"}
+    assert search_titles(project, "a_b") == {"a_b road blocked"}
+    assert search_titles(project, "%") == {"50% of the village burned"}
+    assert search_titles(project, "_") == {"a_b road blocked"}
+    assert search_titles(project, "c:\\t") == {"path C:\\temp noted"}
+    assert search_titles(project, "road") == {"a_b road blocked", "axb road"}

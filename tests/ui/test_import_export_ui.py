@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QTableWidget, QWizard
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QTableWidget, QWizard
 
 from sitrep.interchange.importer import import_file
 from sitrep.model import Dataset, Incident
@@ -247,3 +248,55 @@ def test_export_dialog_asks_the_level_and_withholds_below_internal(
     assert sorted(r["title"] for r in rows) == ["partner incident", "public incident"]
     assert all(r["narrative"].startswith("[withheld]") for r in rows)
     assert "victims" not in out.read_text(encoding="utf-8-sig")
+
+
+def test_export_dialog_refuses_to_write_over_the_open_project(
+    qtbot: Any, project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sitrep.store.targets import is_project_file
+    from sitrep.ui import export_dialog
+
+    import_file(project, write_acled(tmp_path / "a.csv"))
+    dialog = FlatExportDialog(project, choose_output=lambda _p, _s: None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.path.clear()
+    qtbot.keyClicks(dialog.path, project.location)  # typed: the project itself
+    seen: list[str] = []
+    monkeypatch.setattr(
+        export_dialog.QMessageBox, "warning", lambda _parent, _title, text: seen.append(text)
+    )
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert seen == [
+        f"{project.location} is the open project test.sitrep; choose another file name "
+        "for the export (nothing was written)."
+    ]
+    assert dialog.written is None or dialog.written == 0
+    assert is_project_file(Path(project.location))
+    assert incident_count(project) == 3
+    assert not list(tmp_path.glob(".*part*"))
+
+
+def test_saving_the_validation_report_over_the_project_is_refused(
+    qtbot: Any, project: Project, tmp_path: Path
+) -> None:
+    from sitrep.store.targets import is_project_file
+
+    path = write_acled(tmp_path / "acled.csv")
+    errors: list[str] = []
+    wizard = ImportWizard(
+        project, choose_file=lambda _p: str(path), choose_report=lambda _p: project.location
+    )
+    wizard.show_error = lambda exc: errors.append(str(exc))  # type: ignore[method-assign]
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path_edit.setText(str(path))
+    while wizard.currentId() != PAGE_CHECK:
+        next_page(qtbot, wizard)
+    save = next(b for b in wizard.findChildren(QPushButton) if b.text() == "Save report…")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert errors == [
+        f"{project.location} is the open project test.sitrep; choose another file name "
+        "for the validation report (nothing was written)."
+    ]
+    assert is_project_file(Path(project.location)) and incident_count(project) == 0
