@@ -160,38 +160,38 @@ def sweep_rewrite_leftovers(path: Path) -> None:
 
 
 def _rewrite(path: Path, *, source_key: str | None, target_key: str | None) -> None:
-    from sitrep.store.project import _check_revision, _inspect_file
+    from sitrep.store.project import _check_revision, _inspect_file, is_open_here
 
+    if is_open_here(path):
+        raise ProjectError(f"{path} is open in another window; close it there first.")
     _check_revision(str(path), _inspect_file(path, key=source_key))  # ours, a known version
     sweep_rewrite_leftovers(path)
     temp = path.with_name(f".{path.name}{TEMP_MARK}{secrets.token_hex(4)}")
     # sqlcipher_export lives in SQLCipher: a plain source is opened through it too
     src = connect_sqlite(path, key=source_key) if source_key else _plain_through_sqlcipher(path)
+    replaced = False
     try:
         counts = _release_wal(src, path)
-        attach_key = quote_sql(target_key or "")  # '' attaches a plain database
-        src.execute(f"ATTACH DATABASE {quote_sql(str(temp))} AS target KEY {attach_key}")
-        src.execute("SELECT sqlcipher_export('target')")
-        src.execute(f"PRAGMA target.application_id = {APPLICATION_ID}")
-        (user_version,) = src.execute("PRAGMA main.user_version").fetchone()
-        src.execute(f"PRAGMA target.user_version = {int(user_version)}")
-        src.execute("DETACH DATABASE target")
-    except db_errors() as exc:
-        src.close()
-        temp.unlink(missing_ok=True)
-        raise ProjectError(f"Cannot rewrite {path}: {exc}.") from exc
-    except BaseException:
-        src.close()
-        temp.unlink(missing_ok=True)
-        raise
-    src.close()
-    try:
+        try:
+            attach_key = quote_sql(target_key or "")  # '' attaches a plain database
+            src.execute(f"ATTACH DATABASE {quote_sql(str(temp))} AS target KEY {attach_key}")
+            src.execute("SELECT sqlcipher_export('target')")
+            src.execute(f"PRAGMA target.application_id = {APPLICATION_ID}")
+            (user_version,) = src.execute("PRAGMA main.user_version").fetchone()
+            src.execute(f"PRAGMA target.user_version = {int(user_version)}")
+            src.execute("DETACH DATABASE target")
+        except db_errors() as exc:
+            raise ProjectError(f"Cannot rewrite {path}: {exc}.") from exc
         _fsync(temp)
         _verify(temp, target_key, counts, path)
         os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+        replaced = True
+    finally:
+        if not replaced:
+            temp.unlink(missing_ok=True)
+            with contextlib.suppress(*db_errors()):  # the old file back as it was opened
+                src.execute("PRAGMA journal_mode = WAL")
+        src.close()
     Path(f"{path}-shm").unlink(missing_ok=True)
     _fsync_folder(path.parent)
 

@@ -61,6 +61,12 @@ class Project:
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        if self.is_file:
+            _OPEN_FILES[self.location_key] = _OPEN_FILES.get(self.location_key, 0) + 1
+
+    @property
+    def location_key(self) -> str:
+        return str(Path(self.location).resolve()) if self.is_file else self.location
 
     @property
     def is_file(self) -> bool:
@@ -113,6 +119,22 @@ class Project:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.is_file and not getattr(self, "_closed", False):
+            self._closed = True
+            left = _OPEN_FILES.get(self.location_key, 1) - 1
+            if left > 0:
+                _OPEN_FILES[self.location_key] = left
+            else:
+                _OPEN_FILES.pop(self.location_key, None)
+
+
+# Project files open in this process. SQLite's file locks keep other processes from
+# rewriting a project in use, but not a second SQLite library (SQLCipher's) in this one.
+_OPEN_FILES: dict[str, int] = {}
+
+
+def is_open_here(path: Path) -> bool:
+    return str(path.resolve()) in _OPEN_FILES
 
 
 def _default_user() -> str:
