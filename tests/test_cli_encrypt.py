@@ -76,3 +76,16 @@ def test_encrypt_then_decrypt_an_existing_project(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert path.read_bytes().startswith(SQLITE_HEADER)
     assert "Office notes" in run("info", str(path)).stdout
+
+
+def test_unencrypted_copies_of_an_encrypted_project_are_warned_about(tmp_path: Path) -> None:
+    path = tmp_path / "p.sitrep"
+    assert run("new", str(path), "--encrypt", passphrase=SECRET).returncode == 0
+    result = run("export", str(path), str(tmp_path / "out.csv"), passphrase=SECRET)
+    assert result.returncode == 0, result.stderr
+    assert "p is encrypted, but this CSV file is not" in result.stderr
+    shared = run("export", str(path), str(tmp_path / "s.sitrep"), passphrase=SECRET)
+    assert "this shared project is not" in shared.stderr
+    plain = tmp_path / "plain.sitrep"
+    assert run("new", str(plain)).returncode == 0
+    assert run("export", str(plain), str(tmp_path / "o2.csv")).stderr == ""

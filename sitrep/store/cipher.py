@@ -102,6 +102,14 @@ def key_for_file(path: Path, passphrase: str | None) -> str:
     return key
 
 
+def plain_copy_warning(project_name: str, what: str) -> str:
+    """What to tell the user who writes an unencrypted copy out of an encrypted project."""
+    return (
+        f"{project_name} is encrypted, but this {what} is not: keep it on an encrypted disk, "
+        "or (for a shared project) export it with a passphrase."
+    )
+
+
 # --------------------------------------------------------------------------- rewriting
 
 

@@ -32,6 +32,7 @@ from sitrep.model.enums import Sensitivity
 from sitrep.sharing.conflicts import Conflict, list_conflicts, resolve_conflict
 from sitrep.sharing.crypto import is_encrypted
 from sitrep.sharing.export import ExportResult, export_project
+from sitrep.store.cipher import plain_copy_warning
 from sitrep.sharing.merge import (
     MergeResult,
     UndoResult,
@@ -175,6 +176,8 @@ def export_shared(
     dialog: ExportDialog | None = None,
 ) -> ExportResult | None:
     dialog = dialog or ExportDialog(current, parent)
+    if project.encrypted:  # a copy of an encrypted project is encrypted unless unticked
+        dialog.encrypt.setChecked(True)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     path = prompts.save_path(parent)
@@ -196,7 +199,12 @@ def export_shared(
         "Export finished",
         f"{result.incidents} incidents written to {Path(path).name} "
         f"({level.value}{redaction}"
-        f"{'; encrypted' if result.encrypted else ''}).",
+        f"{'; encrypted' if result.encrypted else ''})."
+        + (
+            "\n\n" + plain_copy_warning(project.name, "shared project")
+            if project.encrypted and not result.encrypted
+            else ""
+        ),
     )
     return result
 
