@@ -228,9 +228,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=120)
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument(
-        "--kinds", nargs="+", default=["export", "merge", "encrypt", "decrypt"]
-    )
+    parser.add_argument("--kinds", nargs="+", default=["export", "merge", "encrypt", "decrypt"])
     args = parser.parse_args()
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="crash-bench-") as folder:

@@ -67,8 +67,10 @@ def test_encrypt_then_decrypt_an_existing_project(tmp_path: Path) -> None:
     result = run("encrypt", str(path), passphrase=SECRET)
     assert result.returncode == 0, result.stderr
     assert b"Office notes" not in path.read_bytes()
-    assert run("encrypt", str(path), passphrase=SECRET).stderr.strip().endswith(
-        "is already encrypted."
+    assert (
+        run("encrypt", str(path), passphrase=SECRET)
+        .stderr.strip()
+        .endswith("is already encrypted.")
     )
     assert "Office notes" in run("info", str(path), passphrase=SECRET).stdout
     assert run("decrypt", str(path), passphrase="wrong").returncode == 1

@@ -14,9 +14,9 @@ from sitrep.places.regions import resolve_region
 from sitrep.store import Project, open_project
 from sitrep.store.cipher import is_encrypted_project
 from sitrep.store.engine import is_database_url
+from sitrep.store.queries import IncidentFilter
 
 PASSPHRASE_VARIABLE = "SITREP_PASSPHRASE"
-from sitrep.store.queries import IncidentFilter
 
 
 def add_project_argument(parser: argparse.ArgumentParser) -> None:

@@ -21,7 +21,6 @@ import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 import pyrage
@@ -36,11 +35,13 @@ DRAFT_IDENTITY_SETTING = "draft_identity"
 
 
 def draft_identity(project: Project) -> str | None:
-    """The encrypted project's draft identity (made on first use); None for a plain one."""
-    if not project.encrypted:
-        return None
+    """The encrypted project's draft identity (made on first use); None for a plain one.
+
+    A project decrypted since keeps its identity, so drafts written while it was
+    encrypted are still offered back (and new ones stay encrypted).
+    """
     identity = project.setting(DRAFT_IDENTITY_SETTING)
-    if not identity:
+    if not identity and project.encrypted:
         identity = str(pyrage.x25519.Identity.generate())
         project.set_setting(DRAFT_IDENTITY_SETTING, identity)
     return identity

@@ -314,9 +314,7 @@ def open_project(
     except BaseException:
         engine.dispose()
         raise
-    project = Project(
-        location, engine, user=user or _default_user(), backup_path=backup, key=key
-    )
+    project = Project(location, engine, user=user or _default_user(), backup_path=backup, key=key)
     install_audit(project)
     with project.session() as s:
         seed_taxonomy(s)  # new taxonomy entries of this version reach old projects

@@ -32,7 +32,6 @@ from sitrep.model.enums import Sensitivity
 from sitrep.sharing.conflicts import Conflict, list_conflicts, resolve_conflict
 from sitrep.sharing.crypto import is_encrypted
 from sitrep.sharing.export import ExportResult, export_project
-from sitrep.store.cipher import plain_copy_warning
 from sitrep.sharing.merge import (
     MergeResult,
     UndoResult,
@@ -42,6 +41,7 @@ from sitrep.sharing.merge import (
 )
 from sitrep.sharing.redaction import needs_redaction
 from sitrep.store import Project
+from sitrep.store.cipher import plain_copy_warning
 from sitrep.store.queries import IncidentFilter
 from sitrep.ui.worker import run_with_progress
 

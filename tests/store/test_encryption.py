@@ -18,8 +18,7 @@ from sitrep.editing.draft_store import DraftStore, draft_identity
 from sitrep.errors import EncryptedProjectError, PassphraseError, ProjectError
 from sitrep.model import Actor, Attachment, Blob, Incident, IncidentActor
 from sitrep.model.enums import ActorRole
-from sitrep.store import Project, create_project, open_project, schema
-from sitrep.store import cipher
+from sitrep.store import Project, cipher, create_project, open_project, schema
 from sitrep.store.engine import SQLITE_HEADER
 from sitrep.store.memory import read_project_file
 from sitrep.store.project import backup_file
