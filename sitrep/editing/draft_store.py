@@ -44,7 +44,7 @@ def draft_identity(project: Project) -> str | None:
     if not identity and project.encrypted:
         identity = str(pyrage.x25519.Identity.generate())
         project.set_setting(DRAFT_IDENTITY_SETTING, identity)
-    return identity
+    return identity or None
 
 
 @dataclass(frozen=True)

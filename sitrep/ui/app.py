@@ -225,7 +225,11 @@ class SitrepApp(QObject):
         if old_project is not None:
             self.drafts.forget(old_project.location)
             old_project.close()
-        QTimer.singleShot(0, as_slot(window.offer_drafts))
+        QTimer.singleShot(0, as_slot(lambda: self._offer_drafts(window)))
+
+    def _offer_drafts(self, window: MainWindow) -> None:
+        if self.window is window:  # not a window already closed (locked, switched)
+            window.offer_drafts()
 
     def choose_open(self) -> None:
         path = self.prompts.open_project(self.window or self.welcome)
@@ -346,13 +350,17 @@ class SitrepApp(QObject):
         self.open_location(location, passphrase=passphrase)
 
     def _rewrite(self, job: Callable[[], object], location: str) -> None:
+        """Run an encrypt/decrypt in this thread, under a busy cursor. Not in a worker:
+        a cancel there would walk away from a rewrite that then replaces the file under
+        the project reopened meanwhile; it takes seconds even for large projects."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            run_with_progress(self.welcome, "Rewriting the project file…", job)
-        except Cancelled:
-            return
+            job()
         except SitrepError as exc:
             log.info("cannot rewrite %s: %s", location, exc)
             self.report_error(None, exc)
+        finally:
+            QApplication.restoreOverrideCursor()
 
     # ------------------------------------------------------------ locking
     def choose_lock_time(self) -> None:
