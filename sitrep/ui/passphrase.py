@@ -129,7 +129,7 @@ class LockScreen(QWidget):
         title = QLabel(f"<h2>{_escape(name)} is locked</h2>")
         title.setTextFormat(Qt.TextFormat.RichText)
         note = QLabel(
-            "Sitrep locked this encrypted project after the idle time you chose. Unsaved "
+            "Sitrep locked this encrypted project (idle time, or Lock now). Unsaved "
             "incident forms were kept (encrypted) and are offered back when you unlock."
         )
         note.setWordWrap(True)
