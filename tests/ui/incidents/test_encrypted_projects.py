@@ -82,6 +82,8 @@ def make_app(
 ) -> Any:
     made: list[SitrepApp] = []
 
+    prompts.typed_passphrases = True
+
     def make() -> SitrepApp:
         app = SitrepApp(
             settings,
