@@ -119,11 +119,8 @@ class SitrepApp(QObject):
         self.welcome: WelcomePage | None = None
         self.lock_screen: LockScreen | None = None
         self._locked_location: str | None = None
-        self.idle = IdleWatch(self.lock)
+        self.idle = IdleWatch(self.lock, parent=self)
         self.idle.set_minutes(settings.lock_minutes())
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.idle)
 
     # ------------------------------------------------------------ start
     def start(self, location: str | None = None) -> None:

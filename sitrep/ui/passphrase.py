@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -204,12 +204,17 @@ class IdleWatch(QObject):
         self.timer.timeout.connect(self.check)
 
     def set_minutes(self, minutes: int) -> None:
-        """0 turns locking off."""
+        """0 turns locking off (and stops watching input at all)."""
         self.minutes = max(0, minutes)
         self.last_input = self.clock()
+        app = QCoreApplication.instance()
         if self.minutes:
+            if app is not None and not self.timer.isActive():
+                app.installEventFilter(self)
             self.timer.start()
         else:
+            if app is not None:
+                app.removeEventFilter(self)
             self.timer.stop()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

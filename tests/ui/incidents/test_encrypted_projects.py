@@ -99,6 +99,7 @@ def make_app(
 
     yield make
     for app in made:
+        app.idle.set_minutes(0)  # no event filter left on the application
         for widget in (app.window, app.welcome, app.lock_screen):
             if widget is not None:
                 widget.close()
