@@ -1,15 +1,19 @@
-"""Crash test of encrypted sharing: SIGKILL at random points, then look for plaintext.
+"""Crash test of encryption: SIGKILL at random points, then look for plaintext and halves.
 
-    python bench/crash.py [--trials 120] [--seed 11]
+    python bench/crash.py [--trials 120] [--seed 11] [--kinds export merge encrypt decrypt]
 
-Each trial copies the demo project, starts an encrypted export or an encrypted merge
-in a child process and kills it (SIGKILL) after a random delay within the run's usual
-duration. Then it checks:
+Each trial copies the demo project, starts an encrypted export, an encrypted merge, an
+encryption of the project at rest or its decryption in a child process and kills it
+(SIGKILL) after a random delay within the run's usual duration. Then it checks:
 - no plaintext anywhere: no file in the output folder or the child's temporary folder
   (``TMPDIR``) starts with the SQLite header or holds a known sentence of the demo; the
   output file, if any, is age ciphertext;
 - the project: after an export, its incidents are unchanged; after a merge, they are
-  either as before or fully merged (one transaction), and SQLite's integrity check passes.
+  either as before or fully merged (one transaction), and SQLite's integrity check passes;
+- encrypt/decrypt: the project is entirely old (same form, same incidents) or entirely
+  new (encrypted, resp. plain, with the same incidents), never half; during encryption no
+  file in the folder is plaintext (decryption leaves a plain temporary file when killed,
+  as it is asked to make plaintext; the next open removes it: counted, not a failure).
 Prints the tally. Exit status 1 if any trial failed.
 """
 
@@ -42,6 +46,14 @@ from pathlib import Path
 from sitrep.store import open_project
 from sitrep.model.enums import Sensitivity
 kind, project, other = sys.argv[1:4]
+if kind in ("encrypt", "decrypt"):
+    import time
+    from sitrep.store import cipher
+    print("ready", flush=True)  # the parent's clock starts here: kills land in the rewrite
+    start = time.perf_counter()
+    getattr(cipher, kind + "_file")(Path(project), "{secret}")
+    print(f"took {time.perf_counter() - start}", flush=True)
+    sys.exit(0)
 p = open_project(project, user="crash")
 if kind == "export":
     from sitrep.sharing.export import export_project
@@ -57,10 +69,28 @@ print("done", flush=True)
 BOOKKEEPING = {"created_at", "updated_at", "updated_by", "version", "id"}
 
 
+def connect(path: Path) -> sqlite3.Connection:
+    """A plain project through sqlite3, an encrypted one through SQLCipher."""
+    with path.open("rb") as fh:
+        if fh.read(16) == b"SQLite format 3\x00":
+            return sqlite3.connect(path)
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    conn = sqlcipher.connect(str(path))
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(f"PRAGMA key = '{PASSPHRASE}'")
+    return conn  # type: ignore[no-any-return]
+
+
+def is_plain(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(16) == b"SQLite format 3\x00"
+
+
 def content_digest(path: Path) -> str:
     """A digest of the incidents and their child rows (what a user would see; not the
     time stamps and version counters a merge sets)."""
-    conn = sqlite3.connect(path)
+    conn = connect(path)
     try:
         parts = []
         for table in ("incident", "source", "casualty", "incident_actor", "external_id"):
@@ -76,7 +106,7 @@ def content_digest(path: Path) -> str:
 
 
 def integrity(path: Path) -> bool:
-    conn = sqlite3.connect(path)
+    conn = connect(path)
     try:
         return conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
@@ -135,20 +165,70 @@ def prepare(work: Path) -> tuple[Path, Path]:
 
 
 def timed_run(kind: str, project: Path, other: Path, env: dict[str, str]) -> float:
+    """Seconds a run takes (for encrypt/decrypt: the rewrite alone, after start-up)."""
     start = time.perf_counter()
-    subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-c", CHILD, kind, str(project), str(other)],
         check=True,
         env=env,
         capture_output=True,
+        text=True,
     )
+    for line in done.stdout.splitlines():
+        if line.startswith("took "):
+            return float(line.split()[1])
     return time.perf_counter() - start
+
+
+def check_rewrite(
+    kind: str,
+    project: Path,
+    before: str,
+    tally: dict[str, int],
+    failures: list[str],
+    trial: int,
+) -> None:
+    """After a killed encrypt/decrypt: the project entirely old or entirely new."""
+    old_plain = kind == "encrypt"
+    plain = is_plain(project)
+    try:
+        same = content_digest(project) == before and integrity(project)
+    except Exception as exc:  # noqa: BLE001 - any failure to read is the finding
+        same = False
+        failures.append(f"trial {trial} ({kind}): project unreadable: {exc}")
+    if same and plain == old_plain:
+        tally["encrypt/decrypt: project old"] += 1
+    elif same:
+        tally["encrypt/decrypt: project new"] += 1
+    else:
+        tally["encrypt/decrypt: project half or unreadable"] += 1
+        failures.append(f"trial {trial} ({kind}): project neither old nor new")
+    leftovers = list(project.parent.glob(f".{project.name}*"))
+    if kind == "encrypt":
+        leaks = plaintext_files_among(leftovers)
+        if leaks:
+            tally["plaintext found"] += 1
+            failures.append(f"trial {trial} (encrypt): plaintext in {leaks}")
+    elif any(p.is_file() and is_plain(p) for p in leftovers):
+        tally["decrypt: plain temporary file left (removed on next open)"] += 1
+    for suffix in ("-wal", "-shm"):
+        Path(f"{project}{suffix}").unlink(missing_ok=True)
+
+
+def plaintext_files_among(paths: list[Path]) -> list[str]:
+    found = []
+    for path in paths:
+        data = path.read_bytes() if path.is_file() else b""
+        if any(k in data for k in KNOWN):
+            found.append(str(path))
+    return found
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=120)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--kinds", nargs="+", default=["export", "merge", "encrypt", "decrypt"])
     args = parser.parse_args()
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="crash-bench-") as folder:
@@ -164,9 +244,19 @@ def main() -> int:
         out_probe = work / "probe-out"
         out_probe.mkdir()
         durations["export"] = timed_run("export", probe, out_probe / "x.sitrep", env)
+        # the demo encrypted at rest, the start of every decrypt trial
+        demo_encrypted = work / "demo-encrypted.sitrep"
+        copy_db(demo, demo_encrypted)
+        durations["encrypt"] = timed_run("encrypt", demo_encrypted, demo_encrypted, env)
+        probe_plain = work / "probe-plain.sitrep"
+        shutil.copy(demo_encrypted, probe_plain)
+        durations["decrypt"] = timed_run("decrypt", probe_plain, probe_plain, env)
+        assert content_digest(demo_encrypted) == before == content_digest(probe_plain)
         print(
             f"uninterrupted: encrypted export {durations['export']:.1f} s, "
-            f"encrypted merge {durations['merge']:.1f} s (process start included)"
+            f"encrypted merge {durations['merge']:.1f} s, encrypt at rest "
+            f"{durations['encrypt']:.2f} s, decrypt {durations['decrypt']:.2f} s "
+            "(process start included for export and merge only)"
         )
         tally = {
             "trials": 0,
@@ -181,17 +271,24 @@ def main() -> int:
             "output: complete ciphertext": 0,
             "output: none": 0,
             "ciphertext .part left in output folder": 0,
+            "encrypt/decrypt: project old": 0,
+            "encrypt/decrypt: project new": 0,
+            "encrypt/decrypt: project half or unreadable": 0,
+            "decrypt: plain temporary file left (removed on next open)": 0,
         }
         failures = []
         for trial in range(args.trials):
-            kind = "export" if trial % 2 == 0 else "merge"
+            kind = args.kinds[trial % len(args.kinds)]
             project = work / f"t{trial}.sitrep"
-            copy_db(demo, project)
+            if kind == "decrypt":
+                shutil.copy(demo_encrypted, project)
+            else:
+                copy_db(demo, project)
             out_dir = work / f"out{trial}"
             child_tmp = work / f"tmp{trial}"
             out_dir.mkdir()
             child_tmp.mkdir()
-            target = out_dir / "shared.sitrep" if kind == "export" else other
+            target = {"export": out_dir / "shared.sitrep", "merge": other}.get(kind, project)
             delay = rng.uniform(0.0, durations[kind] * 1.1)
             proc = subprocess.Popen(
                 [sys.executable, "-c", CHILD, kind, str(project), str(target)],
@@ -199,6 +296,9 @@ def main() -> int:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
             )
+            if kind in ("encrypt", "decrypt"):
+                assert proc.stdout is not None
+                proc.stdout.readline()  # "ready": imports done, the rewrite starts now
             time.sleep(delay)
             finished = proc.poll() is not None
             if not finished:
@@ -208,6 +308,14 @@ def main() -> int:
                 tally["finished before the kill"] += 1
             proc.wait()
             tally["trials"] += 1
+            if kind in ("encrypt", "decrypt"):
+                check_rewrite(kind, project, before, tally, failures, trial)
+                project.unlink()
+                for leftover in work.glob(f".{project.name}*"):
+                    leftover.unlink()
+                shutil.rmtree(out_dir)
+                shutil.rmtree(child_tmp)
+                continue
             leaks = plaintext_files([out_dir, child_tmp])
             if leaks:
                 tally["plaintext found"] += 1

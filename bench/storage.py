@@ -1,9 +1,11 @@
 """Storage benchmark: bulk insert against bare sqlite3, and filtered aggregates at scale.
 
-    python bench/storage.py [--sizes 100000 1000000]
+    python bench/storage.py [--sizes 100000 1000000] [--encrypted-only]
 
 Prints figures; targets (issue 2): insert ≤ 2× the bare executemany baseline; a
-region+period filter with its aggregates ≤ 100 ms median at 1M incidents.
+region+period filter with its aggregates ≤ 100 ms median at 1M incidents. Issue 12: the
+same insert and filter on a project encrypted with SQLCipher 4 (default KDF and page
+size) ≤ 1.5× the plain project.
 """
 
 from __future__ import annotations
@@ -104,8 +106,9 @@ def time_insert(n: int, workdir: Path) -> tuple[float, float]:
     return t_ours, t_bare
 
 
-def build(n: int, workdir: Path) -> tuple[Project, Geography]:
-    project = create_project(workdir / f"q-{n}.sitrep", user="bench")
+def build(n: int, workdir: Path, passphrase: str | None = None) -> tuple[Project, Geography]:
+    name = f"{'enc' if passphrase else 'q'}-{n}.sitrep"
+    project = create_project(workdir / name, user="bench", passphrase=passphrase)
     geo = make_geography(project)
     with project.session() as s:
         bulk_insert_incidents(s, incident_rows(geo, n), what="bench")
@@ -142,13 +145,54 @@ def time_queries(project: Project, geo: Geography, repeats: int = 15) -> dict[st
     return {k: statistics.median(v) for k, v in results.items()}
 
 
+def time_encrypted(n: int, workdir: Path) -> None:
+    """Insert and filter+aggregates on a plain and an encrypted project, and the ratios."""
+    figures: dict[str, tuple[float, dict[str, float]]] = {}
+    for label, passphrase in (("plain", None), ("encrypted", "bench passphrase")):
+        project = create_project(
+            workdir / f"{label}-{n}.sitrep", user="bench", passphrase=passphrase
+        )
+        geo = make_geography(project)
+        rows = list(incident_rows(geo, n))
+        t0 = time.perf_counter()
+        with project.session() as s:
+            bulk_insert_incidents(s, rows, what="bench")
+        insert = time.perf_counter() - t0
+        with project.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+        project.close()  # reopened as a user would: the filter reads through the cipher
+        from sitrep.store import open_project
+
+        project = open_project(project.location, user="bench", passphrase=passphrase)
+        cold = time_queries(project, geo)  # first pass: pages read (and decrypted) from disk
+        warm = time_queries(project, geo)  # second pass: SQLite's page cache holds them
+        figures[label] = (insert, {**cold, **{f"{k}, again": v for k, v in warm.items()}})
+        project.close()
+    (p_ins, p_q), (e_ins, e_q) = figures["plain"], figures["encrypted"]
+    print(
+        f"encrypted vs plain, insert {n:,} incidents: {e_ins:.2f} s vs {p_ins:.2f} s, "
+        f"ratio {e_ins / p_ins:.2f}x (target <= 1.5x)"
+    )
+    for key in p_q:
+        print(
+            f"  filter+aggregates ({key}) at {n:,}: {e_q[key]:.1f} ms vs {p_q[key]:.1f} ms, "
+            f"ratio {e_q[key] / p_q[key]:.2f}x (target <= 1.5x)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--insert", type=int, default=100_000)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument(
+        "--encrypted-only", action="store_true", help="only the encrypted vs plain comparison"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        time_encrypted(args.insert, work)
+        if args.encrypted_only:
+            return
         t_ours, t_bare = time_insert(args.insert, work)
         print(
             f"insert {args.insert:,} incidents: sitrep {t_ours:.2f} s, bare sqlite3 "

@@ -18,7 +18,7 @@ from sitrep import __version__
 from sitrep.errors import SitrepError
 
 COMMAND_MODULES = (
-    "sitrep.commands.project",  # new, demo, info
+    "sitrep.commands.project",  # new, demo, info, encrypt, decrypt
     "sitrep.commands.interchange",  # import, export, places, boundaries
     "sitrep.commands.sharing",  # merge, conflicts
     "sitrep.commands.duplicates",  # duplicates
@@ -35,6 +35,8 @@ VERBS = {
     "new",
     "demo",
     "info",
+    "encrypt",
+    "decrypt",
     "import",
     "export",
     "merge",

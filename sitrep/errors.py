@@ -42,6 +42,17 @@ class EncryptedProjectError(ProjectError):
     """The file is an encrypted shared project: it must be decrypted (merged) first."""
 
 
+class PassphraseError(ProjectError):
+    """An encrypted project needs a passphrase, or the one given does not open it.
+
+    ``missing`` is true when none was given (the app then asks instead of saying wrong).
+    """
+
+    def __init__(self, message: str, *, missing: bool = False) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
 class NewerSchemaError(ProjectError):
     """The project was written by a newer version of Sitrep."""
 

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
+import os
+import sys
+from pathlib import Path
 
 from sitrep.errors import SitrepError
 from sitrep.places.regions import resolve_region
 from sitrep.store import Project, open_project
+from sitrep.store.cipher import is_encrypted_project
+from sitrep.store.engine import is_database_url
 from sitrep.store.queries import IncidentFilter
+
+PASSPHRASE_VARIABLE = "SITREP_PASSPHRASE"
 
 
 def add_project_argument(parser: argparse.ArgumentParser) -> None:
@@ -43,8 +51,29 @@ def parse_date(text: str) -> dt.date:
         ) from None
 
 
+def ask_passphrase(path: Path, *, new: bool = False) -> str:
+    """A project's passphrase: from ``SITREP_PASSPHRASE`` or typed at the terminal (a new
+    one twice); never from an argument, which other users could read in the process list."""
+    value = os.environ.get(PASSPHRASE_VARIABLE)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise SitrepError(
+            f"{path.name} needs a passphrase: set {PASSPHRASE_VARIABLE} or run in a terminal."
+        )
+    prompt = "New passphrase" if new else "Passphrase"
+    value = getpass.getpass(f"{prompt} for {path.name}: ")
+    if new and getpass.getpass("Repeat the passphrase: ") != value:
+        raise SitrepError("The two passphrases differ; nothing was changed.")
+    return value
+
+
 def open_for_cli(target: str) -> Project:
-    return open_project(target)
+    """Open a project named on the command line, asking for its passphrase if encrypted."""
+    passphrase = None
+    if not is_database_url(target) and is_encrypted_project(Path(target)):
+        passphrase = ask_passphrase(Path(target))
+    return open_project(target, passphrase=passphrase)
 
 
 def filter_from_args(project: Project, args: argparse.Namespace) -> IncidentFilter:

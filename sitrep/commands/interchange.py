@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sitrep.commands.common import (
     add_filter_arguments,
@@ -15,6 +15,9 @@ from sitrep.commands.common import (
 )
 from sitrep.errors import SitrepError
 from sitrep.model.enums import Sensitivity
+
+if TYPE_CHECKING:
+    from sitrep.store import Project
 
 
 def register(sub: Any) -> None:
@@ -282,9 +285,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         flt = filter_from_args(project, args)
         n = export_incidents(project, args.out, fmt, flt, level=level)
         print(f"Exported {n} incidents to {args.out} ({fmt}, level {level.value})")
+        _warn_if_plain_copy(project, f"{fmt.upper()} file", encrypted=False)
         return 0
     finally:
         project.close()
+
+
+def _warn_if_plain_copy(project: Project, what: str, *, encrypted: bool) -> None:
+    if project.encrypted and not encrypted:
+        from sitrep.store.cipher import plain_copy_warning
+
+        print(f"sitrep: warning: {plain_copy_warning(project.name, what)}", file=sys.stderr)
 
 
 def _export_shared(args: argparse.Namespace) -> int:
@@ -304,6 +315,7 @@ def _export_shared(args: argparse.Namespace) -> int:
         result = export_project(
             project, args.out, flt=flt, level=level, passphrase=secret, replace_project=args.force
         )
+        _warn_if_plain_copy(project, "shared project", encrypted=result.encrypted)
     finally:
         project.close()
     notes = [f"level {level.value}"]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sitrep.paths import resource
 from sitrep.places.names import fold
-from sitrep.store.engine import connect_file
+from sitrep.store.engine import connect_sqlite
 
 _local = threading.local()
 
@@ -45,7 +45,7 @@ def connection(path: Path | None = None) -> sqlite3.Connection:
     _local.conns = cache
     key = str(path)
     if key not in cache:
-        cache[key] = connect_file(path, immutable=True)
+        cache[key] = connect_sqlite(path, immutable=True)
     return cache[key]
 
 

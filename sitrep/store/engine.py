@@ -39,16 +39,7 @@ def sqlite_file_uri(path: str | Path, *, read_only: bool = False, immutable: boo
     return uri + ("?" + "&".join(options) if options else "")
 
 
-def connect_file(
-    path: str | Path, *, read_only: bool = False, immutable: bool = False
-) -> sqlite3.Connection:
-    """A plain sqlite3 connection to a project file (inspection, backups, copies)."""
-    return sqlite3.connect(
-        sqlite_file_uri(path, read_only=read_only, immutable=immutable), uri=True
-    )
-
-
-def connect_read_only(path: str | Path) -> sqlite3.Connection:
+def connect_read_only(path: str | Path, *, key: str | None = None) -> Any:
     """A connection that reads a file and leaves nothing beside it.
 
     Even ``mode=ro`` makes a WAL-mode file grow ``-wal`` and ``-shm`` files. When no
@@ -58,7 +49,7 @@ def connect_read_only(path: str | Path) -> sqlite3.Connection:
     """
     path = Path(path)
     live = any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal"))
-    return connect_file(path, read_only=True, immutable=not live)
+    return connect_sqlite(path, key=key, read_only=True, immutable=not live)
 
 
 def project_url(target: str | Path, *, read_only: bool = False, immutable: bool = False) -> URL:
@@ -87,9 +78,57 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: URL) -> Engine:
+def connect_sqlite(
+    path: str | Path,
+    *,
+    key: str | None = None,
+    read_only: bool = False,
+    immutable: bool = False,
+) -> Any:
+    """The one way to open a raw connection to a project file (inspection, backups, copies).
+
+    ``key`` is a SQLCipher key (see :mod:`sitrep.store.cipher`); with it the connection
+    is SQLCipher's and the key is its first statement, so nothing is read before it. The
+    connection is typed ``Any``: sqlite3's and sqlcipher3's share the DB-API, not a class.
+    """
+    return _connect_uri(sqlite_file_uri(path, read_only=read_only, immutable=immutable), key)
+
+
+def _connect_uri(uri: str, key: str | None) -> Any:
+    if key is None:
+        return sqlite3.connect(uri, uri=True)
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    conn = sqlcipher.connect(uri, uri=True)
+    # a wrong key is reported as one SitrepError; SQLCipher's own log would add
+    # "hmac check failed" lines on stderr (the level is process-wide)
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(f"PRAGMA key = {quote_sql(key)}")
+    conn.execute("PRAGMA temp_store = MEMORY")  # no plaintext sort or index spills on disk
+    return conn
+
+
+def quote_sql(text: str) -> str:
+    """``text`` as an SQL string literal (PRAGMA takes no bound parameters)."""
+    if "\x00" in text:
+        raise ValueError("an SQL string cannot hold a NUL character")
+    return "'" + text.replace("'", "''") + "'"
+
+
+def make_engine(url: URL, *, key: str | None = None) -> Engine:
+    """An engine for ``url``; for an encrypted file, connections come from ``connect_sqlite``.
+
+    The URL still names the file so SQLAlchemy picks its file pool; ``module`` makes it
+    translate sqlcipher3's exceptions like sqlite3's.
+    """
     if url.get_backend_name() == "sqlite":
-        engine = create_engine(url)
+        if key is None:
+            engine = create_engine(url)
+        else:
+            from sqlcipher3 import dbapi2 as sqlcipher
+
+            uri = str(url.database)  # the quoted file: URI, its read-only options included
+            engine = create_engine(url, module=sqlcipher, creator=lambda: _connect_uri(uri, key))
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)

@@ -15,10 +15,11 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import StaticPool
 
-from sitrep.errors import NotAProjectError, ProjectError
+from sitrep.errors import EncryptedProjectError, NotAProjectError, ProjectError
 from sitrep.model import ProjectSetting
 from sitrep.store import schema
 from sitrep.store.audit import install_audit
+from sitrep.store.cipher import looks_encrypted
 from sitrep.store.engine import APPLICATION_ID, SQLITE_HEADER, connect_read_only
 from sitrep.store.project import Project, _check_revision
 from sitrep.store.seed import seed_taxonomy
@@ -114,7 +115,16 @@ def open_memory_project(data: bytes, *, label: str, user: str) -> Project:
 
 
 def read_project_file(path: Path, *, user: str) -> Project:
-    """A plain project file read into memory through SQLite (its WAL included), unchanged."""
+    """A plain project file read into memory through SQLite (its WAL included), unchanged.
+
+    A project encrypted at rest (SQLCipher) is refused: its owner shares a copy of it with
+    ``sitrep export`` (age-encrypted with a passphrase of its own), not the file itself.
+    """
+    if looks_encrypted(path):
+        raise EncryptedProjectError(
+            f"{path.name} is a project encrypted at rest; ask for a shared copy of it "
+            "(sitrep export, or File > Share in the app) instead of the project itself."
+        )
     try:
         src = connect_read_only(path)
     except sqlite3.Error as exc:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,11 +31,19 @@ from sitrep.errors import (
 from sitrep.model import ProjectSetting
 from sitrep.store import schema, targets
 from sitrep.store.audit import install_audit
+from sitrep.store.cipher import (
+    db_errors,
+    file_header,
+    key_for_file,
+    looks_encrypted,
+    new_key,
+    sweep_rewrite_leftovers,
+)
 from sitrep.store.engine import (
     APPLICATION_ID,
     SQLITE_HEADER,
-    connect_file,
     connect_read_only,
+    connect_sqlite,
     is_database_url,
     make_engine,
     project_url,
@@ -53,6 +60,7 @@ class Project:
     user: str = field(default_factory=lambda: _default_user())
     backup_path: Path | None = None
     read_only: bool = False
+    key: str | None = field(default=None, repr=False)  # SQLCipher key; None: not encrypted
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -62,6 +70,10 @@ class Project:
     @property
     def is_file(self) -> bool:
         return not is_database_url(self.location)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     @property
     def name(self) -> str:
@@ -125,6 +137,15 @@ class Project:
         targets.forget_open(id(self))
 
 
+def is_open_here(path: Path) -> bool:
+    """Whether this process has ``path`` open as a project (SQLite's file locks keep other
+    processes from rewriting a project in use, but not a second SQLite library in this one)."""
+    return any(
+        os.path.exists(open_path) and os.path.samefile(open_path, path)
+        for open_path in targets.open_project_files()
+    )
+
+
 def _default_user() -> str:
     try:
         return getpass.getuser()
@@ -135,26 +156,33 @@ def _default_user() -> str:
 # --------------------------------------------------------------------------- inspection
 
 
-def _inspect_file(path: Path) -> str | None:
+def file_key(path: Path, passphrase: str | None) -> str | None:
+    """The SQLCipher key for an encrypted project file (checked), None for a plain one.
+
+    A passphrase given for a plain file is ignored: ``SITREP_PASSPHRASE`` may be set for
+    a whole session in which plain projects are opened too.
+    """
+    if not looks_encrypted(path):
+        return None
+    return key_for_file(path, passphrase)
+
+
+def _inspect_file(path: Path, *, key: str | None = None) -> str | None:
     """Return the file's schema revision, refusing anything that is not ours.
 
     Uses a read-only connection and changes nothing (no WAL switch, no journal).
     """
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise ProjectError(f"Cannot read {path}: {exc.strerror}.") from exc
-    if header.startswith(b"age-encryption"):
+    header = file_header(path)
+    if key is None and header.startswith(b"age-encryption"):
         raise EncryptedProjectError(
             f"{path} is an encrypted shared project. Merge it into a project "
             "(sitrep merge, or File > Merge in the app) and give its passphrase."
         )
-    if header != SQLITE_HEADER:
+    if key is None and header != SQLITE_HEADER:
         raise NotAProjectError(f"{path} is not a Sitrep project (it is not a SQLite database).")
     try:
-        conn = connect_read_only(path)
-    except sqlite3.Error as exc:
+        conn = connect_read_only(path, key=key)
+    except db_errors() as exc:
         raise NotAProjectError(f"{path} cannot be opened as a project: {exc}.") from exc
     try:
         (app_id,) = conn.execute("PRAGMA application_id").fetchone()
@@ -164,10 +192,10 @@ def _inspect_file(path: Path) -> str | None:
             )
         try:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        except sqlite3.DatabaseError as exc:
+        except db_errors() as exc:
             raise NotAProjectError(f"{path} is damaged or incomplete: {exc}.") from exc
         return row[0] if row else None
-    except sqlite3.DatabaseError as exc:
+    except db_errors() as exc:
         raise NotAProjectError(f"{path} is damaged or not a project: {exc}.") from exc
     finally:
         conn.close()
@@ -181,10 +209,12 @@ def _check_revision(location: str, revision: str | None) -> None:
         )
 
 
-def backup_file(path: Path, revision: str | None) -> Path:
+def backup_file(path: Path, revision: str | None, *, key: str | None = None) -> Path:
     """Copy a project with SQLite's online backup (consistent even mid-WAL).
 
-    The copy gets a name of its own: never an earlier backup made the same second.
+    The copy gets a name of its own: never an earlier backup made the same second. The
+    copy of an encrypted project is encrypted with the same key (and salt), so the same
+    passphrase opens it.
     """
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     base = f"{path.stem}.backup-{revision or 'none'}-{stamp}"
@@ -193,8 +223,8 @@ def backup_file(path: Path, revision: str | None) -> Path:
     while target.exists():
         n += 1
         target = path.with_name(f"{base}-{n}{path.suffix}")
-    src = connect_read_only(path)
-    dst = connect_file(target)
+    src = connect_read_only(path, key=key)
+    dst = connect_sqlite(target, key=key)
     try:
         src.backup(dst)
     finally:
@@ -220,17 +250,32 @@ def is_read_only(path: Path) -> bool:
 # --------------------------------------------------------------------------- open/create
 
 
-def create_project(target: str | Path, *, name: str = "", user: str | None = None) -> Project:
-    """Create an empty project file (or initialise an empty database)."""
+def create_project(
+    target: str | Path,
+    *,
+    name: str = "",
+    user: str | None = None,
+    passphrase: str | None = None,
+) -> Project:
+    """Create an empty project file (or initialise an empty database).
+
+    With ``passphrase`` the file is encrypted (SQLCipher) from its first byte.
+    """
     location = str(target)
+    key: str | None = None
+    path: Path | None = None
+    if passphrase is not None:
+        if is_database_url(location):
+            raise ProjectError("Only project files can be encrypted, not database servers.")
+        key = new_key(passphrase)
     if not is_database_url(location):
         path = Path(location)
         if path.exists() and path.stat().st_size > 0:
             raise ProjectError(f"{path} already exists; choose another name or open it.")
         if not path.parent.exists():
             raise ProjectError(f"The folder {path.parent} does not exist.")
-        connect_file(path).close()
-    engine = make_engine(project_url(location))
+        connect_sqlite(path, key=key).close()
+    engine = make_engine(project_url(location), key=key)
     try:
         with engine.begin() as conn:
             if engine.dialect.name == "sqlite":
@@ -246,7 +291,7 @@ def create_project(target: str | Path, *, name: str = "", user: str | None = Non
     except BaseException:
         engine.dispose()
         raise
-    project = Project(location, engine, user=user or _default_user())
+    project = Project(location, engine, user=user or _default_user(), key=key)
     install_audit(project)
     with project.session() as s:
         seed_taxonomy(s)
@@ -255,31 +300,37 @@ def create_project(target: str | Path, *, name: str = "", user: str | None = Non
     return project
 
 
-def open_project(target: str | Path, *, user: str | None = None) -> Project:
+def open_project(
+    target: str | Path, *, user: str | None = None, passphrase: str | None = None
+) -> Project:
     """Open an existing project, upgrading its schema (after a backup) if it is older.
 
     A file that cannot be changed (read-only medium, folder or file) opens read-only:
-    nothing is written to it or beside it, and ``Project.read_only`` says so.
+    nothing is written to it or beside it, and ``Project.read_only`` says so. An
+    encrypted file needs its ``passphrase``: without it, or with a wrong one, a
+    :class:`PassphraseError` is raised and the file is not touched.
     """
     location = str(target)
     backup: Path | None = None
-    read_only = False
+    key: str | None = None
+    path: Path | None = None
     if not is_database_url(location):
         path = Path(location)
         if not path.exists():
             raise ProjectError(f"There is no project at {path}.")
         if path.is_dir():
             raise NotAProjectError(f"{path} is a folder, not a project file.")
-        revision = _inspect_file(path)
+        key = file_key(path, passphrase)
+        revision = _inspect_file(path, key=key)
         _check_revision(location, revision)
         if revision is None:
             raise NotAProjectError(f"{path} is an unfinished project file (no schema).")
-        read_only = is_read_only(path)
-        if read_only:
-            return _open_read_only(path, revision, user=user)
+        if is_read_only(path):
+            return _open_read_only(path, revision, user=user, key=key)
+        sweep_rewrite_leftovers(path)
         if revision != schema.head_revision():
-            backup = backup_file(path, revision)
-    engine = make_engine(project_url(location))
+            backup = backup_file(path, revision, key=key)
+    engine = make_engine(project_url(location), key=key)
     try:
         with engine.begin() as conn:
             revision = schema.current_revision(conn)
@@ -296,14 +347,16 @@ def open_project(target: str | Path, *, user: str | None = None) -> Project:
     except BaseException:
         engine.dispose()
         raise
-    project = Project(location, engine, user=user or _default_user(), backup_path=backup)
+    project = Project(location, engine, user=user or _default_user(), backup_path=backup, key=key)
     install_audit(project)
     with project.session() as s:
         seed_taxonomy(s)  # new taxonomy entries of this version reach old projects
     return project
 
 
-def _open_read_only(path: Path, revision: str, *, user: str | None) -> Project:
+def _open_read_only(
+    path: Path, revision: str, *, user: str | None, key: str | None = None
+) -> Project:
     """Open a project that cannot be changed: no WAL switch, no upgrade, no seeding."""
     if revision != schema.head_revision():
         raise ProjectError(
@@ -311,13 +364,13 @@ def _open_read_only(path: Path, revision: str, *, user: str | None) -> Project:
             "a folder you can write to so that it can be upgraded."
         )
     live = any(Path(f"{path}{s}").exists() for s in ("-wal", "-journal"))
-    engine = make_engine(project_url(path, read_only=True, immutable=not live))
+    engine = make_engine(project_url(path, read_only=True, immutable=not live), key=key)
     try:
         with engine.connect() as conn:
             schema.current_revision(conn)
     except OperationalError as exc:
         engine.dispose()
         raise ProjectError(f"Cannot open {path} (read-only): {exc.orig}.") from exc
-    project = Project(str(path), engine, user=user or _default_user(), read_only=True)
+    project = Project(str(path), engine, user=user or _default_user(), read_only=True, key=key)
     install_audit(project)
     return project

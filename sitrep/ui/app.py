@@ -16,14 +16,15 @@ import platformdirs
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from sitrep.editing.draft_store import DraftStore
-from sitrep.errors import SitrepError
+from sitrep.editing.draft_store import DraftStore, draft_identity
+from sitrep.errors import PassphraseError, SitrepError
 from sitrep.store import Project, create_project, open_project
 from sitrep.ui.crash import CrashHandler, ReportError, show_error
 from sitrep.ui.logs import default_log_dir, route_qt_messages, setup_logging
 from sitrep.ui.long_task import run_task
 from sitrep.ui.main_window import MainWindow
 from sitrep.ui.panes import PaneFactories, PaneFactory
+from sitrep.ui.passphrase import IdleWatch, LockScreen
 from sitrep.ui.prompts import Prompts
 from sitrep.ui.settings import AppSettings, default_qsettings
 from sitrep.ui.welcome import WelcomePage
@@ -114,6 +115,10 @@ class SitrepApp(QObject):
         self.project: Project | None = None
         self.window: MainWindow | None = None
         self.welcome: WelcomePage | None = None
+        self.lock_screen: LockScreen | None = None
+        self._locked_location: str | None = None
+        self.idle = IdleWatch(self.lock, parent=self)
+        self.idle.set_minutes(settings.lock_minutes())
 
     # ------------------------------------------------------------ start
     def start(self, location: str | None = None) -> None:
@@ -131,10 +136,22 @@ class SitrepApp(QObject):
         self.welcome.show()
 
     # ------------------------------------------------------------ projects
-    def open_location(self, location: str, *, quiet: bool = False, create: bool = False) -> bool:
-        parent = self.window or self.welcome
+    def open_location(
+        self,
+        location: str,
+        *,
+        quiet: bool = False,
+        create: bool = False,
+        passphrase: str | None = None,
+    ) -> bool:
+        """Open (or create) a project and show it; an encrypted one asks for its passphrase
+        until it is right or the user cancels."""
+        parent = self.window or self.welcome or self.lock_screen
         try:
-            project = create_project(location) if create else open_project(location)
+            if create:
+                opened: Project | None = create_project(location, passphrase=passphrase)
+            else:
+                opened = self._open_asking(location, passphrase, parent)
         except SitrepError as exc:
             log.info("cannot open %s: %s", location, exc)
             if quiet:  # the remembered last project moved away: just show the welcome page
@@ -142,10 +159,25 @@ class SitrepApp(QObject):
             else:
                 self.report_error(parent, exc)
             return False
+        if opened is None:  # the user cancelled the passphrase
+            return False
+        project = opened
         if project.backup_path is not None:
             log.info("upgraded %s; backup at %s", location, project.backup_path)
         self._show_project(project)
         return True
+
+    def _open_asking(
+        self, location: str, passphrase: str | None, parent: QWidget | None
+    ) -> Project | None:
+        while True:
+            try:
+                return open_project(location, passphrase=passphrase)
+            except PassphraseError as exc:
+                error = "" if exc.missing else "That passphrase is wrong. Try again."
+                passphrase = self.prompts.passphrase(parent, Path(location).name, error)
+                if passphrase is None:
+                    return None
 
     def _open_recent(self, location: str) -> None:
         self.open_location(location)
@@ -166,16 +198,33 @@ class SitrepApp(QObject):
         window.newProjectRequested.connect(self.choose_new)
         window.openDemoRequested.connect(self.open_demo)
         window.closeProjectRequested.connect(self.close_project)
+        window.encryptRequested.connect(self.encrypt_project)
+        window.decryptRequested.connect(self.decrypt_project)
+        window.lockRequested.connect(self.lock)
+        window.lockTimeRequested.connect(self.choose_lock_time)
+        identity = draft_identity(project)
+        if identity is not None:  # drafts of an encrypted project are encrypted
+            self.drafts.protect(project.location, identity)
+            self.drafts.reseal(project.location)
         self.window = window
         window.show()
         if self.welcome is not None:
             self.welcome.close()
             self.welcome = None
+        if self.lock_screen is not None:
+            self.lock_screen.close()
+            self.lock_screen = None
+            self._locked_location = None
         if old_window is not None:
             old_window.close()
         if old_project is not None:
+            self.drafts.forget(old_project.location)
             old_project.close()
-        QTimer.singleShot(0, as_slot(window.offer_drafts))
+        QTimer.singleShot(0, as_slot(lambda: self._offer_drafts(window)))
+
+    def _offer_drafts(self, window: MainWindow) -> None:
+        if self.window is window:  # not a window already closed (locked, switched)
+            window.offer_drafts()
 
     def choose_open(self) -> None:
         path = self.prompts.open_project(self.window or self.welcome)
@@ -183,9 +232,13 @@ class SitrepApp(QObject):
             self.open_location(path)
 
     def choose_new(self) -> None:
-        path = self.prompts.new_project(self.window or self.welcome)
-        if path:
-            self.open_location(path, create=True)
+        parent = self.window or self.welcome
+        path = self.prompts.new_project(parent)
+        if not path:
+            return
+        accepted, passphrase = self.prompts.new_passphrase(parent, Path(path).name, optional=True)
+        if accepted:
+            self.open_location(path, create=True, passphrase=passphrase)
 
     def open_demo(self) -> None:
         if not self.demo_path.exists():
@@ -213,9 +266,167 @@ class SitrepApp(QObject):
                 return
             self.window = None
         if project is not None:
+            self.drafts.forget(project.location)
             project.close()
             self.project = None
         self.settings.forget_last_project()
+
+    # ------------------------------------------------------------ encryption
+    def _put_away(self, cover: Callable[[], None]) -> tuple[str, str] | None:
+        """Close the window and the project, keeping unsaved forms as drafts; returns the
+        project's location and name, or None if there is none (or the window stayed).
+
+        ``cover`` shows the window that takes its place first (the app quits when its
+        last window closes)."""
+        window, project = self.window, self.project
+        if window is None or project is None:
+            return None
+        cover()
+        window.shelve_forms()
+        if not window.close():
+            self._uncover()
+            return None
+        self.window = None
+        self.drafts.forget(project.location)
+        project.close()
+        self.project = None
+        return project.location, project.name
+
+    def encrypt_project(self) -> None:
+        """File > Encrypt project…: rewritten encrypted (atomically), then reopened."""
+        from sitrep.store.cipher import encrypt_with_backups
+
+        project, parent = self.project, self.window
+        if project is None or not project.is_file or project.encrypted:
+            return
+        accepted, passphrase = self.prompts.new_passphrase(parent, Path(project.location).name)
+        if not accepted or passphrase is None:
+            return
+        put = self._put_away(cover=self.show_welcome)
+        if put is None:
+            return
+        location, _name = put
+        self._rewrite(lambda: encrypt_with_backups(Path(location), passphrase), location)
+        self.open_location(location, passphrase=passphrase)
+
+    def decrypt_project(self) -> None:
+        """File > Remove encryption…: asks the passphrase again, then rewrites it plain."""
+        from sitrep.store.cipher import decrypt_file
+
+        project, parent = self.project, self.window
+        if project is None or not project.encrypted:
+            return
+        if not self.prompts.confirm(
+            parent,
+            "Remove encryption?",
+            f"{project.name} will be stored without encryption: anyone who gets the file "
+            "can read it. Remove the encryption?",
+        ):
+            return
+        name = Path(project.location).name
+        error = ""
+        while True:
+            passphrase = self.prompts.passphrase(parent, name, error)
+            if passphrase is None:
+                return
+            try:
+                from sitrep.store.cipher import key_for_file
+
+                key_for_file(Path(project.location), passphrase)
+                break
+            except PassphraseError:
+                error = "That passphrase is wrong. Try again."
+        put = self._put_away(cover=self.show_welcome)
+        if put is None:
+            return
+        location, _name = put
+        self._rewrite(lambda: decrypt_file(Path(location), passphrase), location)
+        self.open_location(location, passphrase=passphrase)
+
+    def _rewrite(self, job: Callable[[], object], location: str) -> None:
+        """Run an encrypt/decrypt in this thread, under a busy cursor. Not in a worker:
+        a cancel there would walk away from a rewrite that then replaces the file under
+        the project reopened meanwhile; it takes seconds even for large projects."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            job()
+        except SitrepError as exc:
+            log.info("cannot rewrite %s: %s", location, exc)
+            self.report_error(None, exc)
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    # ------------------------------------------------------------ locking
+    def choose_lock_time(self) -> None:
+        answer = self.prompts.text(
+            self.window,
+            "Lock after idle time",
+            "Lock encrypted projects after this many minutes without typing or clicking "
+            "(0 = never):",
+            str(self.settings.lock_minutes()),
+        )
+        if answer is None:
+            return
+        try:
+            minutes = int(answer.strip())
+        except ValueError:
+            minutes = -1
+        if minutes < 0:
+            self.report_error(
+                self.window, SitrepError(f"'{answer}' is not a number of minutes (0 = never).")
+            )
+            return
+        self.settings.set_lock_minutes(minutes)
+        self.idle.set_minutes(minutes)
+
+    def lock(self) -> None:
+        """Close an encrypted project (its engine, every pane, unsaved forms kept as
+        encrypted drafts) and show the lock screen, which only its passphrase opens."""
+        if self.project is None or not self.project.encrypted:
+            return
+        name, location = self.project.name, self.project.location
+
+        def cover() -> None:
+            screen = LockScreen(name)
+            screen.unlockRequested.connect(self.unlock)
+            screen.closeRequested.connect(self._close_locked)
+            self.lock_screen = screen
+            self._locked_location = location
+            screen.show()
+
+        if self._put_away(cover) is None:
+            return
+        if self.lock_screen is not None:
+            self.lock_screen.secret.setFocus()
+        log.info("locked %s", location)
+
+    def _uncover(self) -> None:
+        for cover in (self.welcome, self.lock_screen):
+            if cover is not None:
+                cover.close()
+        self.welcome = self.lock_screen = None
+        self._locked_location = None
+
+    def unlock(self, passphrase: str) -> None:
+        location, screen = self._locked_location, self.lock_screen
+        if location is None or screen is None:
+            return
+        try:
+            project = open_project(location, passphrase=passphrase)
+        except PassphraseError:
+            screen.show_error("That passphrase is wrong. Try again.")
+            return
+        except SitrepError as exc:
+            self.report_error(screen, exc)
+            return
+        self._show_project(project)
+
+    def _close_locked(self) -> None:
+        self.show_welcome()
+        if self.lock_screen is not None:
+            self.lock_screen.close()
+            self.lock_screen = None
+        self._locked_location = None
 
 
 def render_screenshot(location: str, output: str, *, wait_ms: int = 1500) -> int:

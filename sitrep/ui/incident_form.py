@@ -74,6 +74,7 @@ class IncidentForm(IncidentFormChecks):
         self._report_error = report_error
         self._drafts = drafts
         self.draft_key = draft_key or DraftStore.new_key()
+        self._shelved = False
         self._today = today
         self._draft = IncidentDraft(author=project.user)
         self._loading = False
@@ -465,8 +466,17 @@ class IncidentForm(IncidentFormChecks):
             event.ignore()
             return
         self._autosave.stop()
-        if self._drafts is not None:
+        if self._drafts is not None and not self._shelved:
             self._drafts.discard(self.draft_key)
         self.dirty = False
         event.accept()
         self.closed.emit()
+
+    def shelve(self) -> None:
+        """Close, keeping the unsaved edits in the draft store (the app is locking): the
+        draft is offered back when the project is opened again."""
+        if self.dirty:
+            self.autosave()
+        self._shelved = True
+        self.dirty = False
+        self.close()

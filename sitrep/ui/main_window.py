@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -82,6 +83,10 @@ class MainWindow(QMainWindow):
     newProjectRequested = Signal()
     openDemoRequested = Signal()
     closeProjectRequested = Signal()
+    encryptRequested = Signal()
+    decryptRequested = Signal()
+    lockRequested = Signal()
+    lockTimeRequested = Signal()
 
     def __init__(
         self,
@@ -373,6 +378,8 @@ class MainWindow(QMainWindow):
             self.duplicates_action,
         ):
             menu.addAction(act)
+        menu.addSeparator()
+        self._add_encryption_actions(menu, self._action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
         menu = self.menuBar().addMenu("&Edit")
@@ -732,6 +739,40 @@ class MainWindow(QMainWindow):
 
     def report_error(self, exc: BaseException) -> None:
         self._report_error(self, exc)
+
+    def _add_encryption_actions(self, menu: QMenu, action: Callable[..., QAction]) -> None:
+        encrypted = self.project.encrypted
+        self.encrypt_action = action(
+            "Encr&ypt project…",
+            self.encryptRequested.emit,
+            tip="Encrypt this project file with a passphrase (SQLCipher)",
+        )
+        self.decrypt_action = action(
+            "Remove encr&yption…",
+            self.decryptRequested.emit,
+            tip="Store this project file without encryption again",
+        )
+        self.lock_action = action("&Lock now", self.lockRequested.emit, "Ctrl+L")
+        self.lock_time_action = action(
+            "Lock after idle &time…",
+            self.lockTimeRequested.emit,
+            tip="Lock encrypted projects after some minutes without typing or clicking",
+        )
+        self.encrypt_action.setEnabled(self.project.is_file and not encrypted)
+        self.decrypt_action.setEnabled(encrypted)
+        self.lock_action.setEnabled(encrypted)
+        for act in (
+            self.encrypt_action,
+            self.decrypt_action,
+            self.lock_action,
+            self.lock_time_action,
+        ):
+            menu.addAction(act)
+
+    def shelve_forms(self) -> None:
+        """Close every incident form, keeping unsaved edits as drafts (locking)."""
+        for form in list(self.forms):
+            form.shelve()
 
     # ================================================================= drafts
     def offer_drafts(self) -> list[IncidentForm]:

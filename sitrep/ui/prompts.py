@@ -5,7 +5,7 @@ Tests replace it with an object answering from a script, so no modal dialog bloc
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 PROJECT_FILTER = "Sitrep projects (*.sitrep);;All files (*)"
 ATTACHMENT_FILTER = (
@@ -35,3 +35,34 @@ class Prompts:
     def text(self, parent: QWidget | None, title: str, label: str, value: str = "") -> str | None:
         answer, ok = QInputDialog.getText(parent, title, label, text=value)
         return answer if ok else None
+
+    def passphrase(self, parent: QWidget | None, name: str, error: str = "") -> str | None:
+        """The passphrase of an encrypted project, or None if the user cancels."""
+        from sitrep.ui.passphrase import PassphraseDialog
+
+        dialog = PassphraseDialog(
+            parent, "Encrypted project", f"{name} is encrypted. Type its passphrase.", error=error
+        )
+        return dialog.passphrase() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def new_passphrase(
+        self, parent: QWidget | None, name: str, *, optional: bool = False
+    ) -> tuple[bool, str | None]:
+        """(accepted, passphrase): a new passphrase typed twice; with ``optional`` (a new
+        project) the user may leave "Encrypt with a passphrase" unticked (None)."""
+        from sitrep.ui.passphrase import PassphraseDialog
+
+        text = (
+            f"Encrypt {name} with a passphrase? Without it the file cannot be opened; "
+            "nobody can recover a lost passphrase."
+        )
+        dialog = PassphraseDialog(
+            parent,
+            "New project" if optional else "Encrypt project",
+            text,
+            new=True,
+            optional=optional,
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False, None
+        return True, dialog.passphrase()

@@ -53,6 +53,18 @@ class AppSettings:
         self.q.setValue("map/online_tiles", "true" if on else "false")
         self.q.sync()
 
+    # ------------------------------------------------------------ locking
+    def lock_minutes(self) -> int:
+        """Idle minutes after which an encrypted project is locked; 0 = never."""
+        try:
+            return max(0, int(str(self.q.value("security/lock_minutes", "0"))))
+        except ValueError:
+            return 0
+
+    def set_lock_minutes(self, minutes: int) -> None:
+        self.q.setValue("security/lock_minutes", str(max(0, minutes)))
+        self.q.sync()
+
     # ------------------------------------------------------------ layout
     def state(self, key: str) -> QByteArray | None:
         value = self.q.value(f"layout/{key}")

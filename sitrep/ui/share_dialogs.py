@@ -41,6 +41,7 @@ from sitrep.sharing.merge import (
 )
 from sitrep.sharing.redaction import needs_redaction
 from sitrep.store import Project
+from sitrep.store.cipher import plain_copy_warning
 from sitrep.store.queries import IncidentFilter
 from sitrep.store.targets import check_output_target
 from sitrep.ui.long_task import run_task
@@ -176,6 +177,8 @@ def export_shared(
     dialog: SharedProjectExportDialog | None = None,
 ) -> ExportResult | None:
     dialog = dialog or SharedProjectExportDialog(current, parent)
+    if project.encrypted:  # a copy of an encrypted project is encrypted unless unticked
+        dialog.encrypt.setChecked(True)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     path = prompts.save_path(parent)
@@ -200,7 +203,12 @@ def export_shared(
         "Export finished",
         f"{result.incidents} incidents written to {Path(path).name} "
         f"({level.value}{redaction}"
-        f"{'; encrypted' if result.encrypted else ''}).",
+        f"{'; encrypted' if result.encrypted else ''})."
+        + (
+            "\n\n" + plain_copy_warning(project.name, "shared project")
+            if project.encrypted and not result.encrypted
+            else ""
+        ),
     )
     return result
 

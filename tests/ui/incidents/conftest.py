@@ -47,6 +47,23 @@ class ScriptedPrompts(Prompts):
     def new_project(self, parent: QWidget | None) -> str | None:
         return self.project_paths.pop(0) if self.project_paths else None
 
+    # True: the real passphrase dialogs open and the test types into them
+    # (tests/ui/incidents/test_encrypted_projects.py); False: no passphrase, not encrypted
+    typed_passphrases = False
+
+    def passphrase(self, parent: QWidget | None, name: str, error: str = "") -> str | None:
+        if self.typed_passphrases:
+            return super().passphrase(parent, name, error)
+        self.asked.append(("passphrase", name))
+        return None
+
+    def new_passphrase(
+        self, parent: QWidget | None, name: str, *, optional: bool = False
+    ) -> tuple[bool, str | None]:
+        if self.typed_passphrases:
+            return super().new_passphrase(parent, name, optional=optional)
+        return True, None
+
 
 class ErrorLog(list[BaseException]):
     def __call__(self, parent: QWidget | None, exc: BaseException) -> None:
