@@ -197,12 +197,16 @@ def harm_text(
     if not records_figure(unrecorded, "killed", killed):
         parts.append("deaths not recorded")
     elif killed:
-        text = f"{_count(killed, Outcome.KILLED.value in bounds)} killed"
+        count = _count(killed, Outcome.KILLED.value in bounds)
         civilians = int(incident.civilians_killed or 0)
         if not records_figure(unrecorded, "civilians_killed", killed):
-            text += " (civilians not recorded)"
+            text = f"{count} killed (civilians not recorded)"
+        elif civilians == killed:  # "7 civilians killed", not "7 killed (7 civilians)"
+            text = f"{count} civilian{'s' if killed != 1 else ''} killed"
         elif civilians:
-            text += f" ({civilians:,} civilian{'s' if civilians != 1 else ''})"
+            text = f"{count} killed ({civilians:,} civilian{'s' if civilians != 1 else ''})"
+        else:
+            text = f"{count} killed"
         parts.append(text)
     injured = int(incident.injured or 0)
     if injured:

@@ -105,7 +105,7 @@ def test_points_carry_popup_fields(project, hostile):
     props = {p["properties"]["title"]: p["properties"] for p in data.points}
     first = props[f"Incident 1 {PAYLOAD}"]
     assert first["place"] == f"Place 1 {PAYLOAD}"
-    assert first["harm"] == "1 killed (1 civilian)"
+    assert first["harm"] == "1 civilian killed"
     assert first["sources"] == f"Source {PAYLOAD} (F6)"
     assert first["verification"] == "unverified"
     assert first["date"] == "2025-02-10"

@@ -71,3 +71,11 @@ def test_harm_text_never_shows_an_unrecorded_figure_as_zero() -> None:
     own = _incident(killed=2, injured=4, killed_claimed=10)
     assert harm_text(own) == "2 killed; 4 injured; 10 killed according to a party's claim"
     assert harm_text(_incident()) == "none reported"
+
+
+def test_harm_text_says_civilians_killed_when_every_death_is_a_civilian() -> None:
+    assert harm_text(_incident(killed=7, civilians_killed=7)) == "7 civilians killed"
+    assert harm_text(_incident(killed=1, civilians_killed=1)) == "1 civilian killed"
+    assert harm_text(_incident(killed=7, civilians_killed=6)) == "7 killed (6 civilians)"
+    lower = harm_text(_incident(killed=7, civilians_killed=7), at_least=["killed"])
+    assert lower == "at least 7 civilians killed"

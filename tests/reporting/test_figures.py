@@ -62,7 +62,7 @@ def test_claims_are_worded_as_claims(kachin: tuple[Project, dict[str, Any]]) -> 
     assert "this could not be independently verified" in wording.incident_sentence(ambush)
     blast = next(r for r in data.incidents if r.title.startswith("Blast"))
     assert wording.claim_sentence(blast) == ""
-    assert "7 killed (7 civilians); 4 injured." in wording.incident_sentence(blast)
+    assert "7 civilians killed; 4 injured." in wording.incident_sentence(blast)
     assert "claimed a further 10 deaths" in wording.seeded_overview(data)
 
 

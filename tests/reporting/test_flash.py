@@ -58,7 +58,7 @@ def test_flash_update_from_chosen_incidents(
         for row in t.rows
         if t.style.name == "Sitrep Table"
     ]
-    assert ["Harm (best estimates)", "7 killed (7 civilians); 4 injured"] in facts
+    assert ["Harm (best estimates)", "7 civilians killed; 4 injured"] in facts
     assert ["Sources (grading)", "own staff (B2)"] in facts
     text = docx_read.body_text(doc)
     assert "Incidents recorded within 25 km in the 30 days before" in text
