@@ -113,7 +113,13 @@ def test_shapefile_boundary_pack(project: Project, tmp_path: Path) -> None:
     import shapefile
 
     base = tmp_path / "tsp"
-    with shapefile.Writer(str(base), shapeType=shapefile.POLYGON) as w:
+    # the test opens and closes the files itself: pyshp 3.1.9's Writer leaves its .dbf open
+    with (
+        open(base.with_suffix(".shp"), "wb") as shp,
+        open(base.with_suffix(".shx"), "wb") as shx,
+        open(base.with_suffix(".dbf"), "wb") as dbf,
+        shapefile.Writer(shp=shp, shx=shx, dbf=dbf, shapeType=shapefile.POLYGON) as w,
+    ):
         w.field("TS", "C")
         w.field("TS_PCODE", "C")
         w.field("DT_PCODE", "C")
