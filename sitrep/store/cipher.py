@@ -168,7 +168,8 @@ def sweep_rewrite_leftovers(path: Path) -> None:
 
 
 def _rewrite(path: Path, *, source_key: str | None, target_key: str | None) -> None:
-    from sitrep.store.project import _check_revision, _inspect_file, is_open_here
+    from sitrep.store.project import _check_revision, _inspect_file
+    from sitrep.store.targets import is_open_here
 
     if is_open_here(path):
         raise ProjectError(f"{path} is open in another window; close it there first.")

@@ -48,8 +48,14 @@ def connect_read_only(path: str | Path, *, key: str | None = None) -> Any:
     files); otherwise their content matters and SQLite must read them (``mode=ro``).
     """
     path = Path(path)
-    live = any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal"))
-    return connect_sqlite(path, key=key, read_only=True, immutable=not live)
+    return connect_sqlite(path, key=key, read_only=True, immutable=not in_use(path))
+
+
+def in_use(path: str | Path) -> bool:
+    """Whether a ``-wal`` or ``-journal`` beside the file holds content SQLite must read
+    (someone has it open for writing, or left it so); otherwise the file alone is the
+    database and it can be opened ``immutable``."""
+    return any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal"))
 
 
 def project_url(target: str | Path, *, read_only: bool = False, immutable: bool = False) -> URL:

@@ -44,6 +44,7 @@ from sitrep.store.engine import (
     SQLITE_HEADER,
     connect_read_only,
     connect_sqlite,
+    in_use,
     is_database_url,
     make_engine,
     project_url,
@@ -135,15 +136,6 @@ class Project:
     def close(self) -> None:
         self.engine.dispose()
         targets.forget_open(id(self))
-
-
-def is_open_here(path: Path) -> bool:
-    """Whether this process has ``path`` open as a project (SQLite's file locks keep other
-    processes from rewriting a project in use, but not a second SQLite library in this one)."""
-    return any(
-        os.path.exists(open_path) and os.path.samefile(open_path, path)
-        for open_path in targets.open_project_files()
-    )
 
 
 def _default_user() -> str:
@@ -363,8 +355,7 @@ def _open_read_only(
             f"{path} is read-only and was saved by an older version of Sitrep; copy it to "
             "a folder you can write to so that it can be upgraded."
         )
-    live = any(Path(f"{path}{s}").exists() for s in ("-wal", "-journal"))
-    engine = make_engine(project_url(path, read_only=True, immutable=not live), key=key)
+    engine = make_engine(project_url(path, read_only=True, immutable=not in_use(path)), key=key)
     try:
         with engine.connect() as conn:
             schema.current_revision(conn)

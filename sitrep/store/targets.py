@@ -57,6 +57,13 @@ def open_project_files() -> list[Path]:
     return list(dict.fromkeys(_open_files.values()))
 
 
+def is_open_here(path: str | Path) -> bool:
+    """Whether this process has ``path`` open as a project (SQLite's file locks keep other
+    processes from rewriting a project in use, but not a second SQLite library in this one)."""
+    resolved = Path(os.path.realpath(path))
+    return any(_same(resolved, project) for project in open_project_files())
+
+
 # --------------------------------------------------------------------------- recognising
 
 

@@ -344,9 +344,9 @@ class SitrepApp(QObject):
         self.open_location(location, passphrase=passphrase)
 
     def _rewrite(self, job: Callable[[], object], location: str) -> None:
-        """Run an encrypt/decrypt in this thread, under a busy cursor. Not in a worker:
-        a cancel there would walk away from a rewrite that then replaces the file under
-        the project reopened meanwhile; it takes seconds even for large projects."""
+        """Run an encrypt/decrypt in this thread, under a busy cursor. There is no Cancel:
+        the core cannot stop a rewrite halfway (it is atomic: old file or new, never
+        half); it takes seconds even for large projects."""
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             job()
