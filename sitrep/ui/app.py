@@ -32,6 +32,8 @@ from sitrep.ui.widgets import as_slot
 
 log = logging.getLogger(__name__)
 
+WRONG_PASSPHRASE = "That passphrase is wrong. Try again."
+
 
 def data_dir() -> Path:
     return Path(platformdirs.user_data_dir("sitrep", appauthor=False))
@@ -174,7 +176,7 @@ class SitrepApp(QObject):
             try:
                 return open_project(location, passphrase=passphrase)
             except PassphraseError as exc:
-                error = "" if exc.missing else "That passphrase is wrong. Try again."
+                error = "" if exc.missing else WRONG_PASSPHRASE
                 passphrase = self.prompts.passphrase(parent, Path(location).name, error)
                 if passphrase is None:
                     return None
@@ -335,7 +337,7 @@ class SitrepApp(QObject):
                 key_for_file(Path(project.location), passphrase)
                 break
             except PassphraseError:
-                error = "That passphrase is wrong. Try again."
+                error = WRONG_PASSPHRASE
         put = self._put_away(cover=self.show_welcome)
         if put is None:
             return
@@ -414,7 +416,7 @@ class SitrepApp(QObject):
         try:
             project = open_project(location, passphrase=passphrase)
         except PassphraseError:
-            screen.show_error("That passphrase is wrong. Try again.")
+            screen.show_error(WRONG_PASSPHRASE)
             return
         except SitrepError as exc:
             self.report_error(screen, exc)
