@@ -302,7 +302,8 @@ class DraftReviewWindow(QWidget):
             )
             return
         self.form.set_draft(item.draft)
-        self.form.header.setText(f"Proposed incident {index + 1} of {len(self.items)}")
+        number = (index or 0) + 1
+        self.form.header.setText(f"Proposed incident {number} of {len(self.items)}")
         self.form.show()
         self._annotate_form(item.proposal)
         self._fill_evidence(item.proposal)
