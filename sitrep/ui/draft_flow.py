@@ -9,6 +9,7 @@ actors, past incidents for duplicates) and never writes to it.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
@@ -65,6 +66,7 @@ class DraftFlow(QObject):
         report_error: ReportError,
         extractor: Extractor | None = None,
         today: Callable[[], dt.date] = dt.date.today,
+        show_incident: Callable[[uuid.UUID], object] | None = None,
     ) -> None:
         super().__init__(host)
         self.host = host
@@ -75,6 +77,7 @@ class DraftFlow(QObject):
         self._report_error = report_error
         self._extractor = extractor
         self._today = today
+        self._show_incident = show_incident
         self.dialog: ReportSourceDialog | None = None
         self.windows: list[DraftReviewWindow] = []
 
@@ -108,6 +111,7 @@ class DraftFlow(QObject):
             save=self._save,
             prompts=self._prompts,
             report_error=self._report_error,
+            show_incident=self._show_incident,
         )
         window.setWindowFlag(Qt.WindowType.Window, True)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sitrep.drafting.proposal import (
@@ -100,10 +101,12 @@ class DraftReviewWindow(QWidget):
         save: SaveDraft,
         prompts: Prompts,
         report_error: ReportError,
+        show_incident: Callable[[uuid.UUID], object] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("draftReviewWindow")
+        self._show_incident = show_incident
         self.project = project
         self.document = document
         self.report_date = report_date
@@ -176,10 +179,16 @@ class DraftReviewWindow(QWidget):
         self.duplicates.setStyleSheet(
             "background: #fff1c2; border: 1px solid #d9a400; padding: 4px"
         )
+        self.duplicates_button = QPushButton("Show in the main window")
+        self.duplicates_button.setObjectName("showDuplicate")
+        self.duplicates_button.setVisible(False)
+        warning = QHBoxLayout()
+        warning.addWidget(self.duplicates, 1)
+        warning.addWidget(self.duplicates_button)
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 0, 0, 0)
-        rv.addWidget(self.duplicates)
+        rv.addLayout(warning)
         rv.addWidget(self.form, 1)
         # the review's own buttons save; the form's would bypass the proposal's state
         self.form.save_button.hide()
@@ -205,6 +214,7 @@ class DraftReviewWindow(QWidget):
 
         self.list.currentRowChanged.connect(self._row_changed)
         self.evidence.currentItemChanged.connect(self._evidence_chosen)
+        self.duplicates_button.clicked.connect(as_slot(self.show_duplicate))
         self.accept_button.clicked.connect(as_slot(self.accept_current))
         self.reject_button.clicked.connect(as_slot(self.reject_current))
         self.form.saved.connect(self._form_saved)
@@ -297,6 +307,7 @@ class DraftReviewWindow(QWidget):
             self.text.show_proposal(None)
             self.evidence.clear()
             self.duplicates.hide()
+            self.duplicates_button.hide()
             self.status.setText(
                 "The report gave no incidents to propose." if not self.items else ""
             )
@@ -310,9 +321,12 @@ class DraftReviewWindow(QWidget):
         self.text.show_proposal(item.proposal)
         dups = item.proposal.duplicates
         self.duplicates.setVisible(bool(dups) and pending)
+        self.duplicates_button.setVisible(
+            bool(dups) and pending and self._show_incident is not None
+        )
         self.duplicates.setText(
-            f"Possible duplicate of {', '.join(dups)}: open it in the main window and check "
-            "before accepting."
+            f"Possible duplicate of {', '.join(dups)}: check "
+            f"{'it' if len(dups) == 1 else 'them'} before accepting."
         )
         self.status.setText(self._state_text(item))
 
@@ -361,6 +375,17 @@ class DraftReviewWindow(QWidget):
                     widget._tip_before_review = widget.toolTip()  # type: ignore[attr-defined]
                 base = widget._tip_before_review  # type: ignore[attr-defined]
                 widget.setToolTip(f"{note}\n\n{base}".strip() if note else base)
+
+    def show_duplicate(self) -> uuid.UUID | None:
+        """Select the (first) likely duplicate in the main window, to compare."""
+        if self._current is None or self._show_incident is None:
+            return None
+        refs = self.items[self._current].proposal.duplicates
+        with self.project.session() as s:
+            found = s.scalar(select(Incident.id).where(Incident.reference.in_(refs)))
+        if found is not None:
+            self._show_incident(found)
+        return found
 
     # ================================================================= decisions
     def accept_current(self) -> None:

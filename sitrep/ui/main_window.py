@@ -713,6 +713,7 @@ class MainWindow(QMainWindow):
             report_error=self._report_error,
             extractor=self.draft_extractor,
             today=self._today,
+            show_incident=self.select_incident,
         )
         self.draft_flow.start()
         return self.draft_flow

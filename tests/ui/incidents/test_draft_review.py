@@ -33,6 +33,7 @@ from sitrep.model.enums import ReviewStatus
 from sitrep.store import Project
 from sitrep.ui.draft_review import DraftReviewWindow, State
 from sitrep.ui.evidence_text import COLOURS, PASSAGE_COLOUR
+from tests.conftest import make_incident
 from tests.drafting.report_files import write_docx
 from tests.ui.incidents.conftest import TODAY, ScriptedPrompts
 
@@ -65,8 +66,10 @@ def weekday_before(report: dt.date, weekday: int) -> dt.date:
 class NamtiExtractor:
     """Proposes REPORT's shelling and arrests; records what it was asked."""
 
-    def __init__(self) -> None:
+    def __init__(self, duplicates: list[str] | None = None, sub_type: str | None = None) -> None:
         self.calls: list[tuple[SourceDocument, dt.date]] = []
+        self.duplicates = ["KCN-2025-0007"] if duplicates is None else duplicates
+        self.sub_type = "Shelling/artillery/missile attack" if sub_type is None else sub_type
 
     def __call__(
         self, session: Session, document: SourceDocument, report_date: dt.date
@@ -80,7 +83,7 @@ class NamtiExtractor:
                 date_start=weekday_before(report_date, 1).isoformat(),
                 place_name="Namti",
                 event_type="Explosions/Remote violence",
-                sub_event_type="Shelling/artillery/missile attack",
+                sub_event_type=self.sub_type,
                 actors=[ActorDraft(name="Myanmar military", denies_involvement=True)],
                 casualties=[CasualtyDraft(low=2, best=2, high=2)],
                 sources=[SourceDraft(name="Residents", excerpt=text[:80])],
@@ -96,7 +99,7 @@ class NamtiExtractor:
                 row_key("sources", 0): [span(text, "residents said")],
             },
             notes={DATE: f"drawn from 'on Tuesday', the Tuesday before {report_date}"},
-            duplicates=["KCN-2025-0007"],
+            duplicates=list(self.duplicates),
         )
         arrests = Proposal(
             draft=IncidentDraft(
@@ -321,4 +324,65 @@ def test_emoji_before_a_span_does_not_shift_the_highlight(
     assert ("on Tuesday", COLOURS["date"]) in review.text.highlighted()
     assert ("Namti village", COLOURS["place"]) in review.text.highlighted()
     review.items[0].state = review.items[1].state = State.REJECTED
+    review.close()
+
+
+def test_a_proposal_is_checked_like_typed_input(
+    qtbot: Any, project: Project, make_window: Any
+) -> None:
+    window = make_window(project)
+    window.draft_extractor = NamtiExtractor(sub_type="")  # the sub-type was not found
+    review = open_review(qtbot, window, REPORT, "2025-03-06")
+    qtbot.keyClick(review.list, Qt.Key.Key_Return, CTRL)
+    assert review.items[0].state is State.PENDING
+    assert [p.field for p in review.form.problems] == ["sub_event_type"]
+    assert incidents(project) == []
+    # the officer chooses the sub-type in the form, then accepts
+    combo = review.form.sub_event_type
+    combo.setFocus()
+    qtbot.keyClicks(combo, "Shelling")
+    assert combo.currentData() == "Shelling/artillery/missile attack"
+    qtbot.keyClick(combo, Qt.Key.Key_Return, CTRL)
+    assert review.items[0].state is State.ACCEPTED
+    assert [i.sub_event_type for i in incidents(project)] == ["Shelling/artillery/missile attack"]
+    review.items[1].state = State.REJECTED
+    review.close()
+
+
+def test_a_likely_duplicate_can_be_shown_in_the_main_window(
+    qtbot: Any, project: Project, make_window: Any
+) -> None:
+    earlier = make_incident(project, title="Namti shelling", place_name="Namti")
+    window = make_window(project)
+    window.draft_extractor = NamtiExtractor(duplicates=[earlier.reference])
+    review = open_review(qtbot, window, REPORT, "2025-03-06")
+    assert review.duplicates_button.isVisible()
+    qtbot.mouseClick(review.duplicates_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.selected_ids() == [earlier.id])
+    # the second proposal has no duplicate: no warning
+    qtbot.keyClick(review.list, Qt.Key.Key_Down)
+    assert not review.duplicates.isVisible() and not review.duplicates_button.isVisible()
+    review.items[0].state = review.items[1].state = State.REJECTED
+    review.close()
+
+
+def test_hovered_words_name_their_field(qtbot: Any, project: Project, make_window: Any) -> None:
+    window = make_window(project)
+    window.draft_extractor = NamtiExtractor()
+    review = open_review(qtbot, window, REPORT, "2025-03-06")
+    text = review.text
+    assert text.key_at(text.qt_position(REPORT.index("Tuesday"))) == DATE
+    assert text.key_at(text.qt_position(REPORT.index("residents"))) == "sources.0"
+    assert text.key_at(text.qt_position(REPORT.index("village."))) is None
+    review.items[0].state = review.items[1].state = State.REJECTED
+    review.close()
+
+
+def test_a_report_with_no_incident_says_so(qtbot: Any, project: Project, make_window: Any) -> None:
+    window = make_window(project)
+    window.draft_extractor = lambda _s, _d, _date: []
+    review = open_review(qtbot, window, "The situation in Bhamo remained calm.", "2025-03-06")
+    assert review.list.count() == 0
+    assert review.status.text() == "The report gave no incidents to propose."
+    assert not review.accept_button.isEnabled()
     review.close()
