@@ -75,7 +75,7 @@ class DraftFlow(QObject):
         self._save = save
         self._prompts = prompts
         self._report_error = report_error
-        self._extractor = extractor
+        self.extractor = extractor
         self._today = today
         self._show_incident = show_incident
         self.dialog: ReportSourceDialog | None = None
@@ -97,7 +97,7 @@ class DraftFlow(QObject):
         if document is None or date is None:
             return
         try:
-            extractor = self._extractor or default_extractor()
+            extractor = self.extractor or default_extractor()
             proposals = extract_in_background(self.host, self.project, extractor, document, date)
         except SitrepError as exc:
             self._report_error(self.host, exc)
@@ -120,6 +120,16 @@ class DraftFlow(QObject):
         window.show()
         window.raise_()
         window.activateWindow()
+
+    def close_windows(self, *, ask: bool = True) -> bool:
+        """Close every review window; with ``ask`` each asks about undecided proposals
+        (False when the user keeps one open), without it they close at once (locking)."""
+        for window in list(self.windows):
+            if not ask:
+                window.discard()
+            elif not window.close():
+                return False
+        return True
 
     def _forget(self, window: DraftReviewWindow) -> None:
         if window in self.windows:

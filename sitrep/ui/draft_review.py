@@ -115,6 +115,7 @@ class DraftReviewWindow(QWidget):
         self.items = [Reviewed(p, p.draft) for p in proposals]
         self._current: int | None = None
         self._closing = False
+        self._discarding = False
         self.setWindowTitle(f"Draft incidents from {document.name or 'pasted text'} — Sitrep")
         self.text = EvidenceText(document.text)
         self.list = QListWidget()
@@ -455,13 +456,23 @@ class DraftReviewWindow(QWidget):
     def pending(self) -> list[Reviewed]:
         return [i for i in self.items if i.state is State.PENDING]
 
+    def discard(self) -> None:
+        """Close without asking (the app is locking: the report must not stay on screen);
+        undecided proposals are dropped, as nothing of them was saved."""
+        self._discarding = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         left = len(self.pending())
-        if left and not self._prompts.confirm(
-            self,
-            "Close the review?",
-            f"{left} proposed incident{'s are' if left != 1 else ' is'} neither accepted nor "
-            "rejected and will not be saved. Close anyway?",
+        if (
+            left
+            and not self._discarding
+            and not self._prompts.confirm(
+                self,
+                "Close the review?",
+                f"{left} proposed incident{'s are' if left != 1 else ' is'} neither accepted nor "
+                "rejected and will not be saved. Close anyway?",
+            )
         ):
             event.ignore()
             return

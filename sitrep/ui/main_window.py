@@ -704,17 +704,18 @@ class MainWindow(QMainWindow):
 
     def draft_from_report(self) -> DraftFlow:
         """Ask for a report and its date; the review window follows (sitrep.ui.draft_flow)."""
-        self.draft_flow = DraftFlow(
-            self,
-            self.project,
-            lambda: self.catalogue,
-            save=self._save_draft,
-            prompts=self.prompts,
-            report_error=self._report_error,
-            extractor=self.draft_extractor,
-            today=self._today,
-            show_incident=self.select_incident,
-        )
+        if self.draft_flow is None:
+            self.draft_flow = DraftFlow(
+                self,
+                self.project,
+                lambda: self.catalogue,
+                save=self._save_draft,
+                prompts=self.prompts,
+                report_error=self._report_error,
+                today=self._today,
+                show_incident=self.select_incident,
+            )
+        self.draft_flow.extractor = self.draft_extractor
         self.draft_flow.start()
         return self.draft_flow
 
@@ -801,6 +802,8 @@ class MainWindow(QMainWindow):
         """Close every incident form, keeping unsaved edits as drafts (locking)."""
         for form in list(self.forms):
             form.shelve()
+        if self.draft_flow is not None:  # a report under review must not stay on screen
+            self.draft_flow.close_windows(ask=False)
 
     # ================================================================= drafts
     def offer_drafts(self) -> list[IncidentForm]:
@@ -821,6 +824,9 @@ class MainWindow(QMainWindow):
             if not form.close():
                 event.ignore()
                 return
+        if self.draft_flow is not None and not self.draft_flow.close_windows():
+            event.ignore()
+            return
         self.save_layout()
         self.counter.wait()
         event.accept()

@@ -386,3 +386,31 @@ def test_a_report_with_no_incident_says_so(qtbot: Any, project: Project, make_wi
     assert review.status.text() == "The report gave no incidents to propose."
     assert not review.accept_button.isEnabled()
     review.close()
+
+
+def test_closing_the_main_window_asks_about_an_open_review(
+    qtbot: Any, project: Project, make_window: Any, prompts: ScriptedPrompts
+) -> None:
+    window = make_window(project)
+    window.draft_extractor = NamtiExtractor()
+    review = open_review(qtbot, window, REPORT, "2025-03-06")
+    prompts.answers = [False]  # "2 proposed incidents … Close anyway?" No
+    assert not window.close()
+    assert review.isVisible() and window.isVisible()
+    prompts.answers = [True]
+    assert window.close()
+    assert window.draft_flow.windows == []
+
+
+def test_locking_closes_the_review_at_once(
+    qtbot: Any, project: Project, make_window: Any, prompts: ScriptedPrompts
+) -> None:
+    window = make_window(project)
+    window.draft_extractor = NamtiExtractor()
+    review = open_review(qtbot, window, REPORT, "2025-03-06")
+    asked = len(prompts.asked)
+    window.shelve_forms()  # what locking the app does first
+    assert not review.isVisible()
+    assert len(prompts.asked) == asked  # nothing asked: the report must leave the screen
+    assert window.draft_flow.windows == []
+    assert incidents(project) == []
