@@ -77,18 +77,31 @@ def normalise(text: str) -> str:
     return text.replace("\x00", "").replace("\f", "\n").replace("\x0b", "\n")
 
 
+# the word before a date that makes it an event's date, not the report's
+_EVENT_WORDS = frozenset(
+    ["on", "since", "from", "until", "till", "to", "between", "and", "by", "before", "after"]
+)
+# a date on a line this short (a header, a dateline paragraph) is taken anywhere in the head
+_SHORT_LINE = 100
+
+
 def find_dateline(text: str) -> tuple[dt.date, Span] | None:
     """The date written at the head of the report, with where it stands.
 
     Only the first few lines count (a date further down is an event's, not the
-    report's); only forms that cannot be misread are taken: a month written in words,
-    or ISO ``2025-03-06``. ``06/03/2025`` is day-first in Yangon and month-first in
-    New York, so it is left for the officer.
+    report's), and there only a date on the first line or on a short line (a header),
+    not one that follows "on", "since", "until"… ("On 4 March 2025 soldiers…" is an
+    event). Only forms that cannot be misread are taken: a month written in words, or
+    ISO ``2025-03-06``. ``06/03/2025`` is day-first in Yangon and month-first in New
+    York, so it is left for the officer.
     """
     head = text[:DATELINE_CHARS]
+    first_line_end = _first_line_end(text)
     found: list[tuple[int, dt.date, Span]] = []
     for pattern in _DATE_PATTERNS:
         for m in pattern.finditer(head):
+            if not _stands_as_dateline(text, m.start(), m.end(), first_line_end):
+                continue
             groups = m.groupdict()
             month = int(groups["mnum"]) if groups.get("mnum") else _MONTHS[m["month"].lower()]
             try:
@@ -100,6 +113,23 @@ def find_dateline(text: str) -> tuple[dt.date, Span] | None:
         return None
     _, date, span = min(found, key=lambda f: f[0])
     return date, span
+
+
+def _first_line_end(text: str) -> int:
+    """Where the first line with any text on it ends."""
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
+def _stands_as_dateline(text: str, start: int, end: int, first_line_end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    if start > first_line_end and line_end - line_start > _SHORT_LINE:
+        return False
+    before = re.findall(r"[A-Za-z]+", text[line_start:start])
+    return not (before and before[-1].lower() in _EVENT_WORDS)
 
 
 def text_document(text: str, name: str = "", kind: str = "text") -> SourceDocument:

@@ -46,7 +46,7 @@ from sitrep.model import Incident
 from sitrep.model.enums import ReviewStatus
 from sitrep.store import Project
 from sitrep.ui.crash import ReportError
-from sitrep.ui.evidence_text import KINDS, EvidenceText, field_note
+from sitrep.ui.evidence_text import KINDS, EvidenceText, field_note, plain_tip
 from sitrep.ui.incident_form import IncidentForm, SaveDraft
 from sitrep.ui.prompts import Prompts
 from sitrep.ui.widgets import as_slot
@@ -161,6 +161,7 @@ class DraftReviewWindow(QWidget):
         self.reject_button.setObjectName("rejectProposal")
         self.status = QLabel("")
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         middle = QWidget()
         mv = QVBoxLayout(middle)
         mv.setContentsMargins(0, 0, 0, 0)
@@ -177,6 +178,7 @@ class DraftReviewWindow(QWidget):
         self.duplicates = QLabel("")
         self.duplicates.setObjectName("duplicatesWarning")
         self.duplicates.setWordWrap(True)
+        self.duplicates.setTextFormat(Qt.TextFormat.PlainText)
         self.duplicates.setStyleSheet(
             "background: #fff1c2; border: 1px solid #d9a400; padding: 4px"
         )
@@ -271,7 +273,7 @@ class DraftReviewWindow(QWidget):
         elif item.state is State.ACCEPTED:
             widget_item.setForeground(QBrush(QColor("#1b6e20")))
         widget_item.setFont(font)
-        widget_item.setToolTip(item.proposal.passage.text[:400])
+        widget_item.setToolTip(plain_tip(item.proposal.passage.text[:400]))
         return widget_item
 
     def _refresh_item(self, index: int) -> None:
@@ -375,7 +377,7 @@ class DraftReviewWindow(QWidget):
                 if not hasattr(widget, "_tip_before_review"):
                     widget._tip_before_review = widget.toolTip()  # type: ignore[attr-defined]
                 base = widget._tip_before_review  # type: ignore[attr-defined]
-                widget.setToolTip(f"{note}\n\n{base}".strip() if note else base)
+                widget.setToolTip(plain_tip(f"{note}\n\n{base}".strip()) if note else base)
 
     def show_duplicate(self) -> uuid.UUID | None:
         """Select the (first) likely duplicate in the main window, to compare."""

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -85,7 +86,11 @@ class ReportSourceDialog(QDialog):
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         self.text.textChanged.connect(self._text_changed)
+        self.report_date.textEdited.connect(self._date_typed)
+        for label in (self.file_label, self.date_source, self.error):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # a file's title is not markup
         self._loading = False
+        self._date_by_user = False
         self._set_date(None, "")
         self.result_document: SourceDocument | None = None
         self.result_date: dt.date | None = None
@@ -117,10 +122,15 @@ class ReportSourceDialog(QDialog):
         finally:
             self._loading = False
         self._file_doc = doc
+        self._date_by_user = False
         about = doc.name + (f" — {doc.title}" if doc.title else "")
         self.file_label.setText(" ".join([about, *doc.notes]))
         self._set_date(doc.report_date, doc.report_date_source)
         self.report_date.setFocus()
+
+    def _date_typed(self, _text: str) -> None:
+        self._date_by_user = True
+        self.date_source.setText("Typed by you.")
 
     def _text_changed(self) -> None:
         if self._loading:
@@ -128,8 +138,8 @@ class ReportSourceDialog(QDialog):
         if self._file_doc is not None:  # edited: it is pasted text now
             self._file_doc = None
             self.file_label.setText("")
-        doc = text_document(self.text.toPlainText())
-        if doc.report_date is not None:
+        if not self._date_by_user:  # the text's own date, until the officer types one
+            doc = text_document(self.text.toPlainText())
             self._set_date(doc.report_date, doc.report_date_source)
 
     def document(self) -> SourceDocument:

@@ -8,6 +8,7 @@ Highlights are extra selections, not edits: the text itself is never changed.
 
 from __future__ import annotations
 
+import html
 from itertools import accumulate
 
 from PySide6.QtCore import QEvent
@@ -40,6 +41,11 @@ def kind_of(key: str) -> str:
         return "type"
     head = key.split(".", 1)[0]
     return head if head in COLOURS else "other"
+
+
+def plain_tip(text: str) -> str:
+    """A tooltip that shows ``text`` as written: words from a report are never markup."""
+    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>" if text else ""
 
 
 def field_label(key: str) -> str:
@@ -113,7 +119,6 @@ class EvidenceText(QTextEdit):
                 fmt.setFontUnderline(True)
                 fmt.setFontWeight(700)
                 fmt.setUnderlineColor(QColor("#333333"))
-            fmt.setToolTip(proposal.notes.get(key, ""))
             selections.extend(self._selection(span, fmt) for span in spans)
         self.setExtraSelections(selections)
         target = proposal.passage
@@ -147,7 +152,9 @@ class EvidenceText(QTextEdit):
             position = self.cursorForPosition(self.viewport().mapFrom(self, event.pos()))
             key = self.key_at(position.position())
             if key is not None and self.proposal is not None:
-                QToolTip.showText(event.globalPos(), field_note(self.proposal, key), self)
+                QToolTip.showText(
+                    event.globalPos(), plain_tip(field_note(self.proposal, key)), self
+                )
             else:
                 QToolTip.hideText()
             return True

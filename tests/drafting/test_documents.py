@@ -32,6 +32,14 @@ def test_pasted_text_takes_its_dateline_with_the_words() -> None:
         ("LAIZA, 21st Sept 2024 — ", dt.date(2024, 9, 21)),
         ("Date: 30 February 2025", None),  # no such day
         ("On 06/03/2025 shelling", None),  # day-first or month-first: not guessed
+        ("On 4 March 2025 soldiers shelled Namti.", None),  # an event's date
+        ("Weekly update\nShelling continued since 1 March 2025.", None),
+        ("Weekly update\n\nKachin State | 6 March 2025\nText", dt.date(2025, 3, 6)),
+        (
+            "Field report\nThe office was told by phone that, in the week before "
+            "the rains, 4 March 2025 saw heavy fighting around the town.",
+            None,
+        ),  # long line
     ],
 )
 def test_datelines(head: str, expected: dt.date | None) -> None:

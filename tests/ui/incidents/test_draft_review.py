@@ -9,6 +9,7 @@ the text it is given, so the window is tested on honest proposals.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 from typing import Any
 
@@ -178,7 +179,7 @@ def test_paste_confirm_date_accept_one_reject_one(
     # the form shows the first proposal's draft
     assert review.form.place.text() == "Namti"
     assert review.form.date_start.text() == "2025-03-04"
-    assert "drawn from 'on Tuesday'" in review.form.date_start.toolTip()
+    assert "drawn from 'on Tuesday'" in html.unescape(review.form.date_start.toolTip())
 
     # highlights: the passage shaded, each field's words in its kind's colour
     shown = review.text.highlighted()
@@ -414,3 +415,23 @@ def test_locking_closes_the_review_at_once(
     assert len(prompts.asked) == asked  # nothing asked: the report must leave the screen
     assert window.draft_flow.windows == []
     assert incidents(project) == []
+
+
+def test_a_typed_report_date_is_kept_while_the_text_changes(
+    qtbot: Any, project: Project, make_window: Any
+) -> None:
+    window = make_window(project)
+    window.draft_action.trigger()
+    dialog = window.draft_flow.dialog
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.text)
+    QApplication.clipboard().setText("BHAMO, 6 March 2025 — " + REPORT)
+    qtbot.keyClick(dialog.text, Qt.Key.Key_V, CTRL)
+    assert dialog.report_date.text() == "2025-03-06"  # the dateline's
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.report_date
+    qtbot.keyClicks(dialog.report_date, "2025-03-07")  # the officer knows better
+    assert dialog.date_source.text() == "Typed by you."
+    dialog.text.setFocus()
+    qtbot.keyClicks(dialog.text, " More text.")
+    assert dialog.report_date.text() == "2025-03-07"
+    dialog.reject()
