@@ -127,14 +127,13 @@ class EvidenceText(QTextEdit):
         self.scroll_to(target)
 
     def scroll_to(self, span: Span) -> None:
-        """Bring the span into view, its start as high as the text allows."""
+        """Bring the span's first line near the top of the view (a line of context above)."""
         cursor = QTextCursor(self.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        self.setTextCursor(cursor)
-        self.ensureCursorVisible()
         cursor.setPosition(self.qt_position(span.start))
         self.setTextCursor(cursor)
-        self.ensureCursorVisible()
+        bar = self.verticalScrollBar()
+        top = self.cursorRect(cursor).top()
+        bar.setValue(bar.value() + top - self.fontMetrics().lineSpacing())
 
     def key_at(self, position: int) -> str | None:
         """The evidence key whose words stand at Qt ``position`` (under the mouse)."""

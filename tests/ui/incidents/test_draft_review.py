@@ -435,3 +435,25 @@ def test_a_typed_report_date_is_kept_while_the_text_changes(
     qtbot.keyClicks(dialog.text, " More text.")
     assert dialog.report_date.text() == "2025-03-07"
     dialog.reject()
+
+
+def test_selecting_a_proposal_scrolls_to_its_passage(
+    qtbot: Any, project: Project, make_window: Any
+) -> None:
+    long_report = REPORT.replace(
+        "\nOn Wednesday", "\n" + "The road to Myitkyina stayed closed.\n" * 120 + "On Wednesday"
+    )
+    window = make_window(project)
+    window.draft_extractor = NamtiExtractor()
+    review = open_review(qtbot, window, long_report, "2025-03-06")
+    bar = review.text.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0  # the first passage is at the top
+    qtbot.keyClick(review.list, Qt.Key.Key_Down)
+    assert bar.value() > 0
+    start = review.text.cursorRect(review.text.textCursor()).top()
+    assert 0 <= start < review.text.viewport().height()  # "On Wednesday" is in view
+    assert review.text.textCursor().position() == long_report.index("On Wednesday")
+    qtbot.keyClick(review.list, Qt.Key.Key_Up)
+    assert bar.value() == 0
+    review.items[0].state = review.items[1].state = State.REJECTED
+    review.close()
