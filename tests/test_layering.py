@@ -66,6 +66,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"sitrep.store.migrations"}),
     frozenset({"sitrep.interchange"}),
     frozenset({"sitrep.editing", "sitrep.mapping", "sitrep.reporting", "sitrep.demo"}),
+    frozenset({"sitrep.drafting"}),  # proposals are form drafts (sitrep.editing)
     frozenset({"sitrep.commands"}),
     frozenset({"sitrep.cli"}),
     frozenset({"sitrep.ui"}),

@@ -50,6 +50,12 @@ class SourceDocument:
     report_date_evidence: Span | None = None
     author: str = ""
     url: str = ""
+    # where report_date came from, in words: "the dateline '6 March 2025'", "the
+    # e-mail's Date header"; "" when there is no report_date
+    report_date_source: str = ""
+    # what the reader could not take in, for the officer: attachments left aside,
+    # a guessed encoding, bytes that did not decode
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -44,6 +44,8 @@ from sitrep.store.queries import IncidentFilter
 from sitrep.ui.counter import BackgroundCounter
 from sitrep.ui.crash import ReportError, show_error
 from sitrep.ui.detail_pane import DetailPane
+from sitrep.ui.draft_flow import DraftFlow
+from sitrep.ui.draft_review import Extractor
 from sitrep.ui.filter_bar import FilterBar
 from sitrep.ui.incident_form import IncidentForm
 from sitrep.ui.incident_table import COL_DATE, COLUMNS, IncidentTableModel, IncidentTableView
@@ -110,6 +112,9 @@ class MainWindow(QMainWindow):
         self.share_prompts = share_prompts or SharePrompts()
         # the duplicates review asks before merging; tests replace the question
         self.duplicates_confirm: Callable[[QWidget | None, str, str], bool] | None = None
+        # Incident > Draft from report…: None uses sitrep.drafting.extract (tests pass one)
+        self.draft_extractor: Extractor | None = None
+        self.draft_flow: DraftFlow | None = None
         self._report_error = report_error
         self._today = today
         self._autosave_ms = autosave_ms
@@ -268,6 +273,11 @@ class MainWindow(QMainWindow):
         """New, edit, duplicate, delete, flash update; undo and redo; search."""
         action = self._action
         self.new_action = action("&New incident", self.new_incident, QKeySequence.StandardKey.New)
+        self.draft_action = action(
+            "D&raft from report…",
+            self.draft_from_report,
+            tip="Propose incidents from a news article or field report, for you to review",
+        )
         self.edit_action = action("&Edit incident", self.edit_selected)
         self.edit_action.setToolTip("Edit the selected incident (Enter in the table)")
         for key in ("Return", "Enter"):  # only in the table: Enter elsewhere means other things
@@ -392,6 +402,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&Incident")
         for act in (self.new_action, self.edit_action, self.duplicate_action, self.delete_action):
             menu.addAction(act)
+        menu.insertAction(self.edit_action, self.draft_action)
         menu.addSeparator()
         menu.addAction(self.flash_action)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
@@ -607,6 +618,7 @@ class MainWindow(QMainWindow):
         )
         for act in (
             self.new_action,
+            self.draft_action,
             self.import_action,
             self.share_merge_action,
             self.conflicts_action,
@@ -689,6 +701,23 @@ class MainWindow(QMainWindow):
 
     def new_incident(self) -> IncidentForm:
         return self.open_form()
+
+    def draft_from_report(self) -> DraftFlow:
+        """Ask for a report and its date; the review window follows (sitrep.ui.draft_flow)."""
+        if self.draft_flow is None:
+            self.draft_flow = DraftFlow(
+                self,
+                self.project,
+                lambda: self.catalogue,
+                save=self._save_draft,
+                prompts=self.prompts,
+                report_error=self._report_error,
+                today=self._today,
+                show_incident=self.select_incident,
+            )
+        self.draft_flow.extractor = self.draft_extractor
+        self.draft_flow.start()
+        return self.draft_flow
 
     def flash_from_selected(self) -> None:
         """A flash update about the selected incidents, opened in the report editor."""
@@ -773,6 +802,8 @@ class MainWindow(QMainWindow):
         """Close every incident form, keeping unsaved edits as drafts (locking)."""
         for form in list(self.forms):
             form.shelve()
+        if self.draft_flow is not None:  # a report under review must not stay on screen
+            self.draft_flow.close_windows(ask=False)
 
     # ================================================================= drafts
     def offer_drafts(self) -> list[IncidentForm]:
@@ -793,6 +824,9 @@ class MainWindow(QMainWindow):
             if not form.close():
                 event.ignore()
                 return
+        if self.draft_flow is not None and not self.draft_flow.close_windows():
+            event.ignore()
+            return
         self.save_layout()
         self.counter.wait()
         event.accept()

@@ -12,6 +12,8 @@ ATTACHMENT_FILTER = (
     "Photos and documents (*.png *.jpg *.jpeg *.gif *.webp *.pdf *.txt);;All files (*)"
 )
 
+REPORT_FILTER = "Reports (*.txt *.docx *.pdf *.eml);;All files (*)"
+
 
 class Prompts:
     def open_project(self, parent: QWidget | None) -> str | None:
@@ -27,6 +29,11 @@ class Prompts:
     def attachments(self, parent: QWidget | None) -> list[str]:
         paths, _ = QFileDialog.getOpenFileNames(parent, "Attach files", "", ATTACHMENT_FILTER)
         return list(paths)
+
+    def report_file(self, parent: QWidget | None) -> str | None:
+        """A report to draft incidents from (issue 16)."""
+        path, _ = QFileDialog.getOpenFileName(parent, "Open report", "", REPORT_FILTER)
+        return path or None
 
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
         answer = QMessageBox.question(parent, title, text)
