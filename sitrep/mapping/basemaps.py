@@ -73,6 +73,11 @@ def fingerprint(path: Path) -> str:
     return f"{size}:{digest.hexdigest()[:32]}"
 
 
+def project_folder(project: Any) -> Path | None:
+    """The folder relative paths are taken from (None for a database on a server)."""
+    return Path(project.location).resolve().parent if project.is_file else None
+
+
 def registered(session: Session) -> list[Basemap]:
     """The project's basemaps in the user's order (first: shown when the map opens)."""
     row = session.get(ProjectSetting, SETTING)
