@@ -112,9 +112,7 @@ def make_pmtiles(path: Path, *, fmt: str = "png", zooms: Iterable[int] = range(0
 
     zooms = list(zooms)
     kind = {"png": TileType.PNG, "jpg": TileType.JPEG, "webp": TileType.WEBP, "pbf": TileType.MVT}
-    tiles = sorted(
-        (zxy_to_tileid(z, x, y), (z, x, y)) for z, x, y in addresses(zooms)
-    )
+    tiles = sorted((zxy_to_tileid(z, x, y), (z, x, y)) for z, x, y in addresses(zooms))
     with write(str(path)) as writer:
         for tile_id, (z, x, y) in tiles:
             if fmt == "pbf":

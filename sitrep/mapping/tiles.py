@@ -383,3 +383,38 @@ class PMTilesFile:
             self._map.close()
             self._map = None
         self._file.close()
+
+
+# ---------------------------------------------------------------- Web Mercator tile maths
+
+MAX_LAT = 85.0511287798
+
+
+def tile_xy(lon: float, lat: float, z: int) -> tuple[float, float]:
+    """Fractional XYZ tile coordinates of a point at zoom ``z`` (y from the north)."""
+    import math
+
+    lat = max(-MAX_LAT, min(MAX_LAT, lat))
+    n = 2**z
+    x = (lon + 180.0) / 360.0 * n
+    rad = math.radians(lat)
+    y = (1.0 - math.log(math.tan(rad) + 1.0 / math.cos(rad)) / math.pi) / 2.0 * n
+    return x, y
+
+
+def tile_lat(y: float, z: int) -> float:
+    """The latitude of the fractional tile row ``y`` at zoom ``z``."""
+    import math
+
+    return math.degrees(math.atan(math.sinh(math.pi * (1.0 - 2.0 * y / 2**z))))
+
+
+def tile_range(bounds: tuple[float, float, float, float], z: int) -> tuple[range, range]:
+    """The tile columns and rows covering ``bounds`` (west, south, east, north) at ``z``."""
+    west, south, east, north = bounds
+    x0, y0 = tile_xy(west, north, z)
+    x1, y1 = tile_xy(east, south, z)
+    last = 2**z - 1
+    xs = range(max(0, int(x0)), min(last, int(x1)) + 1)
+    ys = range(max(0, int(y0)), min(last, int(y1)) + 1)
+    return xs, ys

@@ -104,7 +104,10 @@ def test_a_project_moved_with_its_maps_folder_finds_them(project: Path, tmp_path
     try:
         with p.session() as s:
             (basemap,) = basemaps.registered(s)
-        assert basemaps.locate(basemap, basemaps.project_folder(p)) == moved / "maps" / "kachin.mbtiles"
+        assert (
+            basemaps.locate(basemap, basemaps.project_folder(p))
+            == moved / "maps" / "kachin.mbtiles"
+        )
     finally:
         p.close()
 
