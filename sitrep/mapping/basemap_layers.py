@@ -4,7 +4,7 @@ In the app the page gets a tile URL per basemap (served by the ``sitrep-map:`` s
 an exported HTML map gets the tiles themselves, embedded for the map's extent up to a
 size cap (a colleague's browser then shows the basemap with no network and no file).
 Names and attributions come from files made by others: they are reduced to plain text
-and escaped here, because Leaflet's layer control and attribution insert them as HTML.
+and escaped here (names escaped as typed), because Leaflet's layer control and attribution insert them as HTML.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def close_all(opened: list[OpenBasemap]) -> None:
 def _entry(b: Basemap, tileset: Tileset) -> dict[str, Any]:
     info = tileset.info
     return {
-        "name": plain_html(b.name) or "Basemap",
+        "name": html.escape(b.name) or "Basemap",  # shown as typed
         "vector": info.is_vector,
         "mime": info.mime,
         "minZoom": info.minzoom,
