@@ -59,8 +59,17 @@ def vector_tile(z: int, x: int, y: int) -> bytes:
     )
 
 
-def addresses(zooms: Iterable[int]) -> list[tuple[int, int, int]]:
-    return [(z, x, y) for z in zooms for x in range(2**z) for y in range(2**z)]
+def addresses(
+    zooms: Iterable[int], area: tuple[float, float, float, float] | None = None
+) -> list[tuple[int, int, int]]:
+    """Every tile of ``zooms``, or only those over ``area`` (west, south, east, north)."""
+    from sitrep.mapping.tiles import tile_range
+
+    out = []
+    for z in zooms:
+        xs, ys = tile_range(area, z) if area else (range(2**z), range(2**z))
+        out.extend((z, x, y) for x in xs for y in ys)
+    return out
 
 
 def make_mbtiles(
@@ -70,6 +79,7 @@ def make_mbtiles(
     zooms: Iterable[int] = range(0, 3),
     metadata: dict[str, str] | None = None,
     gzip_vector: bool = True,
+    area: tuple[float, float, float, float] | None = None,
 ) -> Path:
     """An MBTiles file (tile rows stored TMS-style, as the specification says)."""
     db = sqlite3.connect(path)
@@ -93,7 +103,7 @@ def make_mbtiles(
         )
     meta.update(metadata or {})
     db.executemany("INSERT INTO metadata VALUES (?, ?)", [(k, v) for k, v in meta.items() if v])
-    for z, x, y in addresses(zooms):
+    for z, x, y in addresses(zooms, area):
         if fmt == "pbf":
             data = vector_tile(z, x, y)
             data = gzip.compress(data) if gzip_vector else data

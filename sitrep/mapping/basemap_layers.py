@@ -3,8 +3,9 @@
 In the app the page gets a tile URL per basemap (served by the ``sitrep-map:`` scheme);
 an exported HTML map gets the tiles themselves, embedded for the map's extent up to a
 size cap (a colleague's browser then shows the basemap with no network and no file).
-Names and attributions come from files made by others: they are reduced to plain text
-and escaped here (names escaped as typed), because Leaflet's layer control and attribution insert them as HTML.
+Names and attributions come from files made by others. Leaflet's layer control and
+attribution insert them as HTML, so names are escaped here (shown as typed) and
+attributions reduced to plain text (their links dropped) and escaped.
 """
 
 from __future__ import annotations
