@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw
 
 def tile_colour(z: int, x: int, y: int) -> tuple[int, int, int]:
     """A colour unique to a tile address (XYZ, y from the north)."""
-    return (40 + 50 * z, 10 + (x * 37) % 200, 10 + (y * 53) % 200)
+    return ((20 + 35 * z) % 256, 10 + (x * 37) % 200, 10 + (y * 53) % 200)
 
 
 def raster_tile(z: int, x: int, y: int, fmt: str = "png") -> bytes:

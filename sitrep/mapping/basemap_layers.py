@@ -32,9 +32,14 @@ EMBED_MAX_TILES_PER_ZOOM = 2048
 _TAG = re.compile(r"<[^>]*>")
 
 
+def plain_text(text: str) -> str:
+    """Text from a file without its markup (attributions often carry links)."""
+    return " ".join(html.unescape(_TAG.sub("", text)).split())
+
+
 def plain_html(text: str) -> str:
     """Text from a file, safe to hand to Leaflet as HTML: tags dropped, the rest escaped."""
-    return html.escape(html.unescape(_TAG.sub("", text)).strip())
+    return html.escape(plain_text(text))
 
 
 @dataclass

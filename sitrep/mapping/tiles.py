@@ -277,9 +277,10 @@ class PMTilesFile:
                     )
                 return mapping[offset : offset + length]
 
-            self._reader: Any = Reader(get_bytes)
+            reader_class: Any = Reader  # the package has no type hints
+            self._reader: Any = reader_class(get_bytes)
             try:
-                header = self._reader.header()
+                header: Any = self._reader.header()
             except SpecVersionUnsupported:
                 raise BasemapError(
                     f"{path.name} is a PMTiles file of version {mapping[7]}; Sitrep reads "
