@@ -47,6 +47,14 @@ try:  # WebEngine is a separate wheel; the app must still start without it
 except ImportError as exc:  # pragma: no cover - depends on the installation
     _IMPORT_ERROR = str(exc)
 
+if _IMPORT_ERROR is None:
+    from PySide6.QtCore import QCoreApplication
+
+    from sitrep.ui.map_scheme import register_scheme
+
+    if QCoreApplication.instance() is None:  # the scheme can only be declared before it
+        register_scheme()
+
 log = logging.getLogger(__name__)
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
