@@ -16,6 +16,7 @@ from sitrep.mapping.tiles import open_tileset, tile_xy
 from sitrep.model.enums import ReportKind
 from sitrep.places.regions import resolve_region
 from sitrep.reporting import staticmap
+from sitrep.reporting.map_basemap import Drawn
 from sitrep.reporting.build import generate, spec_for_cli
 from sitrep.store import Project
 from tests.reporting import scenario
@@ -40,7 +41,7 @@ def test_raster_tiles_fill_the_map(tmp_path: Path) -> None:
     finally:
         tileset.close()
     drawn = layout["basemap"]
-    assert isinstance(drawn, staticmap.Drawn) and not drawn.vector and drawn.tiles > 0
+    assert isinstance(drawn, Drawn) and not drawn.vector and drawn.tiles > 0
     # the tile under the incident shows (its colour encodes its address)
     x, y = (int(v) for v in tile_xy(97.0, 25.6, drawn.zoom))
     assert share_of(png, tile_colour(drawn.zoom, x, y)) > 0.02
@@ -57,7 +58,7 @@ def test_vector_tiles_are_drawn_in_the_plain_style(tmp_path: Path) -> None:
     finally:
         tileset.close()
     drawn = layout["basemap"]
-    assert isinstance(drawn, staticmap.Drawn) and drawn.vector
+    assert isinstance(drawn, Drawn) and drawn.vector
     land_cover = (228, 236, 217)  # map_basemap.LAND_COVER, blended at 0.8 over the sea
     assert share_of(png, land_cover, tolerance=14) > 0.2
 
