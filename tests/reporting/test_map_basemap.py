@@ -16,8 +16,8 @@ from sitrep.mapping.tiles import open_tileset, tile_xy
 from sitrep.model.enums import ReportKind
 from sitrep.places.regions import resolve_region
 from sitrep.reporting import staticmap
-from sitrep.reporting.map_basemap import Drawn
 from sitrep.reporting.build import generate, spec_for_cli
+from sitrep.reporting.map_basemap import Drawn
 from sitrep.store import Project
 from tests.reporting import scenario
 from tests.tilefixtures import make_mbtiles, make_pmtiles, tile_colour
@@ -73,7 +73,9 @@ def test_the_report_credits_the_basemap(project: Project, tmp_path: Path) -> Non
     )
     with project.session() as s:
         basemaps.add(s, path, basemaps.project_folder(project))
-        spec = spec_for_cli(s, resolve_region(s, "Kachin"), *scenario.PERIOD, ReportKind.PERIODIC, None)
+        spec = spec_for_cli(
+            s, resolve_region(s, "Kachin"), *scenario.PERIOD, ReportKind.PERIODIC, None
+        )
     out = tmp_path / "report.docx"
     generate(project, spec, out, today=dt.date(2025, 6, 10))
     text = "".join(t.text or "" for t in Document(str(out)).element.body.iter(qn("w:t")))
