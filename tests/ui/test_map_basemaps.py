@@ -133,3 +133,57 @@ def test_a_missing_basemap_file_is_said_and_the_map_still_opens(tmp_path: Path, 
     view = open_map(project)
     assert view.basemap_problems and "gone.mbtiles" in view.basemap_problems[0]
     assert run_js(view, LAYER_NAMES) == []  # no basemap: no base-layer choice
+
+
+class PageHolder:
+    """A bare page for an exported HTML map, opened as a colleague's browser would."""
+
+    def __init__(self, profile: Any, path: Path) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtWebEngineWidgets import QWebEngineView
+
+        self.view = QWebEngineView()
+        from sitrep.ui.map_view import MapPage
+
+        self.page = MapPage(profile, self.view)
+        self.view.setPage(self.page)
+        self.view.resize(800, 600)
+        self.view.show()
+        self.view.load(QUrl.fromLocalFile(str(path)))
+
+
+@pytest.mark.parametrize("fmt", ["png", "pbf"])
+def test_exported_map_shows_its_embedded_basemap_offline(
+    tmp_path: Path, web_profile: Any, qtbot: Any, fmt: str
+):
+    from sitrep.cli import main
+
+    project = project_with(
+        tmp_path, make_mbtiles(tmp_path / "base.mbtiles", fmt=fmt, zooms=range(0, 4))
+    )
+    project.close()
+    out = tmp_path / "shared-map.html"
+    assert main(["map", str(tmp_path / "p.sitrep"), "--output", str(out)]) == 0
+    (tmp_path / "base.mbtiles").unlink()  # the colleague has no basemap file
+    holder = PageHolder(web_profile, out)
+    try:
+        qtbot.waitUntil(lambda: run_js(holder, "window.sitrepReady === true"), timeout=15000)
+        if fmt == "png":
+            embedded = (
+                "Array.prototype.filter.call(document.querySelectorAll('img.leaflet-tile-loaded'),"
+                " function (e) { return e.src.indexOf('data:image/png') === 0; }).length"
+            )
+            qtbot.waitUntil(lambda: run_js(holder, embedded) > 0, timeout=15000)
+        else:
+            land = [228, 236, 217]
+            qtbot.waitUntil(
+                lambda: any(
+                    all(abs(a - b) <= 12 for a, b in zip(p, land, strict=True))
+                    for p in run_js(holder, CANVAS_PIXEL)
+                ),
+                timeout=15000,
+            )
+        assert holder.page.console_errors == []
+    finally:
+        holder.view.close()
+        shiboken6.delete(holder.view)
