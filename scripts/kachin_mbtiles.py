@@ -129,7 +129,8 @@ def main() -> int:
     db.commit()
     db.close()
     size = args.output.stat().st_size
-    print(f"Wrote {args.output}: {count} tiles, zoom {args.min_zoom}–{args.max_zoom}, {size / 1e6:.1f} MB")
+    zooms = f"zoom {args.min_zoom}–{args.max_zoom}"
+    print(f"Wrote {args.output}: {count} tiles, {zooms}, {size / 1e6:.1f} MB")
     return 0
 
 

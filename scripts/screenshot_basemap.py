@@ -1,6 +1,7 @@
 """Screenshot of the demo project's map over an offline MBTiles basemap.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot_basemap.py [OUT.png] [KACHIN.mbtiles]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot_basemap.py \\
+        [OUT.png] [KACHIN.mbtiles]
 
 Builds the demo in a temporary folder, draws the Kachin basemap beside it with
 ``scripts/kachin_mbtiles.py`` (unless an MBTiles file is given), registers it as the
@@ -35,7 +36,8 @@ def wait_signal(signal: object, timeout_ms: int = 30000) -> None:
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots" / "map-mbtiles.png"
+    default = ROOT / "docs" / "screenshots" / "map-mbtiles.png"
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else default
     from sitrep.ui.app import make_application
 
     app = make_application()

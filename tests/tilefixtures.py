@@ -65,7 +65,7 @@ def addresses(
     """Every tile of ``zooms``, or only those over ``area`` (west, south, east, north)."""
     from sitrep.mapping.tiles import tile_range
 
-    out = []
+    out: list[tuple[int, int, int]] = []
     for z in zooms:
         xs, ys = tile_range(area, z) if area else (range(2**z), range(2**z))
         out.extend((z, x, y) for x in xs for y in ys)
