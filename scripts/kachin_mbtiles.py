@@ -23,8 +23,8 @@ from PIL import Image, ImageDraw, ImageFont
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sitrep.mapping.tiles import tile_range, tile_xy  # noqa: E402
 from sitrep.paths import resource  # noqa: E402
+from sitrep.places.tiles import tile_range, tile_xy  # noqa: E402
 
 AREA = (95.0, 23.0, 99.5, 28.8)  # west, south, east, north: Kachin State and around
 HOME, LAND, SEA = "#EFE9D8", "#E2E0D6", "#C9DCEB"

@@ -42,7 +42,7 @@ def main() -> int:
 
     app = make_application()
     from sitrep.demo import build_demo
-    from sitrep.mapping import basemaps
+    from sitrep.places import basemaps
     from sitrep.ui.map_view import MapView
 
     tmp = tempfile.TemporaryDirectory()

@@ -63,7 +63,7 @@ def addresses(
     zooms: Iterable[int], area: tuple[float, float, float, float] | None = None
 ) -> list[tuple[int, int, int]]:
     """Every tile of ``zooms``, or only those over ``area`` (west, south, east, north)."""
-    from sitrep.mapping.tiles import tile_range
+    from sitrep.places.tiles import tile_range
 
     out: list[tuple[int, int, int]] = []
     for z in zooms:

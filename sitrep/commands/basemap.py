@@ -41,7 +41,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from sitrep.mapping import basemaps
+    from sitrep.places import basemaps
 
     project = open_for_cli(args.project)
     try:
@@ -56,7 +56,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from sitrep.errors import SitrepError
-    from sitrep.mapping import basemaps
+    from sitrep.places import basemaps
 
     project = open_for_cli(args.project)
     try:
@@ -77,7 +77,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from sitrep.mapping import basemaps
+    from sitrep.places import basemaps
 
     project = open_for_cli(args.project)
     try:
@@ -91,7 +91,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_move(args: argparse.Namespace) -> int:
-    from sitrep.mapping import basemaps
+    from sitrep.places import basemaps
 
     project = open_for_cli(args.project)
     try:

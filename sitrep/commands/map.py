@@ -45,9 +45,9 @@ def register(sub: Any) -> None:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from sitrep.mapping.basemaps import project_folder
     from sitrep.mapping.data import located_summary
     from sitrep.mapping.page import export_page
+    from sitrep.places.basemaps import project_folder
     from sitrep.sharing.redaction import leaving_filter
     from sitrep.store.targets import atomic_write, check_output_target
 

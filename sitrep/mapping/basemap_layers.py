@@ -12,60 +12,14 @@ from __future__ import annotations
 
 import base64
 import html
-import logging
-import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from sitrep.errors import SitrepError
-from sitrep.mapping import basemaps
-from sitrep.mapping.basemaps import Basemap
-from sitrep.mapping.tiles import Tileset, open_tileset, tile_range
-
-log = logging.getLogger(__name__)
+from sitrep.places.basemaps import Basemap, OpenBasemap, plain_html
+from sitrep.places.tiles import Tileset, tile_range
 
 EMBED_CAP_BYTES = 8_000_000  # of tile data in an exported HTML map (≈ 11 MB as base64)
 EMBED_MAX_TILES_PER_ZOOM = 2048
-_TAG = re.compile(r"<[^>]*>")
-
-
-def plain_text(text: str) -> str:
-    """Text from a file without its markup (attributions often carry links)."""
-    return " ".join(html.unescape(_TAG.sub("", text)).split())
-
-
-def plain_html(text: str) -> str:
-    """Text from a file, safe to hand to Leaflet as HTML: tags dropped, the rest escaped."""
-    return html.escape(plain_text(text))
-
-
-@dataclass
-class OpenBasemap:
-    basemap: Basemap
-    tileset: Tileset
-
-
-def open_basemaps(
-    session: Session, project_dir: Path | None
-) -> tuple[list[OpenBasemap], list[str]]:
-    """The project's basemaps that can be opened here, and why the others cannot."""
-    opened: list[OpenBasemap] = []
-    problems: list[str] = []
-    for b in basemaps.registered(session):
-        try:
-            opened.append(OpenBasemap(b, open_tileset(basemaps.locate(b, project_dir))))
-        except SitrepError as exc:
-            log.warning("basemap not shown: %s", exc)
-            problems.append(str(exc))
-    return opened, problems
-
-
-def close_all(opened: list[OpenBasemap]) -> None:
-    for o in opened:
-        o.tileset.close()
 
 
 def _entry(b: Basemap, tileset: Tileset) -> dict[str, Any]:

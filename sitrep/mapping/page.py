@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from sitrep.mapping import assets, serving
 from sitrep.mapping.basemap import boundary_layers, countries_json
-from sitrep.mapping.basemap_layers import close_all, embedded_entry, open_basemaps
+from sitrep.mapping.basemap_layers import embedded_entry
 from sitrep.mapping.data import (
     incident_points,
     initial_bounds,
@@ -35,6 +35,7 @@ from sitrep.mapping.data import (
 )
 from sitrep.mapping.safejson import script_json
 from sitrep.model.enums import Sensitivity
+from sitrep.places.basemaps import close_all, open_basemaps
 from sitrep.sharing.redaction import leaving_filter, needs_redaction
 from sitrep.store.queries import IncidentFilter
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitrep.mapping import assets
-from sitrep.mapping.tiles import BasemapError, Tileset
+from sitrep.places.tiles import BasemapError, Tileset
 
 log = logging.getLogger(__name__)
 

@@ -21,11 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sitrep.errors import Cancelled, SitrepError
-from sitrep.mapping.basemap_layers import close_all, open_basemaps, plain_text
-from sitrep.mapping.basemaps import Basemap, project_folder
 from sitrep.model import AdminArea, Place, Report, ReportFile
 from sitrep.model.enums import ReportKind, ReportStatus
 from sitrep.paths import resource
+from sitrep.places.basemaps import Basemap, close_all, open_basemaps, plain_text, project_folder
 from sitrep.places.regions import Region
 from sitrep.reporting import charts, schedule, staticmap
 from sitrep.reporting.docx_writer import DEFAULT_ANNEX_LIMIT, DocxWriter, ReportMeta

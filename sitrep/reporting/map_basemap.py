@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from sitrep.mapping.tiles import Tileset, tile_lat, tile_range, tile_xy
+from sitrep.places.tiles import Tileset, tile_lat, tile_range, tile_xy
 
 MAX_TILES = 64  # per static map: a 16.5 cm map at 200 dpi needs far fewer
 WATER = "#B9D3E6"

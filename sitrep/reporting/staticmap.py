@@ -32,8 +32,8 @@ from matplotlib.transforms import Bbox
 from shapely.geometry import box, shape
 from shapely.geometry.base import BaseGeometry
 
-from sitrep.mapping.tiles import Tileset
 from sitrep.paths import resource
+from sitrep.places.tiles import Tileset
 from sitrep.reporting.charts import DPI, FONT, INK, colour_for, type_order
 from sitrep.reporting.map_basemap import draw_basemap
 from sitrep.reporting.map_labels import HALO, draw_town_labels, place_subject

@@ -1,6 +1,6 @@
 """View > Offline basemaps…: add, reorder and remove the project's MBTiles/PMTiles files.
 
-The same core as ``sitrep basemap`` (:mod:`sitrep.mapping.basemaps`); the dialog only
+The same core as ``sitrep basemap`` (:mod:`sitrep.places.basemaps`); the dialog only
 lists, asks for a file, and says in words why a file was refused or is missing here.
 """
 
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from sitrep.errors import SitrepError
-from sitrep.mapping import basemaps
+from sitrep.places import basemaps
 from sitrep.store import Project
 
 

@@ -28,12 +28,12 @@ from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 from sqlalchemy.orm import Session
 
 from sitrep.mapping import serving
-from sitrep.mapping.basemap_layers import open_basemaps, served_entries
-from sitrep.mapping.basemaps import project_folder
+from sitrep.mapping.basemap_layers import served_entries
 from sitrep.mapping.data import incident_popup, located_summary
 from sitrep.mapping.grid import POINT_LIMIT, Viewport, viewport_data
 from sitrep.mapping.page import app_page
 from sitrep.mapping.pointindex import PointIndex
+from sitrep.places.basemaps import open_basemaps, project_folder
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
 from sitrep.ui.long_task import LatestQuery

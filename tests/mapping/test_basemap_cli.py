@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from sitrep.cli import main
-from sitrep.mapping import basemaps
-from sitrep.mapping.tiles import BasemapError
+from sitrep.places import basemaps
+from sitrep.places.tiles import BasemapError
 from sitrep.store import open_project
 from tests.tilefixtures import make_mbtiles, make_pmtiles
 

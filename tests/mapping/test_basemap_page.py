@@ -11,9 +11,10 @@ import pytest
 from PIL import Image
 
 from sitrep.cli import main
-from sitrep.mapping import basemap_layers, basemaps, serving
+from sitrep.mapping import basemap_layers, serving
 from sitrep.mapping.page import app_page, export_page
-from sitrep.mapping.tiles import open_tileset, tile_xy
+from sitrep.places import basemaps
+from sitrep.places.tiles import open_tileset, tile_xy
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
 from tests.mapping.test_page import URL_ATTR, page_config
@@ -50,7 +51,7 @@ def test_export_embeds_the_tiles_of_its_extent(project: Project, hostile, tmp_pa
 def test_export_caps_the_embedded_tiles_and_says_so(project: Project, hostile, tmp_path: Path):
     register(project, make_mbtiles(tmp_path / "deep.mbtiles", zooms=range(0, 10), area=KACHIN))
     with project.session() as s:
-        (o,), _ = basemap_layers.open_basemaps(s, basemaps.project_folder(project))
+        (o,), _ = basemaps.open_basemaps(s, basemaps.project_folder(project))
     try:
         got = basemap_layers.embed_tiles(o.tileset, KACHIN, cap=40_000)
         assert got.capped and got.max_zoom is not None and got.max_zoom < 9
@@ -59,7 +60,7 @@ def test_export_caps_the_embedded_tiles_and_says_so(project: Project, hostile, t
         assert entry is not None and "capped" in note and f"zoom {got.max_zoom} of 9" in note
         assert "enlarged" in entry["attribution"]
     finally:
-        basemap_layers.close_all([o])
+        basemaps.close_all([o])
 
 
 def test_export_with_a_vector_basemap_ships_the_renderer(
@@ -93,7 +94,7 @@ def test_app_page_links_assets_and_tiles_through_the_scheme(
     content = serving.MapContent(host="view9")
     try:
         entries = basemap_layers.served_entries(
-            [basemap_layers.OpenBasemap(_registered(project, path), tileset)],
+            [basemaps.OpenBasemap(_registered(project, path), tileset)],
             lambda i: serving.tile_url("view9", i),
         )
         with project.session() as s:

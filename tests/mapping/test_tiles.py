@@ -11,7 +11,7 @@ import mapbox_vector_tile
 import pytest
 from PIL import Image
 
-from sitrep.mapping.tiles import BasemapError, open_tileset, read_info
+from sitrep.places.tiles import BasemapError, open_tileset, read_info
 from tests.tilefixtures import make_mbtiles, make_pmtiles, tile_colour
 
 
@@ -149,7 +149,7 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
 
 
 def test_gzip_helper_leaves_plain_protobuf_alone() -> None:
-    from sitrep.mapping.tiles import plain_pbf
+    from sitrep.places.tiles import plain_pbf
 
     raw = b"\x1a\x05hello"
     assert plain_pbf(raw) == raw

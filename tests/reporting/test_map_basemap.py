@@ -11,10 +11,10 @@ from docx import Document
 from docx.oxml.ns import qn
 from PIL import Image
 
-from sitrep.mapping import basemaps
-from sitrep.mapping.tiles import open_tileset, tile_xy
 from sitrep.model.enums import ReportKind
+from sitrep.places import basemaps
 from sitrep.places.regions import resolve_region
+from sitrep.places.tiles import open_tileset, tile_xy
 from sitrep.reporting import staticmap
 from sitrep.reporting.build import generate, spec_for_cli
 from sitrep.reporting.map_basemap import Drawn

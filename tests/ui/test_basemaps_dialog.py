@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from sitrep.mapping import basemaps
+from sitrep.places import basemaps
 from sitrep.store import Project, create_project
 from sitrep.ui.basemaps_dialog import BasemapsDialog
 from tests.tilefixtures import make_mbtiles, make_pmtiles

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import shiboken6
 
-from sitrep.mapping import basemaps
+from sitrep.places import basemaps
 from sitrep.store import Project, create_project
 from sitrep.ui.map_view import MapView, webengine_problem
 from tests.tilefixtures import make_mbtiles, make_pmtiles

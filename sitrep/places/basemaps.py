@@ -20,18 +20,25 @@ setting is not in ``SHARED_SETTINGS``, so paths on this machine never travel in 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import logging
 import os
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from sitrep.mapping.tiles import BasemapError, TilesetInfo, read_info
+from sitrep.errors import SitrepError
 from sitrep.model import ProjectSetting
+from sitrep.places.tiles import BasemapError, Tileset, TilesetInfo, open_tileset, read_info
+
+log = logging.getLogger(__name__)
 
 SETTING = "basemaps"
+_TAG = re.compile(r"<[^>]*>")
 _CHUNK = 1 << 20
 CONTAINER_NAMES = {"mbtiles": "MBTiles", "pmtiles": "PMTiles"}
 
@@ -209,3 +216,39 @@ def locate(basemap: Basemap, project_dir: Path | None) -> Path:
 
 def as_json(basemap: Basemap) -> dict[str, Any]:
     return asdict(basemap)
+
+
+def plain_text(text: str) -> str:
+    """Text from a file without its markup (attributions often carry links)."""
+    return " ".join(html.unescape(_TAG.sub("", text)).split())
+
+
+def plain_html(text: str) -> str:
+    """Text from a file, safe to hand to Leaflet as HTML: tags dropped, the rest escaped."""
+    return html.escape(plain_text(text))
+
+
+@dataclass
+class OpenBasemap:
+    basemap: Basemap
+    tileset: Tileset
+
+
+def open_basemaps(
+    session: Session, project_dir: Path | None
+) -> tuple[list[OpenBasemap], list[str]]:
+    """The project's basemaps that can be opened here, and why the others cannot."""
+    opened: list[OpenBasemap] = []
+    problems: list[str] = []
+    for b in registered(session):
+        try:
+            opened.append(OpenBasemap(b, open_tileset(locate(b, project_dir))))
+        except SitrepError as exc:
+            log.warning("basemap not shown: %s", exc)
+            problems.append(str(exc))
+    return opened, problems
+
+
+def close_all(opened: list[OpenBasemap]) -> None:
+    for o in opened:
+        o.tileset.close()
