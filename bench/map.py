@@ -31,7 +31,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop, QTimer, QUrl
 from PySide6.QtWebEngineWidgets import QWebEngineView  # before QApplication
-from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
 from bench._synth import incident_rows, make_geography
@@ -207,7 +206,9 @@ def main() -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 1
-    app = QApplication(sys.argv[:1])
+    from sitrep.ui.app import make_application  # registers the map's URL scheme first
+
+    app = make_application()
     rows = []
     for size in args.sizes:
         print(f"{size:,} incidents", flush=True)

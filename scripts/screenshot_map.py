@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401  (before QApplication)
-from PySide6.QtWidgets import QApplication, QSplitter
+from PySide6.QtWidgets import QSplitter
 
 
 def wait(ms: int) -> None:
@@ -57,7 +57,9 @@ class MapAndTimeline(QSplitter):
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
-    app = QApplication(sys.argv[:1])
+    from sitrep.ui.app import make_application  # registers the map's URL scheme first
+
+    app = make_application()
     from sitrep.demo import build_demo
     from sitrep.store.queries import IncidentFilter
     from sitrep.ui.map_view import MapView

@@ -228,7 +228,8 @@
     S.points.addTo(map);
     S.cells.addTo(map);
     overlays["Incidents"] = S.points;
-    L.control.layers(null, overlays, { collapsed: true, position: "topleft" }).addTo(map);
+    var bases = window.SitrepBasemaps ? SitrepBasemaps.add(map, cfg, overlays) : null;
+    L.control.layers(bases, overlays, { collapsed: true, position: "topleft" }).addTo(map);
     addLegend(cfg);
     addTitle(cfg);
     addStatus();

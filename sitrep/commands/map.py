@@ -47,6 +47,7 @@ def register(sub: Any) -> None:
 def cmd_map(args: argparse.Namespace) -> int:
     from sitrep.mapping.data import located_summary
     from sitrep.mapping.page import export_page
+    from sitrep.places.basemaps import project_folder
     from sitrep.sharing.redaction import leaving_filter
     from sitrep.store.targets import atomic_write, check_output_target
 
@@ -57,12 +58,21 @@ def cmd_map(args: argparse.Namespace) -> int:
         raise SitrepError(f"The folder '{output.parent}' does not exist.")
     check_output_target(output, what="map")
     project = open_for_cli(args.project)
+    notes: list[str] = []
     try:
         level = Sensitivity(args.level)
         flt = leaving_filter(filter_from_args(project, args), level)
         with project.session() as s:
             title = args.title or project.setting("name") or ""
-            page = export_page(s, flt, title=title, online_tiles=args.online_tiles, level=level)
+            page = export_page(
+                s,
+                flt,
+                title=title,
+                online_tiles=args.online_tiles,
+                level=level,
+                project_dir=project_folder(project),
+                notes=notes,
+            )
             summary = located_summary(s, flt)
     finally:
         project.close()
@@ -75,4 +85,6 @@ def cmd_map(args: argparse.Namespace) -> int:
         + (f", {missing} without coordinates" if missing else "")
         + f"; level {args.level}; {len(page) / 1e6:.1f} MB)"
     )
+    for note in notes:  # what basemap went in, or why none did
+        print(f"Note: {note[0].upper()}{note[1:]}" + ("" if note.endswith(".") else "."))
     return 0

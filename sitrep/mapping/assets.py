@@ -40,8 +40,21 @@ def scripts() -> list[Asset]:
     return [
         Asset("leaflet", _file(xs_leaflet.BASE_DIR, "leaflet.js")),
         Asset("markercluster", _file(xs_markercluster.BASE_DIR, "leaflet.markercluster.js")),
+        Asset("sitrep_basemaps", resource("map", "sitrep_basemaps.js")),
         Asset("sitrep_map", resource("map", "sitrep_map.js")),
     ]
+
+
+def vector_tiles_script() -> Asset:
+    """protomaps-leaflet (BSD-3-Clause, vendored from npm with its licence): draws vector
+    tiles on canvas inside Leaflet. Loaded only by pages that show a vector basemap."""
+    return Asset(
+        "protomaps_leaflet", resource("map", "vendor", "protomaps-leaflet", "protomaps-leaflet.js")
+    )
+
+
+def optional_scripts() -> list[Asset]:
+    return [vector_tiles_script()]
 
 
 def stylesheets() -> list[Asset]:

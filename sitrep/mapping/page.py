@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -22,8 +23,9 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 from sqlalchemy.orm import Session
 
-from sitrep.mapping import assets
+from sitrep.mapping import assets, serving
 from sitrep.mapping.basemap import boundary_layers, countries_json
+from sitrep.mapping.basemap_layers import embedded_entry
 from sitrep.mapping.data import (
     incident_points,
     initial_bounds,
@@ -33,6 +35,7 @@ from sitrep.mapping.data import (
 )
 from sitrep.mapping.safejson import script_json
 from sitrep.model.enums import Sensitivity
+from sitrep.places.basemaps import close_all, open_basemaps
 from sitrep.sharing.redaction import leaving_filter, needs_redaction
 from sitrep.store.queries import IncidentFilter
 
@@ -55,6 +58,7 @@ class PageContent:
     title: str = ""
     subtitle: str = ""
     without_coordinates: int = 0
+    basemaps: list[dict[str, Any]] = field(default_factory=list)  # basemap_layers entries
 
 
 class _SitrepMap(folium.Map):
@@ -91,23 +95,34 @@ def build_page(
     bridge: bool = False,
     inline: bool = False,
     online_tiles: bool = False,
+    host: str | None = None,
 ) -> str:
     """The HTML of a map page.
 
     ``bridge``: the app's page, which asks for its data over QWebChannel.
-    ``inline``: assets embedded (an exported file); otherwise linked as ``file://``.
+    ``inline``: assets embedded (an exported file); otherwise linked: through the app's
+    ``sitrep-map:`` scheme when ``host`` is given (:mod:`sitrep.mapping.serving`), else
+    as ``file://``.
     ``online_tiles``: OpenStreetMap tiles (network) under the offline background.
     """
     scripts = assets.scripts()
+    if any(b.get("vector") for b in content.basemaps):
+        scripts.insert(-2, assets.vector_tiles_script())  # after Leaflet, before our code
     styles = assets.stylesheets()
     if inline:
         js_links: list[tuple[str, str]] = []
         css_links: list[tuple[str, str]] = []
+    elif host is not None:
+        js_links = [(a.name, serving.asset_url(host, a)) for a in scripts]
+        css_links = [(a.name, serving.asset_url(host, a)) for a in styles]
     else:
         js_links = [(a.name, a.url) for a in scripts]
         css_links = [(a.name, a.url) for a in styles]
     if bridge:
-        js_links.insert(0, ("qwebchannel", QWEBCHANNEL_JS))
+        channel = (
+            QWEBCHANNEL_JS if host is None else serving.base_url(host) + serving.QWEBCHANNEL_PATH
+        )
+        js_links.insert(0, ("qwebchannel", channel))
     bounds = content.bounds or DEFAULT_BOUNDS
     west, south, east, north = bounds
     fmap = _SitrepMap(
@@ -149,19 +164,28 @@ def build_page(
         "title": content.title,
         "subtitle": content.subtitle,
         "withoutCoordinates": content.without_coordinates,
+        "basemaps": content.basemaps,
     }
     fmap.add_child(_Setup(config))
     return str(figure.render())
 
 
-def app_page(session: Session, *, online_tiles: bool = False) -> str:
-    """The in-app page (data per viewport over QWebChannel, assets linked locally)."""
+def app_page(
+    session: Session,
+    *,
+    online_tiles: bool = False,
+    host: str | None = None,
+    basemaps: list[dict[str, Any]] | None = None,
+) -> str:
+    """The in-app page (data per viewport over QWebChannel; assets and basemap tiles
+    served by the app's scheme under ``host``)."""
     content = PageContent(
         legend=legend_types(session),
         boundaries=boundary_layers(session),
         bounds=initial_bounds(session),
+        basemaps=basemaps or [],
     )
-    return build_page(content, bridge=True, online_tiles=online_tiles)
+    return build_page(content, bridge=True, online_tiles=online_tiles, host=host)
 
 
 def describe_filter(flt: IncidentFilter) -> str:
@@ -186,9 +210,15 @@ def export_page(
     title: str = "",
     online_tiles: bool = False,
     level: Sensitivity = Sensitivity.INTERNAL,
+    project_dir: Path | None = None,
+    notes: list[str] | None = None,
 ) -> str:
     """A self-contained HTML map of the filtered incidents up to ``level`` (every asset
-    inlined); below *internal*, the redaction policy applies to every point and popup."""
+    inlined); below *internal*, the redaction policy applies to every point and popup.
+
+    The project's first basemap that opens is embedded for the map's extent (see
+    :func:`~sitrep.mapping.basemap_layers.embedded_entry`); what went in, or why not,
+    is appended to ``notes``."""
     flt = leaving_filter(flt, level)
     summary = located_summary(session, flt)
     made = dt.date.today().isoformat()
@@ -213,5 +243,26 @@ def export_page(
         )
         + f" — made {made}",
         without_coordinates=summary.without_coordinates,
+        basemaps=_embedded_basemap(session, bounds or DEFAULT_BOUNDS, project_dir, notes),
     )
     return build_page(content, inline=True, online_tiles=online_tiles)
+
+
+def _embedded_basemap(
+    session: Session,
+    bounds: tuple[float, float, float, float],
+    project_dir: Path | None,
+    notes: list[str] | None,
+) -> list[dict[str, Any]]:
+    opened, problems = open_basemaps(session, project_dir)
+    said = notes if notes is not None else []
+    said.extend(problems)
+    try:
+        for o in opened:  # the first that yields tiles: the one the app shows first
+            entry, note = embedded_entry(o, bounds)
+            said.append(note)
+            if entry is not None:
+                return [entry]
+        return []
+    finally:
+        close_all(opened)

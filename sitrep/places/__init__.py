@@ -1,1 +1,1 @@
-"""Place names, gazetteers and admin areas."""
+"""Place names, gazetteers, admin areas, and the offline basemaps drawn under them."""

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ from sitrep.errors import Cancelled, SitrepError
 from sitrep.model import AdminArea, Place, Report, ReportFile
 from sitrep.model.enums import ReportKind, ReportStatus
 from sitrep.paths import resource
+from sitrep.places.basemaps import Basemap, close_all, open_basemaps, plain_text, project_folder
 from sitrep.places.regions import Region
 from sitrep.reporting import charts, schedule, staticmap
 from sitrep.reporting.docx_writer import DEFAULT_ANNEX_LIMIT, DocxWriter, ReportMeta
@@ -344,6 +346,7 @@ def generate(
             context = flash_context(s, data)
         checkpoint(25, "Drawing the map")
         points, areas, labels = map_inputs(s, data, context)
+        opened, _missing = open_basemaps(s, project_folder(project))
         organisation = _setting(s, "organisation") or _setting(s, "name") or project.name
         logo_setting = _setting(s, "logo")
         contact = schedule.contact_lines(_setting(s, schedule.CONTACT))
@@ -355,7 +358,24 @@ def generate(
             "setting 'logo'."
         )
     subject = _subject_label(data, areas)
-    map_png = staticmap.incident_map(points, areas, labels, subject=subject)
+    drawn: dict[str, Any] = {}
+    try:  # the project's first basemap that opens, as in the app and the HTML export
+        base = opened[0] if opened else None
+        map_png = staticmap.incident_map(
+            points,
+            areas,
+            labels,
+            subject=subject,
+            basemap=base.tileset if base is not None else None,
+            layout=drawn,
+        )
+    finally:
+        close_all(opened)
+    basemap_source = (
+        _basemap_source(base.basemap, base.tileset.info.attribution)
+        if base is not None and drawn.get("basemap") is not None
+        else None
+    )
     checkpoint(40, "Drawing the chart")
     chart_png = (
         charts.weekly_chart(data.weekly, data.chart_from, spec.date_from, spec.date_to)
@@ -379,7 +399,7 @@ def generate(
         next_report=next_due,
         contact=contact,
         annex_limit=spec.annex_limit,
-        map_sources=_map_sources(areas, labels),
+        map_sources=_map_sources(areas, labels) + ([basemap_source] if basemap_source else []),
     )
     writer = DocxWriter(template_file, data, meta, flash=context)
     writer.build(map_png, chart_png, progress=checkpoint)
@@ -486,6 +506,11 @@ def _map_sources(areas: list[staticmap.MapArea], labels: list[staticmap.MapLabel
     elif labels:
         sources.append("towns from the project's places")
     return sources
+
+
+def _basemap_source(basemap: Basemap, attribution: str) -> str:
+    credit = plain_text(attribution)
+    return f"basemap '{basemap.name}'" + (f" ({credit})" if credit else "")
 
 
 def _setting(session: Session, key: str) -> str:

@@ -33,7 +33,9 @@ from shapely.geometry import box, shape
 from shapely.geometry.base import BaseGeometry
 
 from sitrep.paths import resource
+from sitrep.places.tiles import Tileset
 from sitrep.reporting.charts import DPI, FONT, INK, colour_for, type_order
+from sitrep.reporting.map_basemap import draw_basemap
 from sitrep.reporting.map_labels import HALO, draw_town_labels, place_subject
 
 LAND = "#F4F3EE"
@@ -225,6 +227,7 @@ def incident_map(
     title: str = "",
     subject: MapLabel | None = None,
     layout: dict[str, Any] | None = None,
+    basemap: Tileset | None = None,
 ) -> bytes:
     """PNG of the incidents over the region, at print resolution.
 
@@ -232,7 +235,9 @@ def incident_map(
     are placed after everything else so none covers the subject, the legend, the
     locator, the scale bar or another label. ``layout``, if given, receives what was
     placed where (for tests). Drawn in layers, bottom first: land and areas, country
-    names, incidents, legend, scale bar, locator and north arrow, subject, town labels."""
+    names, incidents, legend, scale bar, locator and north arrow, subject, town labels.
+    ``basemap`` (the project's first offline basemap) goes under everything, and the
+    land is then not filled so that it shows (:mod:`sitrep.reporting.map_basemap`)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     fig = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=DPI)
@@ -243,7 +248,11 @@ def incident_map(
     current = [p for p in points if not p.context]
     with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": FONT}):
         _set_up_axes(ax, extent)
-        visible = _draw_land_and_areas(ax, areas, extent)
+        drawn_base = None
+        if basemap is not None:
+            width_px = int(width_cm / 2.54 * DPI)
+            drawn_base = draw_basemap(ax, basemap, extent, width_px)
+        visible = _draw_land_and_areas(ax, areas, extent, under=drawn_base is not None)
         home = _home_country(visible, framing)
         if home is None and subject is not None:  # a nil report: the subject's country
             home = _home_country(visible, [MapPoint(subject.lon, subject.lat, "")])
@@ -271,7 +280,12 @@ def incident_map(
             focus = unary_union(region_shapes)
         drawn = draw_town_labels(ax, labels, current or points, extent, obstacles, renderer, focus)
         if layout is not None:  # what was placed where, for tests
-            layout.update(labels=drawn, obstacles=obstacles, texts=[t.get_text() for t in texts])
+            layout.update(
+                labels=drawn,
+                obstacles=obstacles,
+                texts=[t.get_text() for t in texts],
+                basemap=drawn_base,
+            )
         if title:
             ax.set_title(title, fontsize=8)
         buf = io.BytesIO()
@@ -296,22 +310,31 @@ def _set_up_axes(ax: Any, extent: Extent) -> None:
 
 
 def _draw_land_and_areas(
-    ax: Any, areas: Sequence[MapArea], extent: Extent
+    ax: Any, areas: Sequence[MapArea], extent: Extent, *, under: bool = False
 ) -> list[tuple[str, BaseGeometry]]:
     """Countries as land, the report's region filled, admin boundaries (coarsest on top);
-    returns the countries in view."""
+    returns the countries in view. With a basemap ``under`` them, land and region are
+    outlined and lightly tinted instead of filled, so the basemap shows."""
     frame = box(*extent)
     visible = [(name, geom) for name, geom in _countries() if geom.intersects(frame)]
     land: list[MplPolygon] = []
     for _name, geom in visible:
         land.extend(_patches(geom))
     ax.add_collection(
-        PatchCollection(land, facecolor=LAND, edgecolor=BORDER, linewidth=0.8, zorder=1)
+        PatchCollection(
+            land, facecolor="none" if under else LAND, edgecolor=BORDER, linewidth=0.8, zorder=1
+        )
     )
     region_fill = [p for a in areas if a.in_region for p in _patches(a.geometry)]
     if region_fill:
         ax.add_collection(
-            PatchCollection(region_fill, facecolor=REGION_FILL, edgecolor="none", zorder=2)
+            PatchCollection(
+                region_fill,
+                facecolor=REGION_FILL,
+                edgecolor="none",
+                alpha=0.3 if under else 1.0,
+                zorder=2,
+            )
         )
     for area in sorted(areas, key=lambda a: -a.level):
         if not area.geometry.intersects(frame):

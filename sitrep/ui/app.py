@@ -75,6 +75,10 @@ def make_application() -> QApplication:
         return existing
     try:
         import PySide6.QtWebEngineWidgets  # noqa: F401
+
+        from sitrep.ui.map_scheme import register_scheme
+
+        register_scheme()  # the map's sitrep-map: scheme, before the application exists
     except ImportError as exc:
         log.info("Qt WebEngine not available: %s", exc)
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)

@@ -57,6 +57,7 @@ from sitrep.ui.panes import (
     PicksLocation,
     Refreshes,
     ReportsSelection,
+    ShowsBasemaps,
     ShowsOnlineTiles,
     ShowsSelection,
     WritesFlash,
@@ -341,6 +342,11 @@ class MainWindow(QMainWindow):
         )
         self.online_tiles_action.toggled.connect(self._set_online_tiles)
         self._apply_online_tiles(self.settings.online_tiles())
+        self.basemaps_action = action(
+            "Offline &basemaps…",
+            self.show_basemaps,
+            tip="MBTiles and PMTiles maps drawn under the incidents, with no network",
+        )
 
     def _make_sharing_actions(self) -> None:
         """Shared project export, merge, conflicts, undo of a merge, duplicates."""
@@ -399,6 +405,7 @@ class MainWindow(QMainWindow):
         menu.addAction(self.search_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.online_tiles_action)
+        view_menu.addAction(self.basemaps_action)
         menu = self.menuBar().addMenu("&Incident")
         for act in (self.new_action, self.edit_action, self.duplicate_action, self.delete_action):
             menu.addAction(act)
@@ -520,6 +527,14 @@ class MainWindow(QMainWindow):
     def _apply_online_tiles(self, on: bool) -> None:
         if isinstance(self.map_pane, ShowsOnlineTiles):
             self.map_pane.set_online_tiles(on)
+
+    def show_basemaps(self) -> None:
+        from sitrep.ui.basemaps_dialog import BasemapsDialog
+
+        dialog = BasemapsDialog(self.project, self.prompts.basemap_file, self)
+        dialog.exec()
+        if dialog.was_changed and isinstance(self.map_pane, ShowsBasemaps):
+            self.map_pane.reload()
 
     # ================================================================= sharing
     def export_shared(self) -> None:

@@ -12,26 +12,28 @@ refuses its sandbox), the pane says so in words and the rest of the app goes on.
 from __future__ import annotations
 
 import concurrent.futures
+import itertools
 import json
 import logging
 import os
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTemporaryDir, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 from sqlalchemy.orm import Session
 
+from sitrep.mapping import serving
+from sitrep.mapping.basemap_layers import served_entries
 from sitrep.mapping.data import incident_popup, located_summary
 from sitrep.mapping.grid import POINT_LIMIT, Viewport, viewport_data
 from sitrep.mapping.page import app_page
 from sitrep.mapping.pointindex import PointIndex
+from sitrep.places.basemaps import open_basemaps, project_folder
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
 from sitrep.ui.long_task import LatestQuery
@@ -44,6 +46,14 @@ try:  # WebEngine is a separate wheel; the app must still start without it
     _IMPORT_ERROR: str | None = None
 except ImportError as exc:  # pragma: no cover - depends on the installation
     _IMPORT_ERROR = str(exc)
+
+if _IMPORT_ERROR is None:
+    from PySide6.QtCore import QCoreApplication
+
+    from sitrep.ui.map_scheme import register_scheme
+
+    if QCoreApplication.instance() is None:  # the scheme can only be declared before it
+        register_scheme()
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +81,7 @@ def webengine_problem() -> str | None:
 
 
 _PROFILE: Any = None
+_PAGE_VERSIONS = itertools.count(1)  # a new URL per reload: never a cached page
 
 
 def map_profile() -> Any:
@@ -166,6 +177,11 @@ class MapView(QWidget):
         self._sessions = (
             session_factory.session if isinstance(session_factory, Project) else session_factory
         )
+        # basemap files are looked for relative to the project's folder
+        self._project_dir = (
+            project_folder(session_factory) if isinstance(session_factory, Project) else None
+        )
+        self.basemap_problems: list[str] = []  # why a registered basemap is not shown
         self._point_limit = point_limit
         self._online_tiles = online_tiles
         self._filter = IncidentFilter()
@@ -200,10 +216,17 @@ class MapView(QWidget):
         self.bridge.shown.connect(self._on_shown)
         self._missing = LatestQuery(self)  # "N without coordinates", counted in SQL
         self._missing.answered.connect(self._on_missing_counted)
-        # the page is a file so that it may load the local asset files; removed with us
-        self._tmp = QTemporaryDir(str(Path(tempfile.gettempdir()) / "sitrep-map-XXXXXX"))
+        # the page, its assets and the basemap tiles are served from memory by the
+        # sitrep-map: scheme (no page file in the temp folder, no local server)
+        from sitrep.ui.map_scheme import handler_for, new_host
+
+        profile = profile or map_profile()
+        self.content = serving.MapContent(host=new_host())
+        handler_for(profile).serve(self.content)
+        content = self.content
+        self.destroyed.connect(lambda *_: content.close())
         self.view = QWebEngineView(self)
-        self.page = MapPage(profile or map_profile(), self.view)
+        self.page = MapPage(profile, self.view)
         self.view.setPage(self.page)
         self.channel = QWebChannel(self.page)
         self.channel.registerObject("bridge", self.bridge)
@@ -233,11 +256,15 @@ class MapView(QWidget):
             # read it while the page loads; the page's first question waits for it,
             # which is quicker than counting everything in SQL for a large project
             self._load_index()
+        host = self.content.host
         with self._sessions() as s:
-            html = app_page(s, online_tiles=self._online_tiles)
-        path = Path(self._tmp.path()) / "map.html"
-        path.write_text(html, encoding="utf-8")
-        self.view.load(QUrl.fromLocalFile(str(path)))
+            opened, self.basemap_problems = open_basemaps(s, self._project_dir)
+            entries = served_entries(opened, lambda i: serving.tile_url(host, i))
+            html = app_page(s, online_tiles=self._online_tiles, host=host, basemaps=entries)
+        self.content.page_html = html
+        self.content.set_tilesets([o.tileset for o in opened])
+        url = f"{serving.base_url(host)}{serving.PAGE_PATH}?v={next(_PAGE_VERSIONS)}"
+        self.view.load(QUrl(url))
 
     def set_online_tiles(self, on: bool) -> None:
         if on != self._online_tiles:
@@ -284,7 +311,7 @@ class MapView(QWidget):
     @classmethod
     def for_project(cls, project: Any, *, online_tiles: bool = False) -> MapView:
         """The factory the main window uses: ``(project) -> QWidget``."""
-        return cls(project.session, online_tiles=online_tiles)
+        return cls(project, online_tiles=online_tiles)
 
     def current_filter(self) -> IncidentFilter:
         return self._filter

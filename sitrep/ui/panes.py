@@ -12,6 +12,7 @@ protocols below it implements (the window checks with ``isinstance``):
 * :class:`PicksLocation` — an incident form's "Pick on map" button starts it, and the
   picked latitude/longitude fill the form;
 * :class:`ShowsOnlineTiles` — the View menu's online tiles switch;
+* :class:`ShowsBasemaps` — rebuilt after View > Offline basemaps… changed the list;
 * :class:`WritesFlash` — the Incident menu's flash update from the selected incidents.
 
 Until a factory is given (or if it fails, e.g. without Qt WebEngine) a labelled
@@ -72,6 +73,11 @@ class PicksLocation(Protocol):
 @runtime_checkable
 class ShowsOnlineTiles(Protocol):
     def set_online_tiles(self, on: bool) -> None: ...
+
+
+@runtime_checkable
+class ShowsBasemaps(Protocol):
+    def reload(self) -> None: ...
 
 
 @runtime_checkable

@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 PROJECT_FILTER = "Sitrep projects (*.sitrep);;All files (*)"
+BASEMAP_FILTER = "Offline basemaps (*.mbtiles *.pmtiles);;All files (*)"
 ATTACHMENT_FILTER = (
     "Photos and documents (*.png *.jpg *.jpeg *.gif *.webp *.pdf *.txt);;All files (*)"
 )
@@ -33,6 +34,10 @@ class Prompts:
     def report_file(self, parent: QWidget | None) -> str | None:
         """A report to draft incidents from (issue 16)."""
         path, _ = QFileDialog.getOpenFileName(parent, "Open report", "", REPORT_FILTER)
+        return path or None
+
+    def basemap_file(self, parent: QWidget | None) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, "Add offline basemap", "", BASEMAP_FILTER)
         return path or None
 
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:

@@ -20,7 +20,11 @@ from PySide6.QtWebEngineCore import (
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401  (import before QApplication)
 
-LOCAL_SCHEMES = {"file", "qrc", "data", "blob", "about"}
+from sitrep.ui.map_scheme import register_scheme
+
+register_scheme()  # as the app does: before pytest-qt makes the QApplication
+
+LOCAL_SCHEMES = {"file", "qrc", "data", "blob", "about", "sitrep-map"}
 
 
 class ForeignRequestRecorder(QWebEngineUrlRequestInterceptor):

@@ -89,7 +89,8 @@ def foreign_resources(view: MapView) -> list[str]:
     network in the sandbox), so the page's Resource Timing list is checked as well.
     """
     names = run_js(view, RESOURCES)
-    return [n for n in names if not n.startswith(("file:", "qrc:", "data:", "blob:"))]
+    local = ("file:", "qrc:", "data:", "blob:", "sitrep-map:")
+    return [n for n in names if not n.startswith(local)]
 
 
 @pytest.fixture(autouse=True)
