@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from sitrep.mapping.data import incident_popup, located_summary
 from sitrep.mapping.grid import POINT_LIMIT, Viewport, viewport_data
+from sitrep.mapping.labels import view_labels, warm_labels
 from sitrep.mapping.page import app_page
 from sitrep.mapping.pointindex import PointIndex
 from sitrep.store import Project
@@ -97,14 +98,30 @@ class MapBridge(QObject):
     picked = Signal(float, float)
     ready = Signal()
     shown = Signal(int, int)
+    zoomAllRequested = Signal()
 
-    def __init__(self, answer: Callable[[str], str], parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        answer: Callable[[str], str],
+        parent: QObject | None = None,
+        names: Callable[[str], str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._answer = answer
+        self._names = names
 
     @Slot(str, result=str)
     def viewport(self, request: str) -> str:
         return self._answer(request)
+
+    @Slot(str, result=str)
+    def labels(self, request: str) -> str:
+        """The place and boundary names for a view (:mod:`sitrep.mapping.labels`)."""
+        return self._names(request) if self._names is not None else "[]"
+
+    @Slot()
+    def zoomToAll(self) -> None:
+        self.zoomAllRequested.emit()
 
     @Slot(str)
     def incidentClicked(self, incident_id: str) -> None:
@@ -193,7 +210,9 @@ class MapView(QWidget):
         if problem is not None:
             self._show_message(problem)
             return
-        self.bridge = MapBridge(self._answer_viewport, self)
+        self.bridge = MapBridge(self._answer_viewport, self, names=self._answer_labels)
+        self.bridge.zoomAllRequested.connect(self.zoom_to_data)
+        warm_labels()  # the gazetteer's arrays, read in the background while the page loads
         self.bridge.clicked.connect(self._on_clicked)
         self.bridge.picked.connect(self.locationPicked)
         self.bridge.ready.connect(self._on_ready)
@@ -376,6 +395,23 @@ class MapView(QWidget):
         text = json.dumps(answer, ensure_ascii=False)
         self.last_query_seconds = time.perf_counter() - started
         return text
+
+    def _answer_labels(self, request: str) -> str:
+        try:
+            r = json.loads(request)
+            view = Viewport(
+                float(r["west"]),
+                float(r["south"]),
+                float(r["east"]),
+                float(r["north"]),
+                int(r["zoom"]),
+            ).clamped()
+        except (ValueError, KeyError, TypeError):
+            log.warning("map page sent a malformed label request: %r", request[:200])
+            return "[]"
+        with self._sessions() as s:
+            names = view_labels(s, view.west, view.south, view.east, view.north, view.zoom)
+        return json.dumps(names, ensure_ascii=False)
 
     def _on_ready(self) -> None:
         self._ready = True
