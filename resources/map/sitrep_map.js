@@ -217,20 +217,32 @@
     S.labels.clearLayers();
     S.labelsShown = [];
     var size = S.map.getSize(), boxes = [], pad = 3;
+    function free(box) {
+      if (box.x0 < 0 || box.y0 < 0 || box.x1 > size.x || box.y1 > size.y) return false;
+      for (var i = 0; i < boxes.length; i++) {
+        var b = boxes[i];
+        if (box.x0 < b.x1 + pad && box.x1 + pad > b.x0 && box.y0 < b.y1 + pad && box.y1 + pad > b.y0) return false;
+      }
+      return true;
+    }
     list.forEach(function (lb) {
       var pt = S.map.latLngToContainerPoint([lb.lat, lb.lon]);
       var admin = lb.kind.indexOf("admin") === 0;
       var w = textWidth(lb.name, lb.kind) + 4, h = 15;
-      var box = admin
-        ? { x0: pt.x - w / 2, y0: pt.y - h / 2, x1: pt.x + w / 2, y1: pt.y + h / 2 }
-        : { x0: pt.x - 4, y0: pt.y - h / 2, x1: pt.x + 8 + w, y1: pt.y + h / 2 };
-      if (box.x0 < 0 || box.y0 < 0 || box.x1 > size.x || box.y1 > size.y) return;
-      for (var i = 0; i < boxes.length; i++) {
-        var b = boxes[i];
-        if (box.x0 < b.x1 + pad && box.x1 + pad > b.x0 && box.y0 < b.y1 + pad && box.y1 + pad > b.y0) return;
-      }
+      // where the name may go: an area's name at its centre or just below or above it
+      // (a town of the same name often sits there); a place's right of its dot, or left
+      var candidates = admin
+        ? [0, 18, -18, 36].map(function (dy) {
+            return { x0: pt.x - w / 2, y0: pt.y - h / 2 + dy, x1: pt.x + w / 2, y1: pt.y + h / 2 + dy, dot: false };
+          })
+        : [{ x0: pt.x - 4, y0: pt.y - h / 2, x1: pt.x + 8 + w, y1: pt.y + h / 2, dot: "left" },
+           { x0: pt.x - 8 - w, y0: pt.y - h / 2, x1: pt.x + 4, y1: pt.y + h / 2, dot: "right" }];
+      var box = null;
+      for (var c = 0; c < candidates.length && !box; c++) if (free(candidates[c])) box = candidates[c];
+      if (!box) return;
       boxes.push(box);
       var node = el("div", "sitrep-label sitrep-label-" + lb.kind);
+      if (box.dot === "right") node.style.flexDirection = "row-reverse";
       if (!admin) node.appendChild(el("span", "sitrep-label-dot"));
       node.appendChild(el("span", "sitrep-label-text", lb.name));
       var icon = L.divIcon({
@@ -381,7 +393,7 @@
       pane: "sitrepBase", interactive: false,
       attribution: "Outlines: Natural Earth (public domain)",
       style: {
-        color: "#9c9c9c", weight: 0.8,
+        color: "#9c9c9c", weight: 0.8, className: "sitrep-base",
         fillColor: "#f3f0e8", fillOpacity: cfg.onlineTiles ? 0 : 1
       }
     }).addTo(S.map);
@@ -410,7 +422,9 @@
     var overlays = {};
     addBackground(cfg, overlays);
     S.points = L.markerClusterGroup({
-      chunkedLoading: true, maxClusterRadius: 40, showCoverageOnHover: false,
+      // no animation: every move redraws the markers from the new answer anyway, and a
+      // cluster being animated cannot be spread out to show the selected incident
+      chunkedLoading: true, maxClusterRadius: 40, showCoverageOnHover: false, animate: false,
       iconCreateFunction: clusterIcon
     });
     S.cells = L.layerGroup();
@@ -517,12 +531,29 @@
     }
     markSelected(m);
     if (!S.reveal) return;
-    S.reveal = false;
-    if (m._map) { markSelected(m); m.openPopup(); return; }
-    S.points.zoomToShowLayer(m, function () {
+    var parent = S.points.getVisibleParent(m);
+    if (m._map || !parent) { S.reveal = false; openStill(m); return; }
+    // inside a cluster: spread it out when its incidents share one spot (or no zoom is
+    // left); otherwise zoom in on the incident, and look again when that view's data came
+    var b = parent.getBounds(), sameSpot = b.getNorthEast().distanceTo(b.getSouthWest()) < 1;
+    if (sameSpot || S.map.getZoom() >= S.map.getMaxZoom()) {
+      S.reveal = false;
+      parent.spiderfy();
       markSelected(m);
-      m.openPopup();
-    });
+      openStill(m);
+    } else {
+      S.map.setView(m.getLatLng(), Math.min(S.map.getZoom() + 2, S.map.getMaxZoom()), { animate: false });
+    }
+  }
+
+  /* The popup without panning the map: a move would fetch and redraw the markers,
+   * closing the popup and folding a spread-out cluster again. */
+  function openStill(m) {
+    var popup = m.getPopup();
+    if (!popup) return;
+    popup.options.autoPan = false;
+    m.openPopup();
+    popup.options.autoPan = true;
   }
 
   function setPickMode(on) {
@@ -565,7 +596,7 @@
         zoom: S.map.getZoom(), center: [S.map.getCenter().lat, S.map.getCenter().lng],
         picking: S.picking, labels: S.labelsShown.slice(), labelGeneration: S.labelGeneration,
         labelsPending: S.labelsInFlight || S.labelsDirty, legendOpen: S.legendOpen,
-        selected: S.selectedId,
+        selected: S.selectedId, reveal: S.reveal,
         selectedShownAsItself: !!(S.selectedId && S.markersById[S.selectedId] &&
           S.markersById[S.selectedId]._map)
       };

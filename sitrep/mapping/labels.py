@@ -80,8 +80,9 @@ def place_kind(population: int, capital: bool) -> str:
     return "village"
 
 
-_RANK = {"capital": 0, "admin0": 1, "city": 2, "admin1": 3, "town": 4, "admin2": 5}
-_RANK.update({"project": 6, "admin3": 7, "village": 8, "admin4": 9})
+# areas' names before the places inside them of similar weight: they say where one is
+_RANK = {"capital": 0, "admin0": 1, "admin1": 2, "city": 3, "admin2": 4, "town": 5}
+_RANK.update({"admin3": 6, "project": 7, "admin4": 8, "village": 9})
 
 
 @dataclass(frozen=True)
