@@ -217,6 +217,15 @@
     S.labels.clearLayers();
     S.labelsShown = [];
     var size = S.map.getSize(), boxes = [], pad = 3;
+    // the map's own buttons and panels count as taken: no name is drawn under them
+    var origin = S.map.getContainer().getBoundingClientRect();
+    S.map.getContainer().querySelectorAll(".leaflet-control").forEach(function (c) {
+      var r = c.getBoundingClientRect();
+      if (r.width && r.height) {
+        boxes.push({ x0: r.left - origin.left, y0: r.top - origin.top,
+                     x1: r.right - origin.left, y1: r.bottom - origin.top });
+      }
+    });
     function free(box) {
       if (box.x0 < 0 || box.y0 < 0 || box.x1 > size.x || box.y1 > size.y) return false;
       for (var i = 0; i < boxes.length; i++) {

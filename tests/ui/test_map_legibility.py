@@ -150,6 +150,16 @@ def test_names_are_drawn_per_view_capped_and_never_overlapping(
     for i, a in enumerate(shown):
         for b in shown[i + 1 :]:
             assert not overlaps(a, b), (a["text"], b["text"])
+    controls = run_js(
+        view,
+        """Array.prototype.map.call(document.querySelectorAll('.leaflet-control'), function (n) {
+             var r = n.getBoundingClientRect();
+             return {left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+           })""",
+    )
+    assert controls
+    for a in shown:
+        assert not any(overlaps(a, c) for c in controls), a["text"]
     set_view(view, qtbot, 25.6, 96.3, 10)
     texts = [lb["text"] for lb in run_js(view, LABELS_IN_VIEW)]
     assert "Hpakant township" in texts
