@@ -73,6 +73,12 @@ def run_js(view: Any, code: str) -> Any:
 def hpakant_labels(map_view: Any, path: Path) -> None:
     """Zoomed on Hpakant with no network: the names of the shipped gazetteer and of the
     project's own places (Lone Khin), the legend opened."""
+    from sitrep.mapping.labels import gazetteer_ready
+
+    for _ in range(100):  # the shipped names are read in the background once
+        if gazetteer_ready():
+            break
+        wait(100)
     before = run_js(map_view, "SitrepMap.stats().labelGeneration")
     run_js(map_view, "SitrepMap.leaflet().setView([25.64, 96.33], 10, {animate: false}) && 1")
     run_js(map_view, "SitrepMap.setLegendOpen(true) && 1")

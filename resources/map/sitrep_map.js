@@ -471,6 +471,7 @@
       S.bridge.focusRequested.connect(function (json) { focus(JSON.parse(json)); });
       S.bridge.zoomRequested.connect(function (json) { zoomTo(JSON.parse(json)); });
       S.bridge.pickModeRequested.connect(setPickMode);
+      if (S.bridge.labelsRefresh) S.bridge.labelsRefresh.connect(requestLabels);
       map.on("moveend", requestData);
       map.on("moveend", requestLabels);
       requestLabels();

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import cache
 from itertools import pairwise
@@ -106,9 +107,19 @@ def capital_ids() -> frozenset[int]:
 _load_lock = threading.Lock()
 
 
-def warm_labels() -> None:
-    """Read the gazetteer's arrays in a background thread (about 0.7 s, once a process)."""
-    threading.Thread(target=_gazetteer, name="sitrep-map-labels", daemon=True).start()
+def gazetteer_ready() -> bool:
+    """Whether the gazetteer's arrays are in memory (reading them takes about 0.7 s)."""
+    return _read_gazetteer.cache_info().currsize > 0
+
+
+def load_gazetteer(then: Callable[[], None]) -> None:
+    """Read the gazetteer's arrays in a background thread, then call ``then`` there."""
+
+    def run() -> None:
+        _gazetteer()
+        then()
+
+    threading.Thread(target=run, name="sitrep-map-names", daemon=True).start()
 
 
 def _gazetteer() -> _Gazetteer:
@@ -259,10 +270,14 @@ def view_labels(
     north: float,
     zoom: int,
     limit: int = LABEL_LIMIT,
+    *,
+    gazetteer: bool = True,
 ) -> list[dict[str, Any]]:
-    """Every name for one view, most important first, at most ``limit`` (JSON-ready)."""
+    """Every name for one view, most important first, at most ``limit`` (JSON-ready).
+
+    ``gazetteer=False``: without the shipped gazetteer (while its arrays are read)."""
     labels = [
-        *gazetteer_labels(west, south, east, north, zoom, limit),
+        *(gazetteer_labels(west, south, east, north, zoom, limit) if gazetteer else []),
         *project_labels(session, west, south, east, north, zoom, limit),
         *admin_labels(session, west, south, east, north, zoom, limit),
     ]

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from sitrep.mapping.data import incident_popup, located_summary
 from sitrep.mapping.grid import POINT_LIMIT, Viewport, viewport_data
-from sitrep.mapping.labels import view_labels, warm_labels
+from sitrep.mapping.labels import gazetteer_ready, load_gazetteer, view_labels
 from sitrep.mapping.page import app_page
 from sitrep.mapping.pointindex import PointIndex
 from sitrep.store import Project
@@ -74,6 +74,34 @@ def webengine_problem() -> str | None:
 _PROFILE: Any = None
 
 
+class NamesNotifier(QObject):
+    """Reads the gazetteer's names once per process and tells every map page when done
+    (a page closed meanwhile is simply no longer connected)."""
+
+    loaded = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._started = False
+
+    def start(self) -> None:
+        if not self._started:
+            self._started = True
+            load_gazetteer(self.loaded.emit)
+
+
+_NAMES: NamesNotifier | None = None
+
+
+def names_notifier() -> NamesNotifier:
+    global _NAMES
+    if _NAMES is None:
+        from PySide6.QtWidgets import QApplication
+
+        _NAMES = NamesNotifier(QApplication.instance())
+    return _NAMES
+
+
 def map_profile() -> Any:
     """One off-the-record profile for every map page (no cache or cookies on disk)."""
     global _PROFILE
@@ -99,6 +127,7 @@ class MapBridge(QObject):
     ready = Signal()
     shown = Signal(int, int)
     zoomAllRequested = Signal()
+    labelsRefresh = Signal()  # more names can be shown: the page asks again
 
     def __init__(
         self,
@@ -212,7 +241,7 @@ class MapView(QWidget):
             return
         self.bridge = MapBridge(self._answer_viewport, self, names=self._answer_labels)
         self.bridge.zoomAllRequested.connect(self.zoom_to_data)
-        warm_labels()  # the gazetteer's arrays, read in the background while the page loads
+        names_notifier().loaded.connect(self.bridge.labelsRefresh)
         self.bridge.clicked.connect(self._on_clicked)
         self.bridge.picked.connect(self.locationPicked)
         self.bridge.ready.connect(self._on_ready)
@@ -409,8 +438,15 @@ class MapView(QWidget):
         except (ValueError, KeyError, TypeError):
             log.warning("map page sent a malformed label request: %r", request[:200])
             return "[]"
+        ready = gazetteer_ready()
+        if not ready:
+            # read once per process in the background, not in the first view's way; the
+            # page asks again when it is there (the project's own names come meanwhile)
+            names_notifier().start()
         with self._sessions() as s:
-            names = view_labels(s, view.west, view.south, view.east, view.north, view.zoom)
+            names = view_labels(
+                s, view.west, view.south, view.east, view.north, view.zoom, gazetteer=ready
+            )
         return json.dumps(names, ensure_ascii=False)
 
     def _on_ready(self) -> None:
