@@ -197,6 +197,19 @@
     });
   }
 
+  /* An exported page carries its area's names with the zooms they show at (no Python
+   * to ask): the same choice per view, made here. */
+  function staticLabels() {
+    var b = S.map.getBounds(), z = S.map.getZoom(), out = [];
+    S.cfg.labels.forEach(function (lb) {
+      if (lb.minZoom > z || (lb.maxZoom !== undefined && lb.maxZoom < z)) return;
+      if (!b.contains([lb.lat, lb.lon])) return;
+      if (out.length < LABEL_LIMIT) out.push(lb);
+    });
+    renderLabels(out);
+  }
+
+  var LABEL_LIMIT = 60;
   var LABEL_FONT = {
     capital: "700 13px", city: "600 12.5px", town: "600 12px", village: "400 11px",
     project: "600 11.5px", admin0: "600 12px", admin1: "600 11.5px", admin2: "600 11px",
@@ -458,6 +471,10 @@
     });
     if (cfg.mode === "static") {
       render({ mode: "points", total: cfg.points.length, points: cfg.points, cells: [] });
+      if (cfg.labels && cfg.labels.length) {
+        map.on("moveend", staticLabels);
+        staticLabels();
+      }
       window.sitrepReady = true;
       return;
     }

@@ -262,6 +262,43 @@ def admin_labels(
     return out[:limit]
 
 
+def first_zoom(population: int, capital: bool) -> int:
+    """The zoom from which a gazetteer place is named."""
+    if capital:
+        return 0
+    return next(z for z, least in enumerate(MIN_POPULATION) if population >= least)
+
+
+def export_labels(
+    session: Session,
+    bounds: tuple[float, float, float, float],
+    *,
+    project_places: bool = True,
+    limit: int = 1500,
+) -> list[dict[str, Any]]:
+    """Names for an exported map, which has no Python to ask: every name of the area
+    (padded) up to ``limit`` with the zooms it shows at; the page picks per view.
+
+    ``project_places=False`` for a file leaving below *internal*: the project's own
+    places (a site an officer added) stay in the project; gazetteer and boundary names
+    are public."""
+    west, south, east, north = bounds
+    pad_x, pad_y = max(0.2, (east - west) * 0.25), max(0.2, (north - south) * 0.25)
+    box = (west - pad_x, south - pad_y, east + pad_x, north + pad_y)
+    out: list[dict[str, Any]] = []
+    for lb in gazetteer_labels(*box, zoom=len(MIN_POPULATION), limit=limit):
+        out.append({**asdict(lb), "minZoom": first_zoom(lb.population, lb.kind == "capital")})
+    if project_places:
+        for lb in project_labels(session, *box, zoom=PROJECT_MIN_ZOOM, limit=limit):
+            out.append({**asdict(lb), "minZoom": PROJECT_MIN_ZOOM})
+    for level, (lo, hi) in sorted(ADMIN_ZOOMS.items()):
+        for lb in admin_labels(session, *box, zoom=lo, limit=limit):
+            if lb.kind == f"admin{level}":
+                out.append({**asdict(lb), "minZoom": lo, "maxZoom": hi})
+    out.sort(key=lambda lb: (lb["rank"], -lb["population"], lb["name"]))
+    return out[:limit]
+
+
 def view_labels(
     session: Session,
     west: float,

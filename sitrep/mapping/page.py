@@ -31,6 +31,7 @@ from sitrep.mapping.data import (
     located_summary,
     redacted_points,
 )
+from sitrep.mapping.labels import export_labels
 from sitrep.mapping.safejson import script_json
 from sitrep.model.enums import Sensitivity
 from sitrep.sharing.redaction import leaving_filter, needs_redaction
@@ -55,6 +56,7 @@ class PageContent:
     title: str = ""
     subtitle: str = ""
     without_coordinates: int = 0
+    labels: list[dict[str, Any]] = field(default_factory=list)  # exported page only
 
 
 class _SitrepMap(folium.Map):
@@ -149,6 +151,7 @@ def build_page(
         "title": content.title,
         "subtitle": content.subtitle,
         "withoutCoordinates": content.without_coordinates,
+        "labels": content.labels,
     }
     fmap.add_child(_Setup(config))
     return str(figure.render())
@@ -213,5 +216,8 @@ def export_page(
         )
         + f" — made {made}",
         without_coordinates=summary.without_coordinates,
+        labels=export_labels(
+            session, bounds or DEFAULT_BOUNDS, project_places=not needs_redaction(level)
+        ),
     )
     return build_page(content, inline=True, online_tiles=online_tiles)

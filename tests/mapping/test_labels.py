@@ -121,3 +121,27 @@ def test_a_view_never_gets_more_than_the_cap(project: Project) -> None:
 def test_the_gazetteer_is_read_once() -> None:
     first = labels._gazetteer()
     assert labels._gazetteer() is first
+
+
+def test_an_exported_map_carries_its_area_s_names_with_their_zooms(project: Project) -> None:
+    from sitrep.mapping.page import export_page
+    from sitrep.model.enums import Sensitivity
+    from sitrep.store.queries import IncidentFilter
+    from tests.conftest import make_incident
+    from tests.mapping.test_page import page_config
+
+    make_incident(project, lat=25.61, lon=96.31)
+    make_incident(project, lat=25.2, lon=96.6)
+    add_place(project, "Safe house", 25.62, 96.33)
+    add_boundary(project, "Hpakant", 3, square(96.0, 25.4, 96.6, 25.9))
+    with project.session() as s:
+        inside = page_config(export_page(s, IncidentFilter()))["labels"]
+        public = page_config(export_page(s, IncidentFilter(), level=Sensitivity.PUBLIC))
+    by_name = {lb["name"]: lb for lb in inside}
+    assert by_name["Hpākān"]["minZoom"] == 7  # 60,000 people: from zoom 7 (30,000 and up)
+    assert by_name["Safe house"]["minZoom"] == 8
+    assert (by_name["Hpakant"]["minZoom"], by_name["Hpakant"]["maxZoom"]) == (9, 13)
+    assert len(inside) <= 1500
+    # leaving the organisation: the project's own places stay in it, public names go
+    public_names = {lb["name"] for lb in public["labels"]}
+    assert "Safe house" not in public_names and "Hpākān" in public_names

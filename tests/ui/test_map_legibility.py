@@ -297,3 +297,43 @@ def test_online_tiles_without_a_network_say_so_and_keep_the_scale_clear(
     )
     assert not overlaps(scale, attribution)
     request_recorder.foreign.clear()  # blocked on purpose
+
+
+def test_an_exported_map_names_places_per_view_without_python(
+    project: Project, web_profile, qtbot, tmp_path
+) -> None:
+    from types import SimpleNamespace
+
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWebEngineCore import QWebEnginePage
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+
+    from sitrep.mapping.page import export_page
+    from sitrep.store.queries import IncidentFilter
+
+    make_incident(project, lat=25.61, lon=96.31)
+    make_incident(project, lat=25.3, lon=96.7)
+    with project.session() as s:
+        s.add(Place(name="Lone Khin", name_norm="lone khin", lat=25.655, lon=96.36))
+    with project.session() as s:
+        html = export_page(s, IncidentFilter())
+    path = tmp_path / "map.html"
+    path.write_text(html, encoding="utf-8")
+    widget = QWebEngineView()
+    page = QWebEnginePage(web_profile, widget)
+    widget.setPage(page)
+    widget.resize(800, 550)
+    widget.show()
+    view = SimpleNamespace(page=page)
+    try:
+        widget.load(QUrl.fromLocalFile(str(path)))
+        qtbot.waitUntil(lambda: run_js(view, "window.sitrepReady === true"), timeout=20000)
+        run_js(view, "SitrepMap.leaflet().setView([25.62, 96.33], 11, {animate: false}) && 1")
+        texts = [lb["text"] for lb in run_js(view, LABELS_IN_VIEW)]
+        assert "Hpākān" in texts and "Lone Khin" in texts
+        run_js(view, "SitrepMap.leaflet().setView([21.0, 96.0], 5, {animate: false}) && 1")
+        texts = [lb["text"] for lb in run_js(view, LABELS_IN_VIEW)]
+        assert "Lone Khin" not in texts  # a village's name waits for the zoom
+    finally:
+        widget.close()
+        shiboken6.delete(widget)
