@@ -337,3 +337,22 @@ def test_an_exported_map_names_places_per_view_without_python(
     finally:
         widget.close()
         shiboken6.delete(widget)
+
+
+def test_grid_cells_are_ringed_by_their_types_too(project: Project, make_map, qtbot) -> None:
+    for i in range(3):
+        make_incident(project, lat=25.6 + i * 0.001, lon=96.3, event_type="Battles")
+    make_incident(project, lat=25.6, lon=96.301, event_type="Riots", sub_event_type="Mob violence")
+    view = make_map(project, point_limit=1)  # counts per grid cell, not markers
+    s = settle(view, qtbot)
+    assert s["mode"] == "grid" and s["cellTotal"] == 4
+    ring = run_js(
+        view,
+        """(function () {
+          var n = document.querySelector('.sitrep-cell');
+          return n && {image: getComputedStyle(n).backgroundImage, text: n.textContent};
+        })()""",
+    )
+    assert ring is not None and ring["text"] == "4"
+    assert rgb(type_colour("Battles")) in ring["image"]
+    assert rgb(type_colour("Riots")) in ring["image"]
