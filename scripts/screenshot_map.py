@@ -54,6 +54,46 @@ class MapAndTimeline(QSplitter):
         self.timeline.select_incident(incident_id)
 
 
+def run_js(view: Any, code: str) -> Any:
+    import json
+
+    answer: list[Any] = []
+    loop = QEventLoop()
+
+    def done(value: Any) -> None:
+        answer.append(value)
+        loop.quit()
+
+    view.page.runJavaScript(f"JSON.stringify(({code}))", 0, done)
+    QTimer.singleShot(5000, loop.quit)
+    loop.exec()
+    return json.loads(answer[0]) if answer and answer[0] else None
+
+
+def hpakant_labels(map_view: Any, path: Path) -> None:
+    """Zoomed on Hpakant with no network: the names of the shipped gazetteer and of the
+    project's own places (Lone Khin), the legend opened."""
+    from sitrep.mapping.labels import gazetteer_ready
+
+    for _ in range(100):  # the shipped names are read in the background once
+        if gazetteer_ready():
+            break
+        wait(100)
+    before = run_js(map_view, "SitrepMap.stats().labelGeneration")
+    run_js(map_view, "SitrepMap.leaflet().setView([25.64, 96.33], 10, {animate: false}) && 1")
+    run_js(map_view, "SitrepMap.setLegendOpen(true) && 1")
+    for _ in range(100):
+        wait(100)
+        s = run_js(map_view, "SitrepMap.stats()")
+        if s["labelGeneration"] > before and not s["pending"] and not s["labelsPending"]:
+            break
+    wait(800)
+    map_view.window().grab().save(str(path))
+    run_js(map_view, "SitrepMap.setLegendOpen(false) && 1")
+    map_view.zoom_to_data()
+    wait_signal(map_view.dataShown)
+
+
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
@@ -83,6 +123,7 @@ def main() -> int:
     wait_signal(pane.map.dataShown)
     wait(1500)
     pane.grab().save(str(out / "map-timeline-overview.png"))
+    hpakant_labels(pane.map, out / "map-hpakant-labels.png")
 
     # zoomed into Hpakant with the popup of a scenario incident open
     from sqlalchemy import select

@@ -11,7 +11,9 @@
     map: null, cfg: null, bridge: null, generation: 0, rendered: 0,
     points: null, cells: null, selected: null, picking: false, pickMarker: null,
     status: null, pointCount: 0, cellTotal: 0, lastMode: "", markersById: {},
-    inFlight: false, dirty: false
+    inFlight: false, dirty: false, labels: null, labelGeneration: 0, labelsShown: [],
+    labelsInFlight: false, labelsDirty: false, selectedId: null, selectedFeature: null,
+    reveal: false, legendOpen: false, legendBox: null, tileNotice: null, base: null
   };
 
   function el(tag, cls, text) {
@@ -47,6 +49,13 @@
       radius: 7, color: "#ffffff", weight: 1.5, fillColor: p.colour, fillOpacity: 0.9
     });
     m.sitrepId = p.id;
+    m.sitrepType = p.type;
+    m.sitrepColour = p.colour;
+    m.on("add", function () {
+      var node = m.getElement();
+      if (node) node.setAttribute("data-incident", p.id);
+      if (p.id === S.selectedId) markSelected(m);
+    });
     m.bindPopup(function () { return popupContent(p); });
     m.on("click", function () {
       if (S.picking) return;
@@ -66,11 +75,7 @@
     m.on("add", function () {
       var node = m.getElement();
       if (!node) return;
-      var inner = el("div", "sitrep-cell", label);
-      inner.style.width = size + "px";
-      inner.style.height = size + "px";
-      inner.style.background = cell.colour;
-      node.appendChild(inner);
+      node.appendChild(typeRing(cell.types, size, label, "sitrep-cell"));
     });
     var tip = el("div");
     tip.appendChild(el("strong", null, cell.count + " incidents"));
@@ -82,6 +87,44 @@
       S.map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { animate: false });
     });
     return m;
+  }
+
+  /* A count inside a ring whose arcs are the shares of each event type (a pie of the
+   * types inside a cluster or grid cell): the colours of the legend, not a size code. */
+  function typeRing(parts, size, label, cls) {
+    var total = 0;
+    parts.forEach(function (t) { total += t.count; });
+    var stops = [], acc = 0;
+    parts.forEach(function (t) {
+      var a0 = (acc / total) * 360;
+      acc += t.count;
+      var a1 = (acc / total) * 360;
+      stops.push(t.colour + " " + a0.toFixed(2) + "deg " + a1.toFixed(2) + "deg");
+    });
+    var ring = el("div", "sitrep-ring " + cls);
+    ring.style.width = size + "px";
+    ring.style.height = size + "px";
+    ring.style.backgroundImage = parts.length > 1
+      ? "conic-gradient(" + stops.join(", ") + ")" : "none";
+    ring.style.backgroundColor = parts.length ? parts[0].colour : "#777";
+    ring.appendChild(el("span", "sitrep-ring-count", label));
+    return ring;
+  }
+
+  function clusterIcon(cluster) {
+    var byType = {}, order = [];
+    cluster.getAllChildMarkers().forEach(function (m) {
+      var t = m.sitrepType;
+      if (!byType[t]) { byType[t] = { type: t, colour: m.sitrepColour, count: 0 }; order.push(byType[t]); }
+      byType[t].count += 1;
+    });
+    order.sort(function (a, b) { return b.count - a.count || (a.type < b.type ? -1 : 1); });
+    var n = cluster.getChildCount();
+    var size = n < 10 ? 30 : n < 100 ? 36 : 44;
+    return L.divIcon({
+      html: typeRing(order, size, String(n), "sitrep-cluster"), className: "",
+      iconSize: L.point(size, size)
+    });
   }
 
   function setStatus(text) { if (S.status) S.status.textContent = text; }
@@ -100,6 +143,7 @@
       S.points.addLayers(layers);
       S.pointCount = layers.length;
     }
+    showSelected();
     S.lastTotal = data.total;
     if (!S.picking) setStatus(statusText());
   }
@@ -140,23 +184,200 @@
     });
   }
 
+  /* ---------------------------------------------------------------- place names */
+
+  function requestLabels() {
+    if (!S.bridge || !S.bridge.labels) return;
+    if (S.labelsInFlight) { S.labelsDirty = true; return; }
+    S.labelsInFlight = true;
+    S.bridge.labels(viewRequest(), function (answer) {
+      S.labelsInFlight = false;
+      if (S.labelsDirty) { S.labelsDirty = false; requestLabels(); return; }
+      renderLabels(JSON.parse(answer));
+    });
+  }
+
+  /* An exported page carries its area's names with the zooms they show at (no Python
+   * to ask): the same choice per view, made here. */
+  function staticLabels() {
+    var b = S.map.getBounds(), z = S.map.getZoom(), out = [];
+    S.cfg.labels.forEach(function (lb) {
+      if (lb.minZoom > z || (lb.maxZoom !== undefined && lb.maxZoom < z)) return;
+      if (!b.contains([lb.lat, lb.lon])) return;
+      if (out.length < LABEL_LIMIT) out.push(lb);
+    });
+    renderLabels(out);
+  }
+
+  var LABEL_LIMIT = 60;
+  var LABEL_FONT = {
+    capital: "700 13px", city: "600 12.5px", town: "600 12px", village: "400 11px",
+    project: "600 11.5px", admin0: "600 12px", admin1: "600 11.5px", admin2: "600 11px",
+    admin3: "italic 500 11px", admin4: "italic 400 10.5px"
+  };
+  var measureCtx = null;
+
+  function textWidth(text, kind) {
+    if (!measureCtx) measureCtx = document.createElement("canvas").getContext("2d");
+    measureCtx.font = (LABEL_FONT[kind] || "12px") + ' "Segoe UI", "Noto Sans", sans-serif';
+    var w = measureCtx.measureText(kind.indexOf("admin") === 0 ? text.toUpperCase() : text).width;
+    return kind.indexOf("admin") === 0 ? w + text.length * 1.2 : w;  // letter spacing
+  }
+
+  /* The names come most important first; each is drawn only if its box (with a margin)
+   * overlaps none drawn before it and lies inside the map, so the page never floods. */
+  function renderLabels(list) {
+    S.labels.clearLayers();
+    S.labelsShown = [];
+    var size = S.map.getSize(), boxes = [], pad = 3;
+    // the map's own buttons and panels count as taken: no name is drawn under them
+    var origin = S.map.getContainer().getBoundingClientRect();
+    S.map.getContainer().querySelectorAll(".leaflet-control").forEach(function (c) {
+      var r = c.getBoundingClientRect();
+      if (r.width && r.height) {
+        boxes.push({ x0: r.left - origin.left, y0: r.top - origin.top,
+                     x1: r.right - origin.left, y1: r.bottom - origin.top });
+      }
+    });
+    function free(box) {
+      if (box.x0 < 0 || box.y0 < 0 || box.x1 > size.x || box.y1 > size.y) return false;
+      for (var i = 0; i < boxes.length; i++) {
+        var b = boxes[i];
+        if (box.x0 < b.x1 + pad && box.x1 + pad > b.x0 && box.y0 < b.y1 + pad && box.y1 + pad > b.y0) return false;
+      }
+      return true;
+    }
+    list.forEach(function (lb) {
+      var pt = S.map.latLngToContainerPoint([lb.lat, lb.lon]);
+      var admin = lb.kind.indexOf("admin") === 0;
+      var w = textWidth(lb.name, lb.kind) + 4, h = 15;
+      // where the name may go: an area's name at its centre or just below or above it
+      // (a town of the same name often sits there); a place's right of its dot, or left
+      var candidates = admin
+        ? [0, 18, -18, 36].map(function (dy) {
+            return { x0: pt.x - w / 2, y0: pt.y - h / 2 + dy, x1: pt.x + w / 2, y1: pt.y + h / 2 + dy, dot: false };
+          })
+        : [{ x0: pt.x - 4, y0: pt.y - h / 2, x1: pt.x + 8 + w, y1: pt.y + h / 2, dot: "left" },
+           { x0: pt.x - 8 - w, y0: pt.y - h / 2, x1: pt.x + 4, y1: pt.y + h / 2, dot: "right" }];
+      var box = null;
+      for (var c = 0; c < candidates.length && !box; c++) if (free(candidates[c])) box = candidates[c];
+      if (!box) return;
+      boxes.push(box);
+      var node = el("div", "sitrep-label sitrep-label-" + lb.kind);
+      if (box.dot === "right") node.style.flexDirection = "row-reverse";
+      if (!admin) node.appendChild(el("span", "sitrep-label-dot"));
+      node.appendChild(el("span", "sitrep-label-text", lb.name));
+      var icon = L.divIcon({
+        html: node, className: "sitrep-label-icon",
+        iconSize: L.point(box.x1 - box.x0, h),
+        iconAnchor: L.point(pt.x - box.x0, h / 2)
+      });
+      S.labels.addLayer(L.marker([lb.lat, lb.lon], {
+        icon: icon, pane: "sitrepLabels", interactive: false, keyboard: false
+      }));
+      S.labelsShown.push(lb.name);
+    });
+    S.labelGeneration += 1;
+  }
+
+  /* The legend starts folded to one small button in the corner, so it hides no
+   * incident; a click (or Enter) opens it, and its own button folds it again. */
   function addLegend(cfg) {
-    var legend = L.control({ position: "bottomright" });
+    var legend = L.control({ position: "topright" });
     legend.onAdd = function () {
       var box = el("div", "sitrep-panel sitrep-legend");
-      box.appendChild(el("h4", null, "Event type"));
+      var toggle = el("button", "sitrep-legend-toggle", "Legend");
+      toggle.type = "button";
+      toggle.title = "Show or hide the colours of the event types";
+      box.appendChild(toggle);
+      var body = el("div", "sitrep-legend-body");
+      body.appendChild(el("h4", null, "Event type"));
       cfg.legend.forEach(function (item) {
         var row = el("div", "sitrep-legend-row");
         var sw = el("span", "sitrep-swatch");
         sw.style.background = item.colour;
         row.appendChild(sw);
         row.appendChild(el("span", null, item.type));
-        box.appendChild(row);
+        body.appendChild(row);
       });
+      var keyRow = el("div", "sitrep-legend-row sitrep-legend-note");
+      keyRow.appendChild(el("span", null, "Circles with a number: several incidents; the ring shows their types."));
+      body.appendChild(keyRow);
+      box.appendChild(body);
+      L.DomEvent.on(toggle, "click", function () { setLegendOpen(!S.legendOpen); });
       L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      S.legendBox = box;
+      setLegendOpen(false);
       return box;
     };
     legend.addTo(S.map);
+  }
+
+  function setLegendOpen(open) {
+    S.legendOpen = !!open;
+    if (!S.legendBox) return;
+    if (S.legendOpen) L.DomUtil.addClass(S.legendBox, "open");
+    else L.DomUtil.removeClass(S.legendBox, "open");
+    var toggle = S.legendBox.querySelector(".sitrep-legend-toggle");
+    toggle.textContent = S.legendOpen ? "Hide legend" : "Legend";
+    toggle.setAttribute("aria-expanded", S.legendOpen ? "true" : "false");
+  }
+
+  function addZoomAll(cfg) {
+    var ctl = L.control({ position: "topleft" });
+    ctl.onAdd = function () {
+      var bar = el("div", "leaflet-bar sitrep-zoom-all");
+      var a = el("a", null, "⤢");
+      a.href = "#";
+      a.title = "Zoom to all incidents";
+      a.setAttribute("role", "button");
+      a.setAttribute("aria-label", "Zoom to all incidents");
+      bar.appendChild(a);
+      L.DomEvent.on(a, "click", function (ev) {
+        L.DomEvent.preventDefault(ev);
+        if (S.bridge) S.bridge.zoomToAll();
+        else zoomTo(cfg.bounds);
+      });
+      L.DomEvent.disableClickPropagation(bar);
+      return bar;
+    };
+    ctl.addTo(S.map);
+  }
+
+  /* A tile layer that cannot load (online tiles with no network, a broken basemap)
+   * says so on the map and the offline background is filled in again under it. */
+  function watchTiles() {
+    function hook(layer) {
+      if (!(layer instanceof L.TileLayer) || layer.sitrepWatched) return;
+      layer.sitrepWatched = true;
+      var loaded = 0, failed = 0;
+      layer.on("tileload", function () { loaded += 1; if (loaded > failed) showTileNotice(null); });
+      layer.on("tileerror", function () {
+        failed += 1;
+        if (loaded === 0 || failed > loaded) {
+          var online = /^https?:/.test(layer._url || "");
+          showTileNotice(online
+            ? "Online map tiles could not be loaded (no network connection?). Showing the offline background: country outlines, places and boundaries."
+            : "Basemap tiles could not be loaded. Showing the offline background.");
+        }
+      });
+    }
+    S.map.eachLayer(hook);
+    S.map.on("layeradd", function (ev) { hook(ev.layer); });
+  }
+
+  function showTileNotice(text) {
+    if (!text) {
+      if (S.tileNotice) { S.tileNotice.remove(); S.tileNotice = null; }
+      if (S.base && S.cfg.onlineTiles) S.base.setStyle({ fillOpacity: 0 });
+      return;
+    }
+    if (S.base) S.base.setStyle({ fillOpacity: 1 });
+    if (S.tileNotice) { S.tileNotice.getContainer().textContent = text; return; }
+    var ctl = L.control({ position: "topright" });
+    ctl.onAdd = function () { return el("div", "sitrep-panel sitrep-tile-notice", text); };
+    S.tileNotice = ctl.addTo(S.map);
   }
 
   function addTitle(cfg) {
@@ -194,10 +415,11 @@
       pane: "sitrepBase", interactive: false,
       attribution: "Outlines: Natural Earth (public domain)",
       style: {
-        color: "#9c9c9c", weight: 0.8,
+        color: "#9c9c9c", weight: 0.8, className: "sitrep-base",
         fillColor: "#f3f0e8", fillOpacity: cfg.onlineTiles ? 0 : 1
       }
     }).addTo(S.map);
+    S.base = base;
     overlays["Country outlines"] = base;
     S.map.createPane("sitrepBoundaries");
     S.map.getPane("sitrepBoundaries").style.zIndex = 350;
@@ -222,15 +444,25 @@
     var overlays = {};
     addBackground(cfg, overlays);
     S.points = L.markerClusterGroup({
-      chunkedLoading: true, maxClusterRadius: 40, showCoverageOnHover: false
+      // no animation: every move redraws the markers from the new answer anyway, and a
+      // cluster being animated cannot be spread out to show the selected incident
+      chunkedLoading: true, maxClusterRadius: 40, showCoverageOnHover: false, animate: false,
+      iconCreateFunction: clusterIcon
     });
     S.cells = L.layerGroup();
     S.points.addTo(map);
     S.cells.addTo(map);
+    map.createPane("sitrepLabels");
+    map.getPane("sitrepLabels").style.zIndex = 640;  // over markers, under tooltips; no clicks
+    map.getPane("sitrepLabels").style.pointerEvents = "none";
+    S.labels = L.layerGroup().addTo(map);
     overlays["Incidents"] = S.points;
+    overlays["Place names"] = S.labels;
     var bases = window.SitrepBasemaps ? SitrepBasemaps.add(map, cfg, overlays) : null;
     L.control.layers(bases, overlays, { collapsed: true, position: "topleft" }).addTo(map);
+    addZoomAll(cfg);
     addLegend(cfg);
+    watchTiles();
     addTitle(cfg);
     addStatus();
     if (cfg.fit) zoomTo(cfg.bounds);
@@ -240,6 +472,10 @@
     });
     if (cfg.mode === "static") {
       render({ mode: "points", total: cfg.points.length, points: cfg.points, cells: [] });
+      if (cfg.labels && cfg.labels.length) {
+        map.on("moveend", staticLabels);
+        staticLabels();
+      }
       window.sitrepReady = true;
       return;
     }
@@ -253,7 +489,10 @@
       S.bridge.focusRequested.connect(function (json) { focus(JSON.parse(json)); });
       S.bridge.zoomRequested.connect(function (json) { zoomTo(JSON.parse(json)); });
       S.bridge.pickModeRequested.connect(setPickMode);
+      if (S.bridge.labelsRefresh) S.bridge.labelsRefresh.connect(requestLabels);
       map.on("moveend", requestData);
+      map.on("moveend", requestLabels);
+      requestLabels();
       window.sitrepReady = true;
       S.bridge.pageReady();
     });
@@ -269,16 +508,80 @@
     S.map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [20, 20], maxZoom: 12, animate: false });
   }
 
+  /* "Show this incident": the ring goes on the incident's own marker. If the marker
+   * sits inside a cluster, the cluster is zoomed into or spread out (spiderfied) until
+   * the incident is drawn as itself; only while the view still shows grid counts is a
+   * ring drawn at its place instead. */
   function focus(feature) {
-    if (S.selected) { S.map.removeLayer(S.selected); S.selected = null; }
+    clearSelected();
+    S.selectedId = feature ? feature.properties.id : null;
+    S.selectedFeature = feature || null;
     if (!feature) return;
     var c = feature.geometry.coordinates, ll = L.latLng(c[1], c[0]);
-    S.selected = L.circleMarker(ll, {
-      radius: 13, color: "#111", weight: 3, fill: false, interactive: false
-    }).addTo(S.map);
+    S.reveal = true;
     S.map.setView(ll, Math.max(S.map.getZoom(), 10), { animate: false });
-    L.popup({ offset: L.point(0, -6), autoPan: true })
-      .setLatLng(ll).setContent(popupContent(feature.properties)).openOn(S.map);
+    if (!S.bridge) showSelected();  // an exported page has every marker already
+  }
+
+  function clearSelected() {
+    if (S.selected) { S.map.removeLayer(S.selected); S.selected = null; }
+    var old = S.selectedId && S.markersById[S.selectedId];
+    if (old) {
+      old.setStyle({ color: "#ffffff", weight: 1.5 });
+      old.setRadius(7);
+      if (old.getElement()) L.DomUtil.removeClass(old.getElement(), "sitrep-selected");
+    }
+  }
+
+  function markSelected(m) {
+    m.setStyle({ color: "#111111", weight: 3.5 });
+    m.setRadius(10);
+    if (m._map) m.bringToFront();
+    if (m.getElement()) L.DomUtil.addClass(m.getElement(), "sitrep-selected");
+  }
+
+  function showSelected() {
+    var f = S.selectedFeature;
+    if (!f) return;
+    var m = S.markersById[f.properties.id];
+    if (S.selected) { S.map.removeLayer(S.selected); S.selected = null; }
+    if (!m) {  // grid counts in view: mark the place
+      var c = f.geometry.coordinates, ll = L.latLng(c[1], c[0]);
+      S.selected = L.circleMarker(ll, {
+        radius: 13, color: "#111", weight: 3, fill: false, interactive: false
+      }).addTo(S.map);
+      if (S.reveal) {
+        S.reveal = false;
+        L.popup({ offset: L.point(0, -6), autoPan: true })
+          .setLatLng(ll).setContent(popupContent(f.properties)).openOn(S.map);
+      }
+      return;
+    }
+    markSelected(m);
+    if (!S.reveal) return;
+    var parent = S.points.getVisibleParent(m);
+    if (m._map || !parent) { S.reveal = false; openStill(m); return; }
+    // inside a cluster: spread it out when its incidents share one spot (or no zoom is
+    // left); otherwise zoom in on the incident, and look again when that view's data came
+    var b = parent.getBounds(), sameSpot = b.getNorthEast().distanceTo(b.getSouthWest()) < 1;
+    if (sameSpot || S.map.getZoom() >= S.map.getMaxZoom()) {
+      S.reveal = false;
+      parent.spiderfy();
+      markSelected(m);
+      openStill(m);
+    } else {
+      S.map.setView(m.getLatLng(), Math.min(S.map.getZoom() + 2, S.map.getMaxZoom()), { animate: false });
+    }
+  }
+
+  /* The popup without panning the map: a move would fetch and redraw the markers,
+   * closing the popup and folding a spread-out cluster again. */
+  function openStill(m) {
+    var popup = m.getPopup();
+    if (!popup) return;
+    popup.options.autoPan = false;
+    m.openPopup();
+    popup.options.autoPan = true;
   }
 
   function setPickMode(on) {
@@ -319,9 +622,15 @@
         shown: S.pointCount + S.cellTotal, generation: S.rendered,
         pending: S.inFlight || S.dirty || S.generation !== S.rendered,
         zoom: S.map.getZoom(), center: [S.map.getCenter().lat, S.map.getCenter().lng],
-        picking: S.picking
+        picking: S.picking, labels: S.labelsShown.slice(), labelGeneration: S.labelGeneration,
+        labelsPending: S.labelsInFlight || S.labelsDirty, legendOpen: S.legendOpen,
+        selected: S.selectedId, reveal: S.reveal,
+        selectedShownAsItself: !!(S.selectedId && S.markersById[S.selectedId] &&
+          S.markersById[S.selectedId]._map)
       };
     },
+    setLegendOpen: setLegendOpen,
+    leaflet: function () { return S.map; },
     openPopup: function (id) {
       var m = S.markersById[id];
       if (!m) return false;

@@ -33,6 +33,7 @@ from sitrep.mapping.data import (
     located_summary,
     redacted_points,
 )
+from sitrep.mapping.labels import export_labels
 from sitrep.mapping.safejson import script_json
 from sitrep.model.enums import Sensitivity
 from sitrep.places.basemaps import close_all, open_basemaps
@@ -59,6 +60,7 @@ class PageContent:
     subtitle: str = ""
     without_coordinates: int = 0
     basemaps: list[dict[str, Any]] = field(default_factory=list)  # basemap_layers entries
+    labels: list[dict[str, Any]] = field(default_factory=list)  # exported page only
 
 
 class _SitrepMap(folium.Map):
@@ -165,6 +167,7 @@ def build_page(
         "subtitle": content.subtitle,
         "withoutCoordinates": content.without_coordinates,
         "basemaps": content.basemaps,
+        "labels": content.labels,
     }
     fmap.add_child(_Setup(config))
     return str(figure.render())
@@ -244,6 +247,9 @@ def export_page(
         + f" — made {made}",
         without_coordinates=summary.without_coordinates,
         basemaps=_embedded_basemap(session, bounds or DEFAULT_BOUNDS, project_dir, notes),
+        labels=export_labels(
+            session, bounds or DEFAULT_BOUNDS, project_places=not needs_redaction(level)
+        ),
     )
     return build_page(content, inline=True, online_tiles=online_tiles)
 

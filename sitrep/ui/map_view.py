@@ -31,6 +31,7 @@ from sitrep.mapping import serving
 from sitrep.mapping.basemap_layers import served_entries
 from sitrep.mapping.data import incident_popup, located_summary
 from sitrep.mapping.grid import POINT_LIMIT, Viewport, viewport_data
+from sitrep.mapping.labels import gazetteer_ready, load_gazetteer, view_labels
 from sitrep.mapping.page import app_page
 from sitrep.mapping.pointindex import PointIndex
 from sitrep.places.basemaps import open_basemaps, project_folder
@@ -84,6 +85,34 @@ _PROFILE: Any = None
 _PAGE_VERSIONS = itertools.count(1)  # a new URL per reload: never a cached page
 
 
+class NamesNotifier(QObject):
+    """Reads the gazetteer's names once per process and tells every map page when done
+    (a page closed meanwhile is simply no longer connected)."""
+
+    loaded = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._started = False
+
+    def start(self) -> None:
+        if not self._started:
+            self._started = True
+            load_gazetteer(self.loaded.emit)
+
+
+_NAMES: NamesNotifier | None = None
+
+
+def names_notifier() -> NamesNotifier:
+    global _NAMES
+    if _NAMES is None:
+        from PySide6.QtWidgets import QApplication
+
+        _NAMES = NamesNotifier(QApplication.instance())
+    return _NAMES
+
+
 def map_profile() -> Any:
     """One off-the-record profile for every map page (no cache or cookies on disk)."""
     global _PROFILE
@@ -108,14 +137,31 @@ class MapBridge(QObject):
     picked = Signal(float, float)
     ready = Signal()
     shown = Signal(int, int)
+    zoomAllRequested = Signal()
+    labelsRefresh = Signal()  # more names can be shown: the page asks again
 
-    def __init__(self, answer: Callable[[str], str], parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        answer: Callable[[str], str],
+        parent: QObject | None = None,
+        names: Callable[[str], str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._answer = answer
+        self._names = names
 
     @Slot(str, result=str)
     def viewport(self, request: str) -> str:
         return self._answer(request)
+
+    @Slot(str, result=str)
+    def labels(self, request: str) -> str:
+        """The place and boundary names for a view (:mod:`sitrep.mapping.labels`)."""
+        return self._names(request) if self._names is not None else "[]"
+
+    @Slot()
+    def zoomToAll(self) -> None:
+        self.zoomAllRequested.emit()
 
     @Slot(str)
     def incidentClicked(self, incident_id: str) -> None:
@@ -209,7 +255,9 @@ class MapView(QWidget):
         if problem is not None:
             self._show_message(problem)
             return
-        self.bridge = MapBridge(self._answer_viewport, self)
+        self.bridge = MapBridge(self._answer_viewport, self, names=self._answer_labels)
+        self.bridge.zoomAllRequested.connect(self.zoom_to_data)
+        names_notifier().loaded.connect(self.bridge.labelsRefresh)
         self.bridge.clicked.connect(self._on_clicked)
         self.bridge.picked.connect(self.locationPicked)
         self.bridge.ready.connect(self._on_ready)
@@ -403,6 +451,30 @@ class MapView(QWidget):
         text = json.dumps(answer, ensure_ascii=False)
         self.last_query_seconds = time.perf_counter() - started
         return text
+
+    def _answer_labels(self, request: str) -> str:
+        try:
+            r = json.loads(request)
+            view = Viewport(
+                float(r["west"]),
+                float(r["south"]),
+                float(r["east"]),
+                float(r["north"]),
+                int(r["zoom"]),
+            ).clamped()
+        except (ValueError, KeyError, TypeError):
+            log.warning("map page sent a malformed label request: %r", request[:200])
+            return "[]"
+        ready = gazetteer_ready()
+        if not ready:
+            # read once per process in the background, not in the first view's way; the
+            # page asks again when it is there (the project's own names come meanwhile)
+            names_notifier().start()
+        with self._sessions() as s:
+            names = view_labels(
+                s, view.west, view.south, view.east, view.north, view.zoom, gazetteer=ready
+            )
+        return json.dumps(names, ensure_ascii=False)
 
     def _on_ready(self) -> None:
         self._ready = True

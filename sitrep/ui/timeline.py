@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -80,6 +80,7 @@ class TimelineView(QWidget):
     periodSelected = Signal(object, object)  # first, last day (inclusive); None, None: any time
 
     LEFT, RIGHT, TOP, BOTTOM = 40, 10, 8, 22
+    LEGEND = 16  # height of the legend row above the bars
 
     def __init__(
         self, session_factory: SessionFactory | Project, parent: QWidget | None = None
@@ -173,12 +174,41 @@ class TimelineView(QWidget):
         return list(by_start.values())
 
     def _plot(self) -> QRectF:
+        top = self.TOP + (self.LEGEND if self.shown_types() else 0)
         return QRectF(
             self.LEFT,
-            self.TOP,
+            top,
             max(1.0, self.width() - self.LEFT - self.RIGHT),
-            max(1.0, self.height() - self.TOP - self.BOTTOM),
+            max(1.0, self.height() - top - self.BOTTOM),
         )
+
+    def _small_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        return font
+
+    def shown_types(self) -> list[str]:
+        """The event types of the bars, in the taxonomy's order (what the legend names)."""
+        present = {t for bar in self.bars for t, n in bar.counts.items() if n}
+        return [t for t in self.type_order if t in present]
+
+    def legend_layout(self) -> tuple[list[tuple[str, QRectF]], list[str]]:
+        """The legend row: each type's colour swatch, and the types with no room left
+        (named as "+N more" and in the legend's tooltip)."""
+        metrics = QFontMetricsF(self._small_font())
+        types = self.shown_types()
+        right = self.width() - self.RIGHT
+        more = metrics.horizontalAdvance(f"+{len(types)} more") + 4
+        x, y = float(self.LEFT), self.TOP + (self.LEGEND - 10) / 2 - 2
+        placed: list[tuple[str, QRectF]] = []
+        for i, t in enumerate(types):
+            width = 10 + 4 + metrics.horizontalAdvance(t) + 12
+            room = right - (more if i < len(types) - 1 else 0)
+            if x + width - 12 > room:
+                return placed, types[i:]
+            placed.append((t, QRectF(x, y, 10, 10)))
+            x += width
+        return placed, []
 
     def bar_rect(self, index: int) -> QRectF:
         """Where bar ``index`` is drawn (full height of the plot)."""
@@ -208,14 +238,13 @@ class TimelineView(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         p.fillRect(self.rect(), self.palette().base())
         plot = self._plot()
-        font = QFont(self.font())
-        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
-        p.setFont(font)
+        p.setFont(self._small_font())
         text_pen = QPen(self.palette().text().color())
         if not self.bars:
             p.setPen(text_pen)
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No incidents to show")
             return
+        self._draw_legend(p, text_pen)
         peak = max(1, max(bar.total for bar in self.bars))
         # period shading
         date_from, date_to = self.period
@@ -285,6 +314,22 @@ class TimelineView(QWidget):
             p.setBrush(QColor(30, 90, 170, 60))
             p.drawRect(QRectF(left, plot.top(), right - left, plot.height()))
 
+    def _draw_legend(self, p: QPainter, pen: QPen) -> None:
+        placed, hidden = self.legend_layout()
+        metrics = p.fontMetrics()
+        for t, swatch in placed:
+            p.fillRect(swatch, QColor(type_colour(t)))
+            p.setPen(pen)
+            p.drawText(QPointF(swatch.right() + 4, swatch.bottom() - 1), t)
+        if hidden:
+            x, bottom = float(self.LEFT), self.TOP + 10.0
+            if placed:
+                last, swatch = placed[-1]
+                x = swatch.right() + 4 + metrics.horizontalAdvance(last) + 12
+                bottom = swatch.bottom()
+            p.setPen(pen)
+            p.drawText(QPointF(x, bottom - 1), f"+{len(hidden)} more")
+
     def _draw_labels(self, p: QPainter, plot: QRectF, pen: QPen) -> None:
         p.setPen(pen)
         metrics = p.fontMetrics()
@@ -319,6 +364,9 @@ class TimelineView(QWidget):
 
     # ------------------------------------------------------------------ interaction
 
+    def legend_tooltip(self) -> str:
+        return "\n".join(self.shown_types())
+
     def tooltip_text(self, index: int) -> str:
         bar = self.bars[index]
         lines = [f"{bar.label(self.bucket)}: {bar.total} incident{'s' if bar.total != 1 else ''}"]
@@ -330,7 +378,9 @@ class TimelineView(QWidget):
     def event(self, ev: QEvent) -> bool:
         if ev.type() == QEvent.Type.ToolTip:
             index = self.bar_at(ev.pos().x())  # type: ignore[attr-defined]
-            if index is None:
+            if self.shown_types() and ev.pos().y() < self._plot().top():  # type: ignore[attr-defined]
+                QToolTip.showText(ev.globalPos(), self.legend_tooltip(), self)  # type: ignore[attr-defined]
+            elif index is None:
                 QToolTip.hideText()
             else:
                 QToolTip.showText(ev.globalPos(), self.tooltip_text(index), self)  # type: ignore[attr-defined]
