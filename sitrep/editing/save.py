@@ -29,7 +29,7 @@ from sitrep.model import (
     LocalType,
     Source,
 )
-from sitrep.model.base import new_uuid
+from sitrep.model.base import new_uuid, utcnow
 from sitrep.model.enums import (
     ActorRole,
     Affiliation,
@@ -119,11 +119,15 @@ def save_draft(session: Session, draft: IncidentDraft) -> Incident:
             )
         if draft.base_version is not None and found.version != draft.base_version:
             raise ConflictError(
-                f"Someone else changed {found.reference} after you opened it. "
-                "Close the form, reopen the incident and make your change again."
+                f"Someone else changed {found.reference} after you opened it; "
+                "compare their change with yours before saving."
             )
         incident = found
         incident.author = draft.author or incident.author
+        # Every save of an existing incident is one new version, even one that changes
+        # only a source or a casualty row: so that a concurrent save of those rows is
+        # refused too (the UPDATE checks the version the user started from).
+        incident.updated_at = utcnow()
     incident.title = draft.title.strip()
     incident.narrative = draft.narrative
     incident.victim_names = draft.victim_names.strip()
