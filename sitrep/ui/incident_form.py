@@ -23,13 +23,15 @@ from sitrep.editing.catalogue import Catalogue
 from sitrep.editing.draft import IncidentDraft, Problem, parse_number
 from sitrep.editing.draft_store import DraftStore
 from sitrep.editing.location import allowed_precisions, precision_problem, suggested_precision
-from sitrep.errors import SitrepError
+from sitrep.editing.conflict import find_conflict
+from sitrep.errors import ConflictError, SitrepError
 from sitrep.model.enums import (
     LocationPrecision,
 )
 from sitrep.model.harm import incident_is_claim
 from sitrep.places.search import PlaceHit, add_place, search_places
 from sitrep.store import Project
+from sitrep.ui.conflict_dialog import ConflictDialog
 from sitrep.ui.crash import ReportError
 from sitrep.ui.form_rows import set_combo
 from sitrep.ui.incident_form_checks import IncidentFormChecks
@@ -77,6 +79,9 @@ class IncidentForm(IncidentFormChecks):
         self._shelved = False
         self._today = today
         self._draft = IncidentDraft(author=project.user)
+        # the incident as the user opened it: the base of a three-way conflict view
+        self._base: IncidentDraft | None = None
+        self.conflict_dialog: ConflictDialog | None = None
         self._loading = False
         self.dirty = False
         self._tried_save = False
@@ -349,7 +354,12 @@ class IncidentForm(IncidentFormChecks):
             self.attachments.set_caption(row, caption.strip())
 
     # ================================================================= draft
-    def set_draft(self, draft: IncidentDraft, *, dirty: bool = False) -> None:
+    def set_draft(
+        self, draft: IncidentDraft, *, dirty: bool = False, base: IncidentDraft | None = None
+    ) -> None:
+        """Show ``draft``. An unchanged saved incident is its own base; a recovered or
+        merged draft says what it was based on (``base``; None: not known)."""
+        self._base = base if dirty or draft.incident_id is None else draft
         self._loading = True
         try:
             self._draft = draft
@@ -443,6 +453,9 @@ class IncidentForm(IncidentFormChecks):
             return False
         try:
             incident_id = self._save(draft)
+        except ConflictError as exc:
+            self._show_conflict(draft, exc)
+            return False
         except SitrepError as exc:
             field = getattr(exc, "field", None)
             if field:
@@ -458,6 +471,36 @@ class IncidentForm(IncidentFormChecks):
         self.saved.emit(incident_id)
         self.close()
         return True
+
+    def _show_conflict(self, draft: IncidentDraft, exc: ConflictError) -> None:
+        """Someone saved the incident since it was opened: show their change beside
+        the user's and let them merge, overwrite or go on editing."""
+        if draft.incident_id is None:
+            self._report_error(self, exc)
+            return
+        try:
+            with self.project.session() as s:
+                conflict = find_conflict(s, self._base, draft)
+        except SitrepError as gone:  # deleted meanwhile
+            self._report_error(self, gone)
+            return
+        self._set_summary(
+            f"Not saved: {conflict.changed_by or 'someone'} changed this incident after you "
+            "opened it. Compare and choose what to keep.",
+            "warning",
+        )
+        dialog = ConflictDialog(conflict, self)
+        self.conflict_dialog = dialog
+        dialog.resolved.connect(lambda merged: self._save_resolved(merged, conflict.theirs))
+        dialog.finished.connect(lambda _r: setattr(self, "conflict_dialog", None))
+        dialog.open()
+
+    def _save_resolved(self, merged: IncidentDraft, theirs: IncidentDraft) -> None:
+        """Save what the user chose; it is based on their version, so a third person's
+        save in between is caught again."""
+        self.set_draft(merged, dirty=True, base=theirs)
+        self._accepted_warnings |= {w.message for w in self.warnings}
+        self.save()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.dirty and not self._prompts.confirm(

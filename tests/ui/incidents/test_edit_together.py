@@ -1,0 +1,149 @@
+"""Two colleagues edit the same incident in two windows; the second save shows the first
+person's change and lets the user merge, overwrite or go back to editing."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from sitrep.editing.draft import CasualtyDraft, IncidentDraft, SourceDraft
+from sitrep.editing.save import save_draft
+from sitrep.model import Incident
+from sitrep.store import Project, open_project
+from sitrep.ui.conflict_dialog import COL_BASE, COL_MINE, COL_THEIRS
+from sitrep.ui.incident_form import IncidentForm
+from sitrep.ui.main_window import MainWindow
+from tests.ui.incidents.test_incident_entry import click, pick, type_into
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@pytest.fixture
+def bob(project: Project) -> Iterator[Project]:
+    """A colleague's own connection to the same project file."""
+    other = open_project(project.location, user="bob")
+    yield other
+    other.close()
+
+
+def _incident(project: Project) -> uuid.UUID:
+    draft = IncidentDraft(
+        title="Shelling of Lone Khin",
+        date_start="2025-06-03",
+        place_name="Lone Khin",
+        event_type="Explosions/Remote violence",
+        sub_event_type="Shelling/artillery/missile attack",
+        narrative="Shells hit the market.",
+        casualties=[CasualtyDraft(low=3, best=4, high=5)],
+        sources=[SourceDraft("The Irrawaddy", reliability="B", credibility=3)],
+    )
+    with project.session() as s:
+        return save_draft(s, draft).id
+
+
+def _open_form(window: MainWindow, incident_id: uuid.UUID) -> IncidentForm:
+    window.select_incident(incident_id)
+    form = window.edit_selected()
+    assert form is not None
+    return form
+
+
+def _two_forms(
+    make_window: Callable[..., MainWindow], alice: Project, bob: Project
+) -> tuple[uuid.UUID, IncidentForm, IncidentForm]:
+    incident_id = _incident(alice)
+    form_a = _open_form(make_window(alice), incident_id)
+    form_b = _open_form(make_window(bob), incident_id)
+    return incident_id, form_a, form_b
+
+
+def save_keys(qtbot: Any, form: IncidentForm) -> None:
+    """Ctrl+S in the form, as the user presses it in that window."""
+    form.activateWindow()
+    qtbot.waitUntil(form.isActiveWindow)
+    qtbot.keyClick(form.title, Qt.Key.Key_S, CTRL)
+
+
+def _stored(project: Project, incident_id: uuid.UUID) -> Incident:
+    with project.session() as s:
+        inc = s.get(Incident, incident_id)
+        assert inc is not None
+        _ = inc.sources, inc.casualties
+        s.expunge_all()
+        return inc
+
+
+def test_second_save_shows_their_change_and_merges(
+    qtbot: Any, project: Project, bob: Project, make_window: Any, errors: list[Any]
+) -> None:
+    incident_id, form_a, form_b = _two_forms(make_window, project, bob)
+
+    type_into(qtbot, form_b.narrative, "Shells hit the market at noon.")
+    type_into(qtbot, form_b.title, "Shelling of Lone Khin market")
+    save_keys(qtbot, form_b)
+    qtbot.waitUntil(lambda: not form_b.isVisible())
+
+    type_into(qtbot, form_a.title, "Lone Khin shelling")
+    pick(qtbot, form_a.verification, "confirmed")
+    save_keys(qtbot, form_a)
+    qtbot.waitUntil(lambda: form_a.conflict_dialog is not None)
+    dialog = form_a.conflict_dialog
+    assert dialog is not None and form_a.isVisible() and not errors
+    assert "bob saved" in dialog.intro.text()
+    rows = {
+        dialog.table.item(r, 0).text().split("\n")[0]: r for r in range(dialog.table.rowCount())
+    }
+    assert set(rows) == {"Title", "Narrative", "Verification"}
+    title = rows["Title"]
+    assert [dialog.table.item(title, c).text() for c in (COL_BASE, COL_THEIRS, COL_MINE)] == [
+        "Shelling of Lone Khin",
+        "Shelling of Lone Khin market",
+        "Lone Khin shelling",
+    ]
+    # nothing of Alice's was written yet
+    assert _stored(project, incident_id).title == "Shelling of Lone Khin market"
+    assert dialog.choices["narrative"].currentText() == "Their version"
+    assert dialog.choices["verification"].currentText() == "Your version"
+    assert dialog.choices["title"].currentText() == "Your version"
+    pick(qtbot, dialog.choices["title"], "Their version")
+    click(qtbot, dialog.merge_button)
+    qtbot.waitUntil(lambda: not form_a.isVisible())
+
+    inc = _stored(project, incident_id)
+    assert inc.title == "Shelling of Lone Khin market"
+    assert inc.narrative == "Shells hit the market at noon."
+    assert inc.verification.value == "confirmed"
+    assert [(c.low, c.best, c.high) for c in inc.casualties] == [(3, 4, 5)]
+    assert not errors
+
+
+def test_cancel_keeps_editing_then_overwrite(
+    qtbot: Any, project: Project, bob: Project, make_window: Any, errors: list[Any]
+) -> None:
+    incident_id, form_a, form_b = _two_forms(make_window, project, bob)
+    type_into(qtbot, form_b.narrative, "Bob's account.")
+    save_keys(qtbot, form_b)
+    qtbot.waitUntil(lambda: not form_b.isVisible())
+
+    type_into(qtbot, form_a.narrative, "Alice's account.")
+    save_keys(qtbot, form_a)
+    qtbot.waitUntil(lambda: form_a.conflict_dialog is not None)
+    assert form_a.conflict_dialog is not None
+    assert [c.unit.key for c in form_a.conflict_dialog.conflict.conflicting] == ["narrative"]
+    click(qtbot, form_a.conflict_dialog.cancel_button)
+    qtbot.waitUntil(lambda: form_a.conflict_dialog is None)
+    assert form_a.isVisible() and form_a.narrative.toPlainText() == "Alice's account."
+    assert "Not saved" in form_a.summary.text()
+    assert _stored(project, incident_id).narrative == "Bob's account."
+
+    save_keys(qtbot, form_a)
+    qtbot.waitUntil(lambda: form_a.conflict_dialog is not None)
+    assert form_a.conflict_dialog is not None
+    click(qtbot, form_a.conflict_dialog.overwrite_button)
+    qtbot.waitUntil(lambda: not form_a.isVisible())
+    assert _stored(project, incident_id).narrative == "Alice's account."
+    assert not errors
