@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from sitrep.errors import SitrepError
 from sitrep.model import Actor, Attachment, AuditEntry, Casualty, Incident, Source
-from sitrep.model.enums import Sensitivity
+from sitrep.model.enums import DatePrecision, LocationPrecision, Sensitivity
 from sitrep.sharing.policy import Act, rule
 from sitrep.sharing.redaction import WITHHELD
 
@@ -98,6 +98,10 @@ LABELS = {
     "media_type": "File type",
 }
 SAME_SAVE_SECONDS = 2.0
+PRECISIONS: dict[str, Any] = {
+    "date_precision": DatePrecision,
+    "location_precision": LocationPrecision,
+}
 # bookkeeping columns nobody needs to read in a history
 HIDDEN = {"id", "incident_id", "position", "updated_by", "source_id", "sha256", "is_synthetic"}
 
@@ -156,6 +160,12 @@ class _Reader:
             return WITHHELD
         if column == "actor_id" and value:
             return self.actor(str(value))
+        precision = PRECISIONS.get(column)
+        if precision is not None and isinstance(value, int):
+            try:
+                return precision(value).name.lower().replace("_", " ")
+            except ValueError:
+                return show(value)
         return show(value)
 
     def actor(self, actor_id: str) -> str:

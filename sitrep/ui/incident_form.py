@@ -53,6 +53,7 @@ class IncidentForm(IncidentFormChecks):
     saved = Signal(object)  # uuid of the saved incident
     closed = Signal()
     pickLocationRequested = Signal()  # the user wants to click the place on the map
+    historyRequested = Signal(object)  # uuid of the incident whose history to show (Ctrl+H)
 
     def __init__(
         self,
@@ -102,6 +103,9 @@ class IncidentForm(IncidentFormChecks):
         self._build()
         self.set_draft(self._draft)
         QShortcut(QKeySequence.StandardKey.Save, self, as_slot(self.save)).setContext(
+            Qt.ShortcutContext.WidgetWithChildrenShortcut
+        )
+        QShortcut(QKeySequence("Ctrl+H"), self, as_slot(self._history_requested)).setContext(
             Qt.ShortcutContext.WidgetWithChildrenShortcut
         )
 
@@ -471,6 +475,10 @@ class IncidentForm(IncidentFormChecks):
         self.saved.emit(incident_id)
         self.close()
         return True
+
+    def _history_requested(self) -> None:
+        if self._draft.incident_id:
+            self.historyRequested.emit(uuid.UUID(self._draft.incident_id))
 
     def _show_conflict(self, draft: IncidentDraft, exc: ConflictError) -> None:
         """Someone saved the incident since it was opened: show their change beside

@@ -38,6 +38,7 @@ from sitrep.editing.draft import IncidentDraft, duplicate_draft
 from sitrep.editing.draft_store import DraftStore, StoredDraft
 from sitrep.editing.save import load_draft
 from sitrep.errors import SitrepError
+from sitrep.model.enums import Sensitivity
 from sitrep.places.admin_lookup import locate_admin_areas
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
@@ -45,6 +46,7 @@ from sitrep.ui.counter import BackgroundCounter
 from sitrep.ui.crash import ReportError, show_error
 from sitrep.ui.detail_pane import DetailPane
 from sitrep.ui.filter_bar import FilterBar
+from sitrep.ui.history_dialog import HistoryDialog
 from sitrep.ui.incident_form import IncidentForm
 from sitrep.ui.incident_table import COL_DATE, COLUMNS, IncidentTableModel, IncidentTableView
 from sitrep.ui.long_task import CANCELLED
@@ -119,6 +121,9 @@ class MainWindow(QMainWindow):
         self.editing = IncidentEditing(project, self.undo_stack, self.report_error, self)
         self.editing.incidentsChanged.connect(self._incidents_changed)
         self._selected: uuid.UUID | None = None
+        # what the user may read (history withholds the rest); team roles set it
+        self.clearance = Sensitivity.RESTRICTED
+        self.history_dialog: HistoryDialog | None = None
         self._location_picker: PicksLocation | None = None
         self._picking_form: IncidentForm | None = None
         self.setWindowTitle(f"{project.setting('name') or project.name} — Sitrep")
@@ -296,6 +301,12 @@ class MainWindow(QMainWindow):
         self.addAction(self.undo_action)
         self.addAction(self.redo_action)
         self.search_action = action("&Search", self.filter_bar.focus_search, "Ctrl+F")
+        self.history_action = action(
+            "&History…",
+            self.show_history,
+            "Ctrl+H",
+            "Who changed the selected incident, when, and what (from the audit log)",
+        )
 
     def _make_project_actions(self) -> None:
         """Open, new, demo, close, quit; import and export; about."""
@@ -392,10 +403,11 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&Incident")
         for act in (self.new_action, self.edit_action, self.duplicate_action, self.delete_action):
             menu.addAction(act)
+        menu.addAction(self.history_action)
         menu.addSeparator()
         menu.addAction(self.flash_action)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        for act in (self.edit_action, self.duplicate_action, self.flash_action):
+        for act in (self.edit_action, self.duplicate_action, self.history_action, self.flash_action):
             self.table.addAction(act)
         self.menuBar().addMenu("&Help").addAction(self.about_action)
 
@@ -600,6 +612,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has = bool(self.selected_ids())
         writable = not self.project.read_only
+        self.history_action.setEnabled(has)
         for act in (self.edit_action, self.duplicate_action, self.delete_action):
             act.setEnabled(has and writable)
         self.flash_action.setEnabled(
@@ -644,6 +657,7 @@ class MainWindow(QMainWindow):
             form.pick_button.setVisible(True)
             form.pickLocationRequested.connect(lambda f=form: self._start_pick(f))
         form.closed.connect(lambda f=form: self._form_closed(f))
+        form.historyRequested.connect(self.show_history)
         self.forms.append(form)
         form.show()
         form.raise_()
@@ -726,6 +740,24 @@ class MainWindow(QMainWindow):
             self.report_error(exc)
             return None
         return self.open_form(draft, dirty=True)
+
+    def show_history(self, incident_id: uuid.UUID | None = None) -> HistoryDialog | None:
+        """The history of the selected incident (or of a form's), in a window of its own."""
+        if incident_id is None:
+            ids = self.selected_ids()
+            if not ids:
+                return None
+            incident_id = ids[0]
+        try:
+            dialog = HistoryDialog(self.project, incident_id, clearance=self.clearance, parent=self)
+        except SitrepError as exc:
+            self.report_error(exc)
+            return None
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.finished.connect(lambda _r: setattr(self, "history_dialog", None))
+        self.history_dialog = dialog
+        dialog.show()
+        return dialog
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from sitrep.editing.draft import CasualtyDraft, IncidentDraft, SourceDraft
 from sitrep.editing.save import save_draft
 from sitrep.model import Incident
+from sitrep.model.enums import Sensitivity
 from sitrep.store import Project, open_project
 from sitrep.ui.conflict_dialog import COL_BASE, COL_MINE, COL_THEIRS
 from sitrep.ui.incident_form import IncidentForm
@@ -147,3 +148,65 @@ def test_cancel_keeps_editing_then_overwrite(
     qtbot.waitUntil(lambda: not form_a.isVisible())
     assert _stored(project, incident_id).narrative == "Alice's account."
     assert not errors
+
+
+def test_history_shows_who_changed_what(
+    qtbot: Any, project: Project, bob: Project, make_window: Any, errors: list[Any]
+) -> None:
+    incident_id = _incident(project)
+    window_b = make_window(bob)
+    form = _open_form(window_b, incident_id)
+    type_into(qtbot, form.title, "Shelling of Lone Khin market")
+    type_into(qtbot, form.casualties.rows[0].best, "6")
+    type_into(qtbot, form.casualties.rows[0].high, "7")
+    save_keys(qtbot, form)
+    qtbot.waitUntil(lambda: not form.isVisible())
+
+    window = make_window(project)
+    window.select_incident(incident_id)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_H, CTRL)
+    qtbot.waitUntil(lambda: window.history_dialog is not None)
+    dialog = window.history_dialog
+    assert dialog is not None and not errors
+    rows = dialog.rows()
+    assert rows[0][0].endswith("— changed") and rows[0][1] == "bob"  # newest first
+    assert ["Title", "", "Shelling of Lone Khin", "Shelling of Lone Khin market"] in rows
+    assert ["Casualty: Best estimate", "", "4", "6"] in rows
+    assert any(r[0].endswith("— created") and r[1] == "tester" for r in rows)
+    dialog.close()
+
+    # Ctrl+H in an open form shows the same history
+    form = _open_form(window, incident_id)
+    form.activateWindow()
+    qtbot.waitUntil(form.isActiveWindow)
+    qtbot.keyClick(form.title, Qt.Key.Key_H, CTRL)
+    qtbot.waitUntil(lambda: window.history_dialog is not None)
+    assert window.history_dialog is not None and window.history_dialog.rows() == rows
+
+
+def test_history_withholds_what_the_reader_may_not_see(
+    qtbot: Any, project: Project, make_window: Any, errors: list[Any]
+) -> None:
+    draft = IncidentDraft(
+        title="Arrests in Hpakant",
+        date_start="2025-06-03",
+        place_name="Hpakant",
+        event_type="Violence against civilians",
+        sub_event_type="Abduction/forced disappearance",
+        victim_names="Ko Aung",
+        sensitive_fields=["victim_names"],
+        sensitivity="partner",
+    )
+    with project.session() as s:
+        incident_id = save_draft(s, draft).id
+    window = make_window(project)
+    window.clearance = Sensitivity.PARTNER
+    dialog = window.show_history(incident_id)
+    assert dialog is not None
+    text = repr(dialog.rows())
+    assert "Ko Aung" not in text and "[withheld]" in text and "Arrests in Hpakant" in text
+    dialog.close()
+    window.clearance = Sensitivity.PUBLIC
+    assert window.show_history(incident_id) is None
+    assert "partner" in str(errors.pop())
