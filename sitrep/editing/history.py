@@ -163,7 +163,7 @@ class _Reader:
         precision = PRECISIONS.get(column)
         if precision is not None and isinstance(value, int):
             try:
-                return precision(value).name.lower().replace("_", " ")
+                return str(precision(value).label)
             except ValueError:
                 return show(value)
         return show(value)
