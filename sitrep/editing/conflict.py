@@ -195,9 +195,7 @@ class EditConflict:
 
     def overwrite(self) -> IncidentDraft:
         """The user's draft as it is, replacing every change of the others."""
-        return replace(
-            draft_from_dict(asdict(self.mine)), base_version=self.theirs.base_version
-        )
+        return replace(draft_from_dict(asdict(self.mine)), base_version=self.theirs.base_version)
 
 
 def compare(

@@ -186,9 +186,8 @@ def _entries(session: Session, incident_id: uuid.UUID) -> list[AuditEntry]:
     # the insert entry of a row added through its incident was written before the
     # flush set its incident_id: the rows that exist now are found by their table
     for model in (Casualty, Source, Attachment):
-        child_ids |= {
-            str(i) for i in session.scalars(select(model.id).where(model.incident_id == incident_id))
-        }
+        rows = select(model.id).where(model.incident_id == incident_id)
+        child_ids |= {str(i) for i in session.scalars(rows)}
     query = (
         select(AuditEntry)
         .where(

@@ -77,7 +77,10 @@ class HistoryDialog(QDialog):
         out: list[list[str]] = []
         for i in range(self.tree.topLevelItemCount()):
             top = self.tree.topLevelItem(i)
+            assert top is not None
             out.append([top.text(c) for c in range(4)])
             for j in range(top.childCount()):
-                out.append([top.child(j).text(c) for c in range(4)])
+                child = top.child(j)
+                assert child is not None
+                out.append([child.text(c) for c in range(4)])
         return out

@@ -16,14 +16,16 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
+    QLabel,
+    QVBoxLayout,
     QWidget,
 )
 
 from sitrep.editing.catalogue import Catalogue
+from sitrep.editing.conflict import find_conflict
 from sitrep.editing.draft import IncidentDraft, Problem, parse_number
 from sitrep.editing.draft_store import DraftStore
 from sitrep.editing.location import allowed_precisions, precision_problem, suggested_precision
-from sitrep.editing.conflict import find_conflict
 from sitrep.errors import ConflictError, SitrepError
 from sitrep.model.enums import (
     LocationPrecision,
@@ -101,6 +103,17 @@ class IncidentForm(IncidentFormChecks):
         self._autosave = QTimer(self, singleShot=True, interval=autosave_ms)
         self._autosave.timeout.connect(self.autosave)
         self._build()
+        self.notice = QLabel()  # someone else saved this incident while it is open
+        self.notice.setObjectName("changedElsewhere")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(
+            "QLabel { background: #fff4ce; color: #3b2f00; border: 1px solid #c8a600;"
+            " padding: 4px 8px; }"
+        )
+        self.notice.hide()
+        outer = self.layout()
+        if isinstance(outer, QVBoxLayout):
+            outer.insertWidget(1, self.notice)
         self.set_draft(self._draft)
         QShortcut(QKeySequence.StandardKey.Save, self, as_slot(self.save)).setContext(
             Qt.ShortcutContext.WidgetWithChildrenShortcut
@@ -364,6 +377,8 @@ class IncidentForm(IncidentFormChecks):
         """Show ``draft``. An unchanged saved incident is its own base; a recovered or
         merged draft says what it was based on (``base``; None: not known)."""
         self._base = base if dirty or draft.incident_id is None else draft
+        if hasattr(self, "notice"):
+            self.notice.hide()
         self._loading = True
         try:
             self._draft = draft
@@ -475,6 +490,23 @@ class IncidentForm(IncidentFormChecks):
         self.saved.emit(incident_id)
         self.close()
         return True
+
+    def notice_changed_elsewhere(self, who: str, *, deleted: bool = False) -> None:
+        """Someone saved (or deleted) this incident while the form is open: say so,
+        without touching what the user typed."""
+        if deleted:
+            text = (
+                f"{who or 'Someone'} deleted this incident while you had it open. Saving "
+                "will say so; Duplicate keeps your work as a new incident."
+            )
+        else:
+            text = (
+                f"{who or 'Someone'} saved a change to this incident while you had it open. "
+                "Your edits are kept; when you save, you will see their change beside yours "
+                "and choose what to keep."
+            )
+        self.notice.setText(text)
+        self.notice.show()
 
     def _history_requested(self) -> None:
         if self._draft.incident_id:

@@ -32,12 +32,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 
 from sitrep.editing.catalogue import Catalogue, load_catalogue
 from sitrep.editing.draft import IncidentDraft, duplicate_draft
 from sitrep.editing.draft_store import DraftStore, StoredDraft
 from sitrep.editing.save import load_draft
 from sitrep.errors import SitrepError
+from sitrep.model import Incident
 from sitrep.model.enums import Sensitivity
 from sitrep.places.admin_lookup import locate_admin_areas
 from sitrep.store import Project
@@ -49,6 +51,7 @@ from sitrep.ui.filter_bar import FilterBar
 from sitrep.ui.history_dialog import HistoryDialog
 from sitrep.ui.incident_form import IncidentForm
 from sitrep.ui.incident_table import COL_DATE, COLUMNS, IncidentTableModel, IncidentTableView
+from sitrep.ui.live_refresh import LiveRefresh
 from sitrep.ui.long_task import CANCELLED
 from sitrep.ui.panes import (
     ChoosesPeriod,
@@ -102,6 +105,7 @@ class MainWindow(QMainWindow):
         share_prompts: SharePrompts | None = None,
         today: Callable[[], dt.date] = dt.date.today,
         autosave_ms: int = 1500,
+        live_poll_ms: int = 2000,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -132,6 +136,8 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.model.set_filter(self.filter_bar.current_filter())
         self._after_reload()
+        self.live = LiveRefresh(project, poll_ms=live_poll_ms, parent=self)
+        self.live.changed.connect(self._changed_elsewhere)
 
     def _load_catalogue(self) -> Catalogue:
         with self.project.session() as s:
@@ -407,7 +413,12 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.flash_action)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        for act in (self.edit_action, self.duplicate_action, self.history_action, self.flash_action):
+        for act in (
+            self.edit_action,
+            self.duplicate_action,
+            self.history_action,
+            self.flash_action,
+        ):
             self.table.addAction(act)
         self.menuBar().addMenu("&Help").addAction(self.about_action)
 
@@ -499,6 +510,32 @@ class MainWindow(QMainWindow):
             if isinstance(pane, Refreshes):
                 pane.refresh()
         self._update_actions()
+
+    def _changed_elsewhere(self) -> None:
+        """A colleague (another app, another process) changed the project: refresh the
+        table, detail, map and timeline keeping the selection, and tell each open form
+        whose incident changed — never reloading what the user is typing."""
+        self._incidents_changed([])
+        editing = {
+            uuid.UUID(d.incident_id): (form, d.base_version)
+            for form in self.forms
+            if (d := form.draft()).incident_id and d.base_version is not None
+        }
+        if not editing:
+            return
+        with self.project.session() as s:
+            rows = s.execute(
+                select(Incident.id, Incident.version, Incident.updated_by).where(
+                    Incident.id.in_(editing)
+                )
+            ).all()
+        found = {row.id: row for row in rows}
+        for incident_id, (form, base_version) in editing.items():
+            row = found.get(incident_id)
+            if row is None:
+                form.notice_changed_elsewhere("", deleted=True)
+            elif row.version != base_version:
+                form.notice_changed_elsewhere(row.updated_by)
 
     def _keep_sort_indicator(self, column: int, _order: Qt.SortOrder) -> None:
         """A column the table cannot sort by must not show an arrow it does not honour."""
@@ -749,7 +786,9 @@ class MainWindow(QMainWindow):
                 return None
             incident_id = ids[0]
         try:
-            dialog = HistoryDialog(self.project, incident_id, clearance=self.clearance, parent=self)
+            dialog = HistoryDialog(
+                self.project, incident_id, clearance=self.clearance, parent=self
+            )
         except SitrepError as exc:
             self.report_error(exc)
             return None
@@ -827,6 +866,7 @@ class MainWindow(QMainWindow):
                 return
         self.save_layout()
         self.counter.wait()
+        self.live.stop()
         event.accept()
 
 

@@ -26,7 +26,9 @@ PG_URL = os.environ.get("SITREP_TEST_PG_URL")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def two_people(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Project, Project]]:
+def two_people(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[Project, Project]]:
     """Alice's and Bob's connections to the same project."""
     admin = None
     if request.param == "sqlite":

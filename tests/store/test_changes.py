@@ -8,6 +8,7 @@ import sys
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -61,8 +62,9 @@ def test_sqlite_data_version_sees_another_process(project: Project) -> None:
         watcher.close()
 
 
-@pytest.fixture
-def pg_project() -> Iterator[Project]:
+@contextmanager
+def temporary_pg_project() -> Iterator[Project]:
+    """A project on a database of its own on the test server (dropped afterwards)."""
     if not PG_URL:
         pytest.skip("no PostgreSQL server: run through scripts/with-postgres.sh")
     name = f"sitrep_notify_{uuid.uuid4().hex[:10]}"
@@ -71,11 +73,19 @@ def pg_project() -> Iterator[Project]:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     project = create_project(url, user="tester")
-    yield project
-    project.close()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield project
+    finally:
+        project.close()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_project() -> Iterator[Project]:
+    with temporary_pg_project() as project:
+        yield project
 
 
 @pytest.mark.postgres

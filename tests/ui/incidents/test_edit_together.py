@@ -18,6 +18,7 @@ from sitrep.store import Project, open_project
 from sitrep.ui.conflict_dialog import COL_BASE, COL_MINE, COL_THEIRS
 from sitrep.ui.incident_form import IncidentForm
 from sitrep.ui.main_window import MainWindow
+from tests.store.test_changes import temporary_pg_project
 from tests.ui.incidents.test_incident_entry import click, pick, type_into
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -210,3 +211,68 @@ def test_history_withholds_what_the_reader_may_not_see(
     window.clearance = Sensitivity.PUBLIC
     assert window.show_history(incident_id) is None
     assert "partner" in str(errors.pop())
+
+
+def test_table_refreshes_when_another_process_writes(
+    qtbot: Any, project: Project, make_window: Any, errors: list[Any]
+) -> None:
+    """A colleague's app (another process) adds an incident and changes the one open
+    here: the table grows, the selection stays, the open form says so and keeps the
+    user's typing."""
+    from tests.store.test_changes import write_from_another_process
+
+    first = _incident(project)
+    second = _incident(project)
+    window = make_window(project, live_poll_ms=100)
+    assert window.model.loaded_rows() == 2
+    form = _open_form(window, first)
+    type_into(qtbot, form.narrative, "Alice is still typing")
+    window.select_incident(second)
+    assert window.selected_ids() == [second]
+    assert not form.notice.isVisible()
+
+    write_from_another_process(project.location, "Clash at Hpakant")
+    qtbot.waitUntil(lambda: window.model.loaded_rows() == 3, timeout=15000)
+    qtbot.waitUntil(lambda: "3 incidents" in window.count_label.text())
+    assert window.selected_ids() == [second]
+    assert not form.notice.isVisible()  # its incident did not change
+
+    other = open_project(project.location, user="bob")
+    try:
+        with other.session() as s:
+            from sitrep.editing.save import load_draft
+
+            draft = load_draft(s, first)
+        draft.impacts = ["market"]
+        with other.session() as s:
+            save_draft(s, draft)
+    finally:
+        other.close()
+    qtbot.waitUntil(form.notice.isVisible, timeout=15000)
+    assert "bob saved a change" in form.notice.text()
+    assert form.narrative.toPlainText() == "Alice is still typing"
+    assert window.selected_ids() == [second]
+    assert not errors
+
+
+@pytest.fixture
+def pg_project() -> Iterator[Project]:
+    with temporary_pg_project() as project:
+        yield project
+
+
+@pytest.mark.postgres
+def test_table_refreshes_on_postgres_notice(
+    qtbot: Any, pg_project: Project, make_window: Any, errors: list[Any]
+) -> None:
+    from tests.store.test_changes import write_from_another_process
+
+    _incident(pg_project)
+    window = make_window(pg_project)
+    assert window.model.loaded_rows() == 1
+    window.select_incident(window.model.incident_id(0))
+    selected = window.selected_ids()
+    write_from_another_process(pg_project.location, "Clash at Hpakant")
+    qtbot.waitUntil(lambda: window.model.loaded_rows() == 2, timeout=20000)
+    assert window.selected_ids() == selected
+    assert not errors
