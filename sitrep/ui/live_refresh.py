@@ -61,6 +61,17 @@ class LiveRefresh(QObject):
         except Exception as exc:  # noqa: BLE001
             log.info("could not check the project for changes: %s", exc)
 
+    def mark_seen(self) -> None:
+        """The views are about to reload anyway (after this app's own save): changes
+        up to now need no second refresh. Called *before* reloading, so a colleague's
+        commit after this is still noticed by the next look."""
+        if self._watcher is None:
+            return
+        try:
+            self._watcher.changed()
+        except Exception as exc:  # noqa: BLE001  (as in _check)
+            log.info("could not check the project for changes: %s", exc)
+
     def stop(self) -> None:
         self._poll.stop()
         self._debounce.stop()

@@ -502,6 +502,7 @@ class MainWindow(QMainWindow):
         self.count_label.setText(f"{total:,} incident{'s' if total != 1 else ''}")
 
     def _incidents_changed(self, ids: list[uuid.UUID]) -> None:
+        self.live.mark_seen()  # our own change: no second refresh when the file is polled
         self.model.reload(keep_rows=self.model.loaded_rows())
         self._after_reload()
         if self._selected is not None:
