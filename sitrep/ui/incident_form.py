@@ -446,7 +446,7 @@ class IncidentForm(IncidentFormChecks):
         if self._drafts is None:
             return
         try:
-            self._drafts.save(self.draft_key, self.draft(), self.project.location)
+            self._drafts.save(self.draft_key, self.draft(), self.project.location, self._base)
         except OSError as exc:  # a full disk must not stop the user typing
             log.warning("could not autosave the draft: %s", exc)
 

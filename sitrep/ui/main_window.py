@@ -673,6 +673,7 @@ class MainWindow(QMainWindow):
         *,
         draft_key: str | None = None,
         dirty: bool = False,
+        base: IncidentDraft | None = None,
     ) -> IncidentForm:
         form = IncidentForm(
             self.project,
@@ -689,7 +690,7 @@ class MainWindow(QMainWindow):
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         if draft is None:
             draft = IncidentDraft(author=self.project.user, date_start=self._today().isoformat())
-        form.set_draft(draft, dirty=dirty)
+        form.set_draft(draft, dirty=dirty, base=base)
         form.saved.connect(self._form_saved)
         if self._location_picker is not None:
             form.pick_button.setVisible(True)
@@ -854,7 +855,11 @@ class MainWindow(QMainWindow):
         opened: list[IncidentForm] = []
         for stored in self.drafts.drafts_for(self.project.location):
             if self.prompts.confirm(self, "Recover unsaved incident?", _recover_text(stored)):
-                opened.append(self.open_form(stored.draft, draft_key=stored.key, dirty=True))
+                opened.append(
+                    self.open_form(
+                        stored.draft, draft_key=stored.key, dirty=True, base=stored.base
+                    )
+                )
             else:
                 self.drafts.discard(stored.key)
         return opened

@@ -189,3 +189,37 @@ def test_a_deleted_incident_is_named(two_people: tuple[Project, Project]) -> Non
         delete_incident(s, incident_id)
     with pytest.raises(ConflictError, match="no longer exists"), alice.session() as s:
         find_conflict(s, None, mine)
+
+
+def test_a_recovered_draft_keeps_what_it_was_based_on(
+    two_people: tuple[Project, Project], tmp_path: Path
+) -> None:
+    """After a crash the autosaved draft comes back with its base, so the three-way
+    view still tells the other person's change from the user's own."""
+    from sitrep.editing.draft_store import DraftStore
+
+    alice, bob = two_people
+    incident_id = _new_incident(alice)
+    base, mine = _open(alice, incident_id), _open(alice, incident_id)
+    mine.title = "Lone Khin shelling"
+    store = DraftStore(tmp_path / "drafts")
+    store.save("k1", mine, alice.location, base)
+    theirs = _open(bob, incident_id)
+    theirs.narrative = "Bob's account."
+    with bob.session() as s:
+        save_draft(s, theirs)
+
+    (stored,) = store.drafts_for(alice.location)
+    assert stored.base == base and stored.draft == mine
+    with alice.session() as s:
+        conflict = find_conflict(s, stored.base, stored.draft)
+    assert {f.unit.key: f.change for f in conflict.fields} == {
+        "title": Change.MINE,
+        "narrative": Change.THEIRS,
+    }
+    with alice.session() as s:
+        save_draft(s, conflict.merged())
+    with bob.session() as s:
+        inc = s.get(Incident, incident_id)
+        assert inc is not None
+        assert (inc.title, inc.narrative) == ("Lone Khin shelling", "Bob's account.")

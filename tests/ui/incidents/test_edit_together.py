@@ -276,3 +276,43 @@ def test_table_refreshes_on_postgres_notice(
     qtbot.waitUntil(lambda: window.model.loaded_rows() == 2, timeout=20000)
     assert window.selected_ids() == selected
     assert not errors
+
+
+def test_recovered_form_still_tells_their_change_from_yours(
+    qtbot: Any,
+    project: Project,
+    bob: Project,
+    make_window: Any,
+    prompts: Any,
+    drafts: Any,
+    errors: list[Any],
+) -> None:
+    """The app died with a form open; meanwhile Bob saved. The recovered form's save
+    shows what Alice started from, so only the title (hers) and narrative (his) differ."""
+    incident_id = _incident(project)
+    window = make_window(project)
+    form = _open_form(window, incident_id)
+    type_into(qtbot, form.title, "Lone Khin shelling")
+    qtbot.waitUntil(lambda: bool(drafts.drafts_for(project.location)))
+    form.shelve()  # as if the process had been killed: the draft stays on disk
+
+    form_b = _open_form(make_window(bob), incident_id)
+    type_into(qtbot, form_b.narrative, "Bob's account.")
+    save_keys(qtbot, form_b)
+    qtbot.waitUntil(lambda: not form_b.isVisible())
+
+    prompts.answers = [True]
+    (recovered,) = make_window(project).offer_drafts()
+    save_keys(qtbot, recovered)
+    qtbot.waitUntil(lambda: recovered.conflict_dialog is not None)
+    dialog = recovered.conflict_dialog
+    assert dialog is not None
+    assert {c.unit.key: c.change.name for c in dialog.conflict.fields} == {
+        "title": "MINE",
+        "narrative": "THEIRS",
+    }
+    click(qtbot, dialog.merge_button)
+    qtbot.waitUntil(lambda: not recovered.isVisible())
+    inc = _stored(project, incident_id)
+    assert (inc.title, inc.narrative) == ("Lone Khin shelling", "Bob's account.")
+    assert not errors
