@@ -26,8 +26,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sitrep.editing.draft import IncidentDraft, draft_from_dict
-from sitrep.editing.save import load_draft
+from sitrep.editing.draft import IncidentDraft, draft_from_dict, draft_from_incident
+from sitrep.errors import ConflictError
 from sitrep.model import AuditEntry, Incident
 
 
@@ -101,6 +101,11 @@ def _comparable(draft: IncidentDraft, unit: Unit) -> Any:
             value = value.strip()
         out.append(value)
     return out
+
+
+def differs(old: IncidentDraft, new: IncidentDraft) -> bool:
+    """Whether saving ``new`` over ``old`` changes anything the user can see."""
+    return any(_comparable(old, unit) != _comparable(new, unit) for unit in UNITS)
 
 
 def describe(draft: IncidentDraft, unit: Unit) -> str:
@@ -256,7 +261,10 @@ def find_conflict(
     if mine.incident_id is None:
         raise ValueError("a new incident cannot conflict")
     incident_id = uuid.UUID(mine.incident_id)
-    theirs = load_draft(session, incident_id)
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise ConflictError("This incident no longer exists; it may have been deleted.")
+    theirs = draft_from_incident(incident)
     who, when = last_change(session, incident_id)
     return EditConflict(
         reference=theirs.reference,

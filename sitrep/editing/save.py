@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
+from sitrep.editing.conflict import differs
 from sitrep.editing.draft import (
     IncidentDraft,
     check_draft,
@@ -123,11 +124,13 @@ def save_draft(session: Session, draft: IncidentDraft) -> Incident:
                 "compare their change with yours before saving."
             )
         incident = found
+        # A save that changes anything is one new version, even one that changes only
+        # a source or a casualty row: so that a concurrent save of those rows is refused
+        # too (the UPDATE checks the version the user started from). A save of what is
+        # already stored changes nothing, not even the version.
+        if differs(draft_from_incident(found), draft):
+            incident.updated_at = utcnow()
         incident.author = draft.author or incident.author
-        # Every save of an existing incident is one new version, even one that changes
-        # only a source or a casualty row: so that a concurrent save of those rows is
-        # refused too (the UPDATE checks the version the user started from).
-        incident.updated_at = utcnow()
     incident.title = draft.title.strip()
     incident.narrative = draft.narrative
     incident.victim_names = draft.victim_names.strip()

@@ -223,3 +223,16 @@ def test_a_recovered_draft_keeps_what_it_was_based_on(
         inc = s.get(Incident, incident_id)
         assert inc is not None
         assert (inc.title, inc.narrative) == ("Lone Khin shelling", "Bob's account.")
+
+
+def test_saving_what_is_stored_is_not_a_new_version(two_people: tuple[Project, Project]) -> None:
+    """An unchanged save must not mark the incident as changed (reports list incidents
+    changed since they were written by their version)."""
+    alice, _bob = two_people
+    incident_id = _new_incident(alice)
+    draft = _open(alice, incident_id)
+    with alice.session() as s:
+        assert save_draft(s, draft).version == draft.base_version
+    draft.sources[0].excerpt = "A new excerpt"
+    with alice.session() as s:
+        assert save_draft(s, draft).version == (draft.base_version or 0) + 1
