@@ -19,13 +19,13 @@ import datetime as dt
 import logging
 import os
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyrage
 
-from sitrep.editing.draft import IncidentDraft, draft_from_json, draft_to_json
+from sitrep.editing.draft import IncidentDraft, draft_from_dict, draft_from_json, draft_to_json
 
 if TYPE_CHECKING:
     from sitrep.store import Project
@@ -54,6 +54,9 @@ class StoredDraft:
     project: str
     saved_at: dt.datetime
     draft: IncidentDraft
+    # the incident as the user opened it, for the three-way view if someone else saved
+    # it meanwhile (None: a new incident, or a draft from before this was kept)
+    base: IncidentDraft | None = None
 
 
 def project_key(location: str) -> str:
@@ -88,7 +91,9 @@ class DraftStore:
             raise ValueError(f"bad draft key {key!r}")
         return self.folder / f"{key}{suffix}"
 
-    def save(self, key: str, draft: IncidentDraft, project: str) -> Path:
+    def save(
+        self, key: str, draft: IncidentDraft, project: str, base: IncidentDraft | None = None
+    ) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True)
         identity = self._identities.get(project_key(project))
         path = self._path(key, ".age" if identity else ".json")
@@ -97,6 +102,7 @@ class DraftStore:
             draft,
             project=project_key(project),
             saved_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            **({"base": asdict(base)} if base is not None else {}),
         )
         data = text.encode("utf-8")
         if identity is not None:
@@ -122,7 +128,7 @@ class DraftStore:
             return 0
         found = [d for d in self.drafts_for(project) if d.path.suffix == ".json"]
         for stored in found:
-            self.save(stored.key, stored.draft, project)
+            self.save(stored.key, stored.draft, project, stored.base)
         return len(found)
 
     def drafts_for(self, project: str) -> list[StoredDraft]:
@@ -145,10 +151,13 @@ class DraftStore:
                         continue  # another project's draft
                 draft, meta = draft_from_json(data.decode("utf-8"))
                 saved = dt.datetime.fromisoformat(str(meta.get("saved_at")))
+                base = (
+                    draft_from_dict(meta["base"]) if isinstance(meta.get("base"), dict) else None
+                )
             except (OSError, ValueError, TypeError, KeyError) as exc:
                 log.warning("skipping unreadable draft %s: %s", path, exc)
                 continue
             if meta.get("project") == wanted:
-                found.append(StoredDraft(path.stem, path, wanted, saved, draft))
+                found.append(StoredDraft(path.stem, path, wanted, saved, draft, base))
         found.sort(key=lambda d: d.saved_at, reverse=True)
         return found

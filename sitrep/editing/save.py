@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
+from sitrep.editing.conflict import differs
 from sitrep.editing.draft import (
     IncidentDraft,
     check_draft,
@@ -29,7 +30,7 @@ from sitrep.model import (
     LocalType,
     Source,
 )
-from sitrep.model.base import new_uuid
+from sitrep.model.base import new_uuid, utcnow
 from sitrep.model.enums import (
     ActorRole,
     Affiliation,
@@ -119,10 +120,16 @@ def save_draft(session: Session, draft: IncidentDraft) -> Incident:
             )
         if draft.base_version is not None and found.version != draft.base_version:
             raise ConflictError(
-                f"Someone else changed {found.reference} after you opened it. "
-                "Close the form, reopen the incident and make your change again."
+                f"Someone else changed {found.reference} after you opened it; "
+                "compare their change with yours before saving."
             )
         incident = found
+        # A save that changes anything is one new version, even one that changes only
+        # a source or a casualty row: so that a concurrent save of those rows is refused
+        # too (the UPDATE checks the version the user started from). A save of what is
+        # already stored changes nothing, not even the version.
+        if differs(draft_from_incident(found), draft):
+            incident.updated_at = utcnow()
         incident.author = draft.author or incident.author
     incident.title = draft.title.strip()
     incident.narrative = draft.narrative

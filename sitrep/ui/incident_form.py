@@ -16,20 +16,24 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
+    QLabel,
+    QVBoxLayout,
     QWidget,
 )
 
 from sitrep.editing.catalogue import Catalogue
+from sitrep.editing.conflict import find_conflict
 from sitrep.editing.draft import IncidentDraft, Problem, parse_number
 from sitrep.editing.draft_store import DraftStore
 from sitrep.editing.location import allowed_precisions, precision_problem, suggested_precision
-from sitrep.errors import SitrepError
+from sitrep.errors import ConflictError, SitrepError
 from sitrep.model.enums import (
     LocationPrecision,
 )
 from sitrep.model.harm import incident_is_claim
 from sitrep.places.search import PlaceHit, add_place, search_places
 from sitrep.store import Project
+from sitrep.ui.conflict_dialog import ConflictDialog
 from sitrep.ui.crash import ReportError
 from sitrep.ui.form_rows import set_combo
 from sitrep.ui.incident_form_checks import IncidentFormChecks
@@ -51,6 +55,7 @@ class IncidentForm(IncidentFormChecks):
     saved = Signal(object)  # uuid of the saved incident
     closed = Signal()
     pickLocationRequested = Signal()  # the user wants to click the place on the map
+    historyRequested = Signal(object)  # uuid of the incident whose history to show (Ctrl+H)
 
     def __init__(
         self,
@@ -77,6 +82,9 @@ class IncidentForm(IncidentFormChecks):
         self._shelved = False
         self._today = today
         self._draft = IncidentDraft(author=project.user)
+        # the incident as the user opened it: the base of a three-way conflict view
+        self._base: IncidentDraft | None = None
+        self.conflict_dialog: ConflictDialog | None = None
         self._loading = False
         self.dirty = False
         self._tried_save = False
@@ -95,8 +103,22 @@ class IncidentForm(IncidentFormChecks):
         self._autosave = QTimer(self, singleShot=True, interval=autosave_ms)
         self._autosave.timeout.connect(self.autosave)
         self._build()
+        self.notice = QLabel()  # someone else saved this incident while it is open
+        self.notice.setObjectName("changedElsewhere")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(
+            "QLabel { background: #fff4ce; color: #3b2f00; border: 1px solid #c8a600;"
+            " padding: 4px 8px; }"
+        )
+        self.notice.hide()
+        outer = self.layout()
+        if isinstance(outer, QVBoxLayout):
+            outer.insertWidget(1, self.notice)
         self.set_draft(self._draft)
         QShortcut(QKeySequence.StandardKey.Save, self, as_slot(self.save)).setContext(
+            Qt.ShortcutContext.WidgetWithChildrenShortcut
+        )
+        QShortcut(QKeySequence("Ctrl+H"), self, as_slot(self._history_requested)).setContext(
             Qt.ShortcutContext.WidgetWithChildrenShortcut
         )
 
@@ -349,7 +371,14 @@ class IncidentForm(IncidentFormChecks):
             self.attachments.set_caption(row, caption.strip())
 
     # ================================================================= draft
-    def set_draft(self, draft: IncidentDraft, *, dirty: bool = False) -> None:
+    def set_draft(
+        self, draft: IncidentDraft, *, dirty: bool = False, base: IncidentDraft | None = None
+    ) -> None:
+        """Show ``draft``. An unchanged saved incident is its own base; a recovered or
+        merged draft says what it was based on (``base``; None: not known)."""
+        self._base = base if dirty or draft.incident_id is None else draft
+        if hasattr(self, "notice"):
+            self.notice.hide()
         self._loading = True
         try:
             self._draft = draft
@@ -417,7 +446,7 @@ class IncidentForm(IncidentFormChecks):
         if self._drafts is None:
             return
         try:
-            self._drafts.save(self.draft_key, self.draft(), self.project.location)
+            self._drafts.save(self.draft_key, self.draft(), self.project.location, self._base)
         except OSError as exc:  # a full disk must not stop the user typing
             log.warning("could not autosave the draft: %s", exc)
 
@@ -443,6 +472,9 @@ class IncidentForm(IncidentFormChecks):
             return False
         try:
             incident_id = self._save(draft)
+        except ConflictError as exc:
+            self._show_conflict(draft, exc)
+            return False
         except SitrepError as exc:
             field = getattr(exc, "field", None)
             if field:
@@ -458,6 +490,57 @@ class IncidentForm(IncidentFormChecks):
         self.saved.emit(incident_id)
         self.close()
         return True
+
+    def notice_changed_elsewhere(self, who: str, *, deleted: bool = False) -> None:
+        """Someone saved (or deleted) this incident while the form is open: say so,
+        without touching what the user typed."""
+        if deleted:
+            text = (
+                f"{who or 'Someone'} deleted this incident while you had it open. Saving "
+                "will say so; Duplicate keeps your work as a new incident."
+            )
+        else:
+            text = (
+                f"{who or 'Someone'} saved a change to this incident while you had it open. "
+                "Your edits are kept; when you save, you will see their change beside yours "
+                "and choose what to keep."
+            )
+        self.notice.setText(text)
+        self.notice.show()
+
+    def _history_requested(self) -> None:
+        if self._draft.incident_id:
+            self.historyRequested.emit(uuid.UUID(self._draft.incident_id))
+
+    def _show_conflict(self, draft: IncidentDraft, exc: ConflictError) -> None:
+        """Someone saved the incident since it was opened: show their change beside
+        the user's and let them merge, overwrite or go on editing."""
+        if draft.incident_id is None:
+            self._report_error(self, exc)
+            return
+        try:
+            with self.project.session() as s:
+                conflict = find_conflict(s, self._base, draft)
+        except SitrepError as gone:  # deleted meanwhile
+            self._report_error(self, gone)
+            return
+        self._set_summary(
+            f"Not saved: {conflict.changed_by or 'someone'} changed this incident after you "
+            "opened it. Compare and choose what to keep.",
+            "warning",
+        )
+        dialog = ConflictDialog(conflict, self)
+        self.conflict_dialog = dialog
+        dialog.resolved.connect(lambda merged: self._save_resolved(merged, conflict.theirs))
+        dialog.finished.connect(lambda _r: setattr(self, "conflict_dialog", None))
+        dialog.open()
+
+    def _save_resolved(self, merged: IncidentDraft, theirs: IncidentDraft) -> None:
+        """Save what the user chose; it is based on their version, so a third person's
+        save in between is caught again."""
+        self.set_draft(merged, dirty=True, base=theirs)
+        self._accepted_warnings |= {w.message for w in self.warnings}
+        self.save()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.dirty and not self._prompts.confirm(

@@ -32,12 +32,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 
 from sitrep.editing.catalogue import Catalogue, load_catalogue
 from sitrep.editing.draft import IncidentDraft, duplicate_draft
 from sitrep.editing.draft_store import DraftStore, StoredDraft
 from sitrep.editing.save import load_draft
 from sitrep.errors import SitrepError
+from sitrep.model import Incident
+from sitrep.model.enums import Sensitivity
 from sitrep.places.admin_lookup import locate_admin_areas
 from sitrep.store import Project
 from sitrep.store.queries import IncidentFilter
@@ -47,8 +50,10 @@ from sitrep.ui.detail_pane import DetailPane
 from sitrep.ui.draft_flow import DraftFlow
 from sitrep.ui.draft_review import Extractor
 from sitrep.ui.filter_bar import FilterBar
+from sitrep.ui.history_dialog import HistoryDialog
 from sitrep.ui.incident_form import IncidentForm
 from sitrep.ui.incident_table import COL_DATE, COLUMNS, IncidentTableModel, IncidentTableView
+from sitrep.ui.live_refresh import LiveRefresh
 from sitrep.ui.long_task import CANCELLED
 from sitrep.ui.panes import (
     ChoosesPeriod,
@@ -103,6 +108,7 @@ class MainWindow(QMainWindow):
         share_prompts: SharePrompts | None = None,
         today: Callable[[], dt.date] = dt.date.today,
         autosave_ms: int = 1500,
+        live_poll_ms: int = 2000,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -125,6 +131,9 @@ class MainWindow(QMainWindow):
         self.editing = IncidentEditing(project, self.undo_stack, self.report_error, self)
         self.editing.incidentsChanged.connect(self._incidents_changed)
         self._selected: uuid.UUID | None = None
+        # what the user may read (history withholds the rest); team roles set it
+        self.clearance = Sensitivity.RESTRICTED
+        self.history_dialog: HistoryDialog | None = None
         self._location_picker: PicksLocation | None = None
         self._picking_form: IncidentForm | None = None
         self.setWindowTitle(f"{project.setting('name') or project.name} — Sitrep")
@@ -133,6 +142,8 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.model.set_filter(self.filter_bar.current_filter())
         self._after_reload()
+        self.live = LiveRefresh(project, poll_ms=live_poll_ms, parent=self)
+        self.live.changed.connect(self._changed_elsewhere)
 
     def _load_catalogue(self) -> Catalogue:
         with self.project.session() as s:
@@ -307,6 +318,12 @@ class MainWindow(QMainWindow):
         self.addAction(self.undo_action)
         self.addAction(self.redo_action)
         self.search_action = action("&Search", self.filter_bar.focus_search, "Ctrl+F")
+        self.history_action = action(
+            "&History…",
+            self.show_history,
+            "Ctrl+H",
+            "Who changed the selected incident, when, and what (from the audit log)",
+        )
 
     def _make_project_actions(self) -> None:
         """Open, new, demo, close, quit; import and export; about."""
@@ -410,10 +427,16 @@ class MainWindow(QMainWindow):
         for act in (self.new_action, self.edit_action, self.duplicate_action, self.delete_action):
             menu.addAction(act)
         menu.insertAction(self.edit_action, self.draft_action)
+        menu.addAction(self.history_action)
         menu.addSeparator()
         menu.addAction(self.flash_action)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        for act in (self.edit_action, self.duplicate_action, self.flash_action):
+        for act in (
+            self.edit_action,
+            self.duplicate_action,
+            self.history_action,
+            self.flash_action,
+        ):
             self.table.addAction(act)
         self.menuBar().addMenu("&Help").addAction(self.about_action)
 
@@ -497,6 +520,7 @@ class MainWindow(QMainWindow):
         self.count_label.setText(f"{total:,} incident{'s' if total != 1 else ''}")
 
     def _incidents_changed(self, ids: list[uuid.UUID]) -> None:
+        self.live.mark_seen()  # our own change: no second refresh when the file is polled
         self.model.reload(keep_rows=self.model.loaded_rows())
         self._after_reload()
         if self._selected is not None:
@@ -505,6 +529,32 @@ class MainWindow(QMainWindow):
             if isinstance(pane, Refreshes):
                 pane.refresh()
         self._update_actions()
+
+    def _changed_elsewhere(self) -> None:
+        """A colleague (another app, another process) changed the project: refresh the
+        table, detail, map and timeline keeping the selection, and tell each open form
+        whose incident changed — never reloading what the user is typing."""
+        self._incidents_changed([])
+        editing = {
+            uuid.UUID(d.incident_id): (form, d.base_version)
+            for form in self.forms
+            if (d := form.draft()).incident_id and d.base_version is not None
+        }
+        if not editing:
+            return
+        with self.project.session() as s:
+            rows = s.execute(
+                select(Incident.id, Incident.version, Incident.updated_by).where(
+                    Incident.id.in_(editing)
+                )
+            ).all()
+        found = {row.id: row for row in rows}
+        for incident_id, (form, base_version) in editing.items():
+            row = found.get(incident_id)
+            if row is None:
+                form.notice_changed_elsewhere("", deleted=True)
+            elif row.version != base_version:
+                form.notice_changed_elsewhere(row.updated_by)
 
     def _keep_sort_indicator(self, column: int, _order: Qt.SortOrder) -> None:
         """A column the table cannot sort by must not show an arrow it does not honour."""
@@ -626,6 +676,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has = bool(self.selected_ids())
         writable = not self.project.read_only
+        self.history_action.setEnabled(has)
         for act in (self.edit_action, self.duplicate_action, self.delete_action):
             act.setEnabled(has and writable)
         self.flash_action.setEnabled(
@@ -649,6 +700,7 @@ class MainWindow(QMainWindow):
         *,
         draft_key: str | None = None,
         dirty: bool = False,
+        base: IncidentDraft | None = None,
     ) -> IncidentForm:
         form = IncidentForm(
             self.project,
@@ -665,12 +717,13 @@ class MainWindow(QMainWindow):
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         if draft is None:
             draft = IncidentDraft(author=self.project.user, date_start=self._today().isoformat())
-        form.set_draft(draft, dirty=dirty)
+        form.set_draft(draft, dirty=dirty, base=base)
         form.saved.connect(self._form_saved)
         if self._location_picker is not None:
             form.pick_button.setVisible(True)
             form.pickLocationRequested.connect(lambda f=form: self._start_pick(f))
         form.closed.connect(lambda f=form: self._form_closed(f))
+        form.historyRequested.connect(self.show_history)
         self.forms.append(form)
         form.show()
         form.raise_()
@@ -771,6 +824,26 @@ class MainWindow(QMainWindow):
             return None
         return self.open_form(draft, dirty=True)
 
+    def show_history(self, incident_id: uuid.UUID | None = None) -> HistoryDialog | None:
+        """The history of the selected incident (or of a form's), in a window of its own."""
+        if incident_id is None:
+            ids = self.selected_ids()
+            if not ids:
+                return None
+            incident_id = ids[0]
+        try:
+            dialog = HistoryDialog(
+                self.project, incident_id, clearance=self.clearance, parent=self
+            )
+        except SitrepError as exc:
+            self.report_error(exc)
+            return None
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.finished.connect(lambda _r: setattr(self, "history_dialog", None))
+        self.history_dialog = dialog
+        dialog.show()
+        return dialog
+
     def delete_selected(self) -> None:
         ids = self.selected_ids()
         if not ids:
@@ -828,7 +901,11 @@ class MainWindow(QMainWindow):
         opened: list[IncidentForm] = []
         for stored in self.drafts.drafts_for(self.project.location):
             if self.prompts.confirm(self, "Recover unsaved incident?", _recover_text(stored)):
-                opened.append(self.open_form(stored.draft, draft_key=stored.key, dirty=True))
+                opened.append(
+                    self.open_form(
+                        stored.draft, draft_key=stored.key, dirty=True, base=stored.base
+                    )
+                )
             else:
                 self.drafts.discard(stored.key)
         return opened
@@ -844,6 +921,7 @@ class MainWindow(QMainWindow):
             return
         self.save_layout()
         self.counter.wait()
+        self.live.stop()
         event.accept()
 
 
