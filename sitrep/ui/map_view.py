@@ -12,6 +12,7 @@ refuses its sandbox), the pane says so in words and the rest of the app goes on.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import json
 import logging
 import os
@@ -26,8 +27,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTemporaryDir, QTimer, QUrl, Signal, Slot
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from sitrep.errors import SitrepError
+from sitrep.mapping import indexstore
 from sitrep.mapping.data import incident_popup, located_summary
 from sitrep.mapping.grid import POINT_LIMIT, Viewport, viewport_data
 from sitrep.mapping.page import app_page
@@ -71,6 +75,13 @@ def webengine_problem() -> str | None:
 
 
 _PROFILE: Any = None
+
+# raster tiles (<img>) that have neither arrived nor failed yet; a broken image is
+# "complete" too, so an unreachable server does not hold a screenshot back
+_TILES_PENDING_JS = (
+    "Array.prototype.filter.call(document.querySelectorAll('img.leaflet-tile'),"
+    " function (img) { return !img.complete; }).length"
+)
 
 
 def map_profile() -> Any:
@@ -170,6 +181,8 @@ class MapView(QWidget):
         self._online_tiles = online_tiles
         self._filter = IncidentFilter()
         self._ready = False
+        self._drawn = False  # the page has drawn the data of its current load
+        self._tiles_pending = -1  # map tiles still loading (-1: not asked yet)
         self._pending_focus: str | None = None
         self.last_query_seconds = 0.0
         # counts for the commonest filters come from an in-memory index read in the
@@ -229,6 +242,8 @@ class MapView(QWidget):
         if self.view is None:
             return
         self._ready = False
+        self._drawn = False
+        self._tiles_pending = -1
         if self._index is None:
             # read it while the page loads; the page's first question waits for it,
             # which is quicker than counting everything in SQL for a large project
@@ -263,10 +278,35 @@ class MapView(QWidget):
         """Whether the in-memory index is loaded (for tests and benchmarks)."""
         return self._index is not None and self._index.done()
 
+    def is_drawn(self) -> bool:
+        """Whether the map looks finished: the page has drawn its data and every map tile
+        it asked for has arrived or failed (for screenshots: no fixed sleep). Ask again
+        until it says yes; each call asks the page how many tiles are still loading."""
+        if self.view is None or self._layout.currentWidget() is not self.view:
+            return True  # the pane shows its message instead
+        if not (self._ready and self._drawn):
+            return False
+        self.page.runJavaScript(_TILES_PENDING_JS, 0, self._on_tiles_pending)
+        return self._tiles_pending == 0
+
+    def _on_tiles_pending(self, pending: Any) -> None:
+        self._tiles_pending = int(pending) if isinstance(pending, (int, float)) else -1
+
     def _load_index(self) -> None:
         def load() -> PointIndex:
             with self._sessions() as s:
-                return PointIndex.load(s)
+                loaded = indexstore.load_or_build(s)
+            if loaded.save_as is not None:  # after the map has it: saving is not urgent
+                with contextlib.suppress(RuntimeError):  # RuntimeError: the pane was closed
+                    self._loader.submit(save, loaded.index, loaded.save_as)
+            return loaded.index
+
+        def save(index: PointIndex, change: int) -> None:
+            try:
+                with self._sessions() as s:
+                    indexstore.save(s, index, change)
+            except (SitrepError, SQLAlchemyError) as exc:  # read-only, busy …: read next time
+                log.info("map index not saved with the project: %s", exc)
 
         self._index = self._loader.submit(load)
 
@@ -324,6 +364,7 @@ class MapView(QWidget):
         self.bridge.refreshRequested.emit()
 
     def _on_shown(self, _generation: int, count: int) -> None:
+        self._drawn = True
         self.dataShown.emit(count)
         # work that must not delay what the user is waiting for comes after it
         if self._missing_wanted:
