@@ -459,6 +459,9 @@ def render_screenshot(location: str, output: str, *, timeout_s: float = 60.0) ->
         window.show()
         if not wait_until_drawn(app, [window.map_pane, window.timeline_pane], timeout_s):
             print(f"Some panes had not finished drawing after {timeout_s:.0f} s.", file=sys.stderr)
+        why = getattr(window.map_pane, "message", "")
+        if isinstance(why, str) and why:  # e.g. run as root: say so, not only in the picture
+            print(f"The map is not in the picture: {why}", file=sys.stderr)
         ok = window.grab().save(output)
         window.close()
     project.close()

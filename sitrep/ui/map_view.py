@@ -189,6 +189,7 @@ class MapView(QWidget):
         # background; until it is there (and for other filters) SQL answers
         self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitrep-map-index")
         self._index: Future[PointIndex] | None = None
+        self._index_from_store = False
         self._index_wanted = False  # reload once the page has shown its data (refresh)
         self._missing_wanted = False
         self._first_wait = 30.0  # seconds the first view may wait for the index
@@ -278,6 +279,10 @@ class MapView(QWidget):
         """Whether the in-memory index is loaded (for tests and benchmarks)."""
         return self._index is not None and self._index.done()
 
+    def index_from_store(self) -> bool:
+        """Whether the loaded index is the one saved with the project (tests, benchmarks)."""
+        return self.index_ready() and self._index_from_store
+
     def is_drawn(self) -> bool:
         """Whether the map looks finished: the page has drawn its data and every map tile
         it asked for has arrived or failed (for screenshots: no fixed sleep). Ask again
@@ -296,6 +301,7 @@ class MapView(QWidget):
         def load() -> PointIndex:
             with self._sessions() as s:
                 loaded = indexstore.load_or_build(s)
+            self._index_from_store = loaded.from_store
             if loaded.save_as is not None:  # after the map has it: saving is not urgent
                 with contextlib.suppress(RuntimeError):  # RuntimeError: the pane was closed
                     self._loader.submit(save, loaded.index, loaded.save_as)
