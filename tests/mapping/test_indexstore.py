@@ -253,3 +253,19 @@ def test_empty_project(project: Project) -> None:
     assert len(load(project).index) == 0
     again = load(project)
     assert again.from_store and len(again.index) == 0
+
+
+@pytest.mark.parametrize("old", ["project-schema-0001.sitrep", "project-schema-0009.sitrep"])
+def test_a_project_from_before_the_saved_index_gets_one(tmp_path: Path, old: str) -> None:
+    import shutil
+
+    path = tmp_path / old
+    shutil.copy(Path(__file__).resolve().parents[1] / "data" / old, path)
+    project = open_project(path)  # upgraded: the counter and its triggers are made
+    try:
+        assert not load(project).from_store
+        again = load(project)
+        assert again.from_store and len(again.index) > 0
+        assert_same(again.index, fresh(project))
+    finally:
+        project.close()
