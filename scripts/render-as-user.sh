@@ -8,10 +8,10 @@
 # sitrep-render (created if missing): it reads .venv and the sources, renders a copy of
 # the project in a private folder, and root copies the picture to OUTPUT.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 if [ $# -ne 2 ]; then echo "usage: $0 PROJECT OUTPUT.png" >&2; exit 2; fi
-PROJECT="$1"
-OUTPUT="$2"
+PROJECT="$(realpath -m -- "$1")"  # as given, before moving to the checkout
+OUTPUT="$(realpath -m -- "$2")"
+cd "$(dirname "$0")/.."
 RENDER_USER="${SITREP_RENDER_USER:-sitrep-render}"
 if [ "$(id -u)" != 0 ]; then
   exec env QT_QPA_PLATFORM=offscreen .venv/bin/sitrep gui "$PROJECT" --screenshot "$OUTPUT"
@@ -50,5 +50,6 @@ chown -R "$RENDER_USER" "$WORK"
 as_user env -i PATH=/usr/bin:/bin HOME="$WORK" XDG_RUNTIME_DIR="$WORK/run" \
   XDG_CACHE_HOME="$WORK/cache" XDG_CONFIG_HOME="$WORK/config" LANG="${LANG:-C.UTF-8}" \
   QT_QPA_PLATFORM=offscreen \
-  .venv/bin/sitrep gui "$WORK/project.sitrep" --screenshot "$WORK/main-window.png"
+  .venv/bin/sitrep gui "$WORK/project.sitrep" --screenshot "$WORK/main-window.png" \
+  | sed "s|$WORK/main-window.png|$OUTPUT|"
 cp "$WORK/main-window.png" "$OUTPUT"
