@@ -44,6 +44,7 @@ grant "$(pwd)" "$(pwd)/sitrep/__init__.py"
 WORK="$(mktemp -d /tmp/sitrep-render.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 cp "$PROJECT" "$WORK/project.sitrep"
+if [ -f "$PROJECT-wal" ]; then cp "$PROJECT-wal" "$WORK/project.sitrep-wal"; fi  # not yet merged in
 mkdir -m 700 "$WORK/run"
 chown -R "$RENDER_USER" "$WORK"
 # a home, runtime and cache folder of its own (the user has none); no display
