@@ -9,14 +9,22 @@ same run and on the same points: folium's own ``MarkerCluster`` with one ``Marke
 incident, which has to rebuild and reload the page for every filter change.
 Targets (issue 4): ready ≤ 1.5 s and update ≤ 300 ms at both sizes; ≥ 50× faster than
 the baseline.
+
+Cold start with and without the index saved in the project (issue 15): each measured in
+a new process (WebEngine start-up included), alternately, ``--cold-runs`` times each;
+the saved index is removed before a run "without" and saved before a run "with". Also
+the index alone: read from the incidents vs loaded from the project. Target: cold
+ready ≤ 1.5 s at 1M.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -77,6 +85,94 @@ def js(page: Any, code: str) -> Any:
     page.runJavaScript(code, 0, lambda v: (out.append(v), loop.quit()))
     loop.exec()
     return out[0]
+
+
+def measure_index(project: Project) -> tuple[float, float]:
+    """The index alone (no page): read from the incidents, and loaded from the project."""
+    from sitrep.mapping import indexstore
+    from sitrep.mapping.pointindex import PointIndex
+
+    with project.session() as s:
+        started = time.perf_counter()
+        fresh = PointIndex.load(s)
+        read = time.perf_counter() - started
+    ensure_saved(project)
+    with project.session() as s:
+        started = time.perf_counter()
+        saved = indexstore.load_saved(s)
+        loaded = time.perf_counter() - started
+    assert saved is not None and len(saved) == len(fresh)
+    return read, loaded
+
+
+def ensure_saved(project: Project) -> None:
+    from sitrep.mapping import indexstore
+
+    with project.session() as s:
+        loaded = indexstore.load_or_build(s)
+    if loaded.save_as is not None:
+        with project.session() as s:
+            indexstore.save(s, loaded.index, loaded.save_as)
+    with project.session() as s:
+        assert indexstore.load_saved(s) is not None
+
+
+def drop_saved(project: Project) -> None:
+    from sqlalchemy import delete
+
+    from sitrep.model import MapIndexBlob
+
+    with project.session() as s:
+        s.execute(delete(MapIndexBlob))
+
+
+def cold_once(path: Path) -> int:
+    """Child process: page ready for ``path`` in a WebEngine started just now."""
+    from sitrep.mapping import indexstore
+    from sitrep.ui.map_view import MapView
+
+    app = QApplication(sys.argv[:1])
+    project = open_project(path)
+    with project.session() as s:
+        saved = indexstore.load_saved(s) is not None
+    shown: list[int] = []
+    started = time.perf_counter()
+    view = MapView(project.session)
+    view.dataShown.connect(shown.append)
+    view.resize(1100, 750)
+    view.show()
+    wait_until(lambda: bool(shown))
+    ready = time.perf_counter() - started
+    print(json.dumps({"ready": ready, "saved": saved}), flush=True)
+    view.close()
+    shiboken6.delete(view)
+    project.close()
+    app.processEvents()
+    return 0
+
+
+def measure_cold(project: Project, runs: int) -> dict[bool, list[float]]:
+    """Cold page ready in new processes, with (True) and without (False) a saved index."""
+    path = Path(project.location)
+    out: dict[bool, list[float]] = {False: [], True: []}
+    for _ in range(runs):
+        for with_saved in (False, True):
+            if with_saved:
+                ensure_saved(project)
+            else:
+                drop_saved(project)
+            done = subprocess.run(
+                [sys.executable, __file__, "--cold-once", str(path)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            line = [ln for ln in done.stdout.splitlines() if ln.startswith("{")][-1]
+            answer = json.loads(line)
+            assert answer["saved"] is with_saved
+            out[with_saved].append(answer["ready"])
+    ensure_saved(project)
+    return out
 
 
 def filters(project: Project) -> dict[str, IncidentFilter]:
@@ -199,7 +295,11 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--baseline-size", type=int, default=100_000)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--cold-runs", type=int, default=3)
+    parser.add_argument("--cold-once", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.cold_once is not None:
+        return cold_once(args.cold_once)
     from sitrep.ui.map_view import webengine_problem
 
     problem = webengine_problem()
@@ -210,9 +310,26 @@ def main() -> int:
 
     app = make_application()
     rows = []
+    colds = []
     for size in args.sizes:
         print(f"{size:,} incidents", flush=True)
         project = project_of(size, args.workdir)
+        read, loaded = measure_index(project)
+        print(
+            f"  index alone: read from the incidents {read * 1000:.0f} ms, "
+            f"loaded from the project {loaded * 1000:.0f} ms"
+        )
+        cold = measure_cold(project, args.cold_runs)
+        without, with_saved = (statistics.median(cold[k]) for k in (False, True))
+        print(
+            "  cold start, new process: without the saved index "
+            + " / ".join(f"{t * 1000:.0f}" for t in cold[False])
+            + " ms, with it "
+            + " / ".join(f"{t * 1000:.0f}" for t in cold[True])
+            + f" ms (medians {without:.2f} s vs {with_saved:.2f} s, {without / with_saved:.1f}×)",
+            flush=True,
+        )
+        colds.append((size, without, with_saved))
         ready, warm, updates = measure_ours(project)
         update = statistics.median(updates.values())
         for name, seconds in updates.items():
@@ -248,6 +365,14 @@ def main() -> int:
         print(
             f"{size:>10,} {ready * 1000:>10.0f}ms {warm * 1000:>10.0f}ms {update * 1000:>12.0f}ms "
             f"{worst * 1000:>11.0f}ms  {', '.join(verdict)}"
+        )
+    print()
+    print(f"{'incidents':>10} {'cold, index read':>17} {'cold, index saved':>18} {'ratio':>6}")
+    for size, without, with_saved in colds:
+        verdict = "met" if with_saved <= 1.5 else "NOT met"
+        print(
+            f"{size:>10,} {without:>16.2f}s {with_saved:>17.2f}s {without / with_saved:>5.1f}×"
+            f"  target cold ready <= 1.5 s with the saved index: {verdict}"
         )
     app.processEvents()
     return 0

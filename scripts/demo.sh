@@ -14,7 +14,13 @@ else
 fi
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ "$(uname)" = Linux ]; then
   echo "No display: rendering the main window offscreen to out/main-window.png"
-  QT_QPA_PLATFORM=offscreen .venv/bin/sitrep gui "$DEMO" --screenshot out/main-window.png
+  if [ "$(id -u)" = 0 ]; then
+    # Qt WebEngine (the map) refuses to run as root, and the app never switches its
+    # sandbox off: render as an unprivileged system user instead, like with-postgres.sh.
+    bash scripts/render-as-user.sh "$DEMO" out/main-window.png
+  else
+    QT_QPA_PLATFORM=offscreen .venv/bin/sitrep gui "$DEMO" --screenshot out/main-window.png
+  fi
 else
   exec .venv/bin/sitrep "$DEMO"
 fi

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   libreoffice-writer-nogui  # DOCX -> PDF, to check generated sitreps as pages
   poppler-utils             # pdftotext / pdftoppm
+  acl                       # setfacl: demo.sh as root renders as an unprivileged user
   locales                   # locale sources: tests compile a French locale (dates)
   fonts-noto-core           # Noto Sans Myanmar and a wide Latin font
   fonts-sil-padauk          # Padauk, the classic Burmese font

@@ -568,6 +568,38 @@ class MergeFingerprint(Base):
     fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class MapChange(Base):
+    """How many times the data the map index holds has changed (one row, id 1).
+
+    Bumped by triggers on ``incident`` (insert, delete, a change of date, type or
+    position) and ``event_type`` (the taxonomy's codes), written by the migration that
+    made this table, so every writer counts: this app, another process, a merge, an
+    import (SQLite only; see :mod:`sitrep.mapping.indexstore`).
+    """
+
+    __tablename__ = "map_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter: Mapped[int] = mapped_column(default=0)
+
+
+class MapIndexBlob(Base):
+    """The map's in-memory point index, saved so a large project opens fast.
+
+    Used only while ``change`` equals :class:`MapChange`'s counter, ``schema`` the
+    project's revision and ``format`` the code's: never stale. Our own bookkeeping,
+    never in a shared copy.
+    """
+
+    __tablename__ = "map_index"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    change: Mapped[int]
+    schema: Mapped[str] = mapped_column(String(32))
+    format: Mapped[int]
+    count: Mapped[int]
+    types: Mapped[list[str]]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class MergeConflict(Base):
     """Their version of a record both sides changed; ours stays in place until resolved."""
 

@@ -444,6 +444,12 @@ POLICY: dict[str, TableRule] = {
     ),
     "exchange_base": TableRule(Rows.NEVER, _all(["exchange", "record_id", "fingerprint"], _OURS)),
     "merge_fingerprint": TableRule(Rows.NEVER, _all(["hash", "fields"], _OURS)),
+    "map_change": TableRule(Rows.NEVER, _all(["id", "counter"], _OURS)),
+    "map_index": TableRule(
+        Rows.NEVER,
+        _all(["id", "change", "schema", "format", "count", "types", "data"], _OURS),
+        why="every incident's position, withheld ones included; a copy builds its own",
+    ),
 }
 
 

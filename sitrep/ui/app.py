@@ -435,13 +435,15 @@ class SitrepApp(QObject):
         self._locked_location = None
 
 
-def render_screenshot(location: str, output: str, *, wait_ms: int = 1500) -> int:
+def render_screenshot(location: str, output: str, *, timeout_s: float = 60.0) -> int:
     """Open ``location`` in the main window, save the window as an image, and exit.
 
+    Waits until every pane has drawn (the map its markers and tiles: panes that can
+    tell answer ``is_drawn()``), not a fixed time, so a slow machine still gets the
+    whole picture; after ``timeout_s`` it saves what is there and says so.
     Leaves the user's settings (recent projects, window layout) untouched.
     """
     import tempfile
-    import time
 
     from PySide6.QtCore import QSettings
 
@@ -459,10 +461,11 @@ def render_screenshot(location: str, output: str, *, wait_ms: int = 1500) -> int
         window = MainWindow(project, settings, panes=default_panes())
         window.resize(1500, 900)
         window.show()
-        end = time.monotonic() + wait_ms / 1000
-        while time.monotonic() < end:  # let panes load and paint
-            app.processEvents()
-            time.sleep(0.01)
+        if not wait_until_drawn(app, [window.map_pane, window.timeline_pane], timeout_s):
+            print(f"Some panes had not finished drawing after {timeout_s:.0f} s.", file=sys.stderr)
+        why = getattr(window.map_pane, "message", "")
+        if isinstance(why, str) and why:  # e.g. run as root: say so, not only in the picture
+            print(f"The map is not in the picture: {why}", file=sys.stderr)
         ok = window.grab().save(output)
         window.close()
     project.close()
@@ -470,6 +473,29 @@ def render_screenshot(location: str, output: str, *, wait_ms: int = 1500) -> int
         raise SitrepError(f"Could not write the screenshot to {output}.")
     print(f"Wrote {output}")
     return 0
+
+
+def wait_until_drawn(app: QApplication, panes: list[QWidget], timeout_s: float) -> bool:
+    """Run the event loop until every pane with an ``is_drawn()`` says it has drawn
+    (then a few more frames, so the last paint reaches the window); False on timeout."""
+    import time
+
+    def pump(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.01)
+
+    deadline = time.monotonic() + timeout_s
+    checks = [c for c in (getattr(p, "is_drawn", None) for p in panes) if callable(c)]
+    drawn = False
+    while time.monotonic() < deadline:
+        pump(0.05)
+        if all(check() for check in checks):
+            drawn = True
+            break
+    pump(0.3)  # the web engine composites the last change on its next frames
+    return drawn
 
 
 def run_gui(location: str | None = None) -> int:

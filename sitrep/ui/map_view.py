@@ -12,6 +12,7 @@ refuses its sandbox), the pane says so in words and the rest of the app goes on.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import itertools
 import json
 import logging
@@ -25,9 +26,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from sitrep.mapping import serving
+from sitrep.errors import SitrepError
+from sitrep.mapping import indexstore, serving
 from sitrep.mapping.basemap_layers import served_entries
 from sitrep.mapping.data import incident_popup, located_summary
 from sitrep.mapping.grid import POINT_LIMIT, Viewport, viewport_data
@@ -111,6 +114,14 @@ def names_notifier() -> NamesNotifier:
 
         _NAMES = NamesNotifier(QApplication.instance())
     return _NAMES
+
+
+# raster tiles (<img>) that have neither arrived nor failed yet; a broken image is
+# "complete" too, so an unreachable server does not hold a screenshot back
+_TILES_PENDING_JS = (
+    "Array.prototype.filter.call(document.querySelectorAll('img.leaflet-tile'),"
+    " function (img) { return !img.complete; }).length"
+)
 
 
 def map_profile() -> Any:
@@ -232,12 +243,15 @@ class MapView(QWidget):
         self._online_tiles = online_tiles
         self._filter = IncidentFilter()
         self._ready = False
+        self._drawn = False  # the page has drawn the data of its current load
+        self._tiles_pending = -1  # map tiles still loading (-1: not asked yet)
         self._pending_focus: str | None = None
         self.last_query_seconds = 0.0
         # counts for the commonest filters come from an in-memory index read in the
         # background; until it is there (and for other filters) SQL answers
         self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitrep-map-index")
         self._index: Future[PointIndex] | None = None
+        self._index_from_store = False
         self._index_wanted = False  # reload once the page has shown its data (refresh)
         self._missing_wanted = False
         self._first_wait = 30.0  # seconds the first view may wait for the index
@@ -300,6 +314,8 @@ class MapView(QWidget):
         if self.view is None:
             return
         self._ready = False
+        self._drawn = False
+        self._tiles_pending = -1
         if self._index is None:
             # read it while the page loads; the page's first question waits for it,
             # which is quicker than counting everything in SQL for a large project
@@ -338,10 +354,40 @@ class MapView(QWidget):
         """Whether the in-memory index is loaded (for tests and benchmarks)."""
         return self._index is not None and self._index.done()
 
+    def index_from_store(self) -> bool:
+        """Whether the loaded index is the one saved with the project (tests, benchmarks)."""
+        return self.index_ready() and self._index_from_store
+
+    def is_drawn(self) -> bool:
+        """Whether the map looks finished: the page has drawn its data and every map tile
+        it asked for has arrived or failed (for screenshots: no fixed sleep). Ask again
+        until it says yes; each call asks the page how many tiles are still loading."""
+        if self.view is None or self._layout.currentWidget() is not self.view:
+            return True  # the pane shows its message instead
+        if not (self._ready and self._drawn):
+            return False
+        self.page.runJavaScript(_TILES_PENDING_JS, 0, self._on_tiles_pending)
+        return self._tiles_pending == 0
+
+    def _on_tiles_pending(self, pending: Any) -> None:
+        self._tiles_pending = int(pending) if isinstance(pending, (int, float)) else -1
+
     def _load_index(self) -> None:
         def load() -> PointIndex:
             with self._sessions() as s:
-                return PointIndex.load(s)
+                loaded = indexstore.load_or_build(s)
+            self._index_from_store = loaded.from_store
+            if loaded.save_as is not None:  # after the map has it: saving is not urgent
+                with contextlib.suppress(RuntimeError):  # RuntimeError: the pane was closed
+                    self._loader.submit(save, loaded.index, loaded.save_as)
+            return loaded.index
+
+        def save(index: PointIndex, change: int) -> None:
+            try:
+                with self._sessions() as s:
+                    indexstore.save(s, index, change)
+            except (SitrepError, SQLAlchemyError) as exc:  # read-only, busy …: read next time
+                log.info("map index not saved with the project: %s", exc)
 
         self._index = self._loader.submit(load)
 
@@ -399,6 +445,7 @@ class MapView(QWidget):
         self.bridge.refreshRequested.emit()
 
     def _on_shown(self, _generation: int, count: int) -> None:
+        self._drawn = True
         self.dataShown.emit(count)
         # work that must not delay what the user is waiting for comes after it
         if self._missing_wanted:

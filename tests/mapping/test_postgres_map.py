@@ -50,3 +50,18 @@ def test_map_on_postgres_matches_sqlite(pg_url: str, tmp_path: Path) -> None:  #
     finally:
         pg.close()
         lite.close()
+
+
+def test_postgres_reads_the_map_index_afresh(pg_url: str) -> None:  # noqa: F811
+    """No triggers keep a change counter there, so nothing is saved or reused."""
+    from sitrep.mapping import indexstore
+
+    pg = build_demo(pg_url, synthetic=20)
+    try:
+        for _ in range(2):
+            with pg.session() as s:
+                loaded = indexstore.load_or_build(s)
+                assert not loaded.from_store and loaded.save_as is None
+                assert len(loaded.index) == len(PointIndex.load(s)) > 0
+    finally:
+        pg.close()
