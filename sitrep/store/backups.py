@@ -18,6 +18,7 @@ project, and an encrypted project's copies are encrypted with its key.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import os
 import re
 import shutil
@@ -29,7 +30,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from sitrep.errors import SitrepError
-from sitrep.store import targets
+from sitrep.store import audit_chain, targets
 from sitrep.store.cipher import db_errors, key_for_file, looks_encrypted
 from sitrep.store.engine import connect_read_only, connect_sqlite, is_database_url
 from sitrep.store.project import Project, _check_revision, _inspect_file, open_project
@@ -38,6 +39,7 @@ PG_DUMP_MAGIC = b"PGDMP"
 BACKUPS_KEEP = "backups_keep"  # project setting: how many rolling backups to keep
 DEFAULT_KEEP = 5
 BACKUP_FOLDER = "backups"
+PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"  # Debian's PostgreSQL tools, when not on PATH
 
 
 # --------------------------------------------------------------------------- one backup
@@ -84,9 +86,9 @@ def _libpq(url: str) -> tuple[str, dict[str, str]]:
 def _pg_tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
-        for folder in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
-            if (folder / name).exists():
-                return str(folder / name)
+        for folder in sorted(glob.glob(PG_BIN_GLOB), reverse=True):
+            if (Path(folder) / name).exists():
+                return str(Path(folder) / name)
         raise SitrepError(
             f"{name} is not installed: install PostgreSQL's client tools "
             f"(Debian: apt install postgresql-client) to back up or restore a team database."
@@ -201,7 +203,7 @@ def backup_folder(project_path: Path) -> Path:
 
 def _pattern(project_path: Path) -> re.Pattern[str]:
     return re.compile(
-        re.escape(project_path.stem) + r"\.auto-(\d{8}-\d{6})(?:-\d+)?" + re.escape(".sitrep")
+        re.escape(project_path.stem) + r"\.auto-(\d{8}-\d{6})(?:-(\d+))?" + re.escape(".sitrep")
     )
 
 
@@ -211,8 +213,12 @@ def rolling_backups(project_path: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     pattern = _pattern(project_path)
-    found = [p for p in folder.iterdir() if pattern.fullmatch(p.name)]
-    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+    found = []
+    for p in folder.iterdir():
+        match = pattern.fullmatch(p.name)
+        if match:
+            found.append((match.group(1), int(match.group(2) or 1), p))
+    return [p for *_, p in sorted(found, reverse=True)]
 
 
 def keep_count(project: Project) -> int:
@@ -235,7 +241,9 @@ def rolling_backup(project: Project, *, now: dt.datetime | None = None) -> Path 
     """Copy the project into its ``backups`` folder and keep the newest N copies.
 
     Nothing is done for a server, a read-only project or ``backups_keep`` 0, nor when
-    the project has not changed since the newest copy. Returns the new copy, if any.
+    no record has changed since the newest copy (the same last audit entry: opening a
+    project five times must not push out the copies that differ). Returns the new
+    copy, if any.
     """
     if not project.is_file or project.read_only:
         return None
@@ -244,11 +252,8 @@ def rolling_backup(project: Project, *, now: dt.datetime | None = None) -> Path 
     if keep == 0:
         return None
     existing = rolling_backups(path)
-    changed = max(
-        (p.stat().st_mtime for p in (path, Path(f"{path}-wal")) if p.exists()), default=0.0
-    )
     made: Path | None = None
-    if not existing or existing[0].stat().st_mtime < changed:
+    if not existing or _audit_tip(existing[0], project.key) != _project_tip(project):
         folder = backup_folder(path)
         folder.mkdir(exist_ok=True)
         stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
@@ -263,6 +268,27 @@ def rolling_backup(project: Project, *, now: dt.datetime | None = None) -> Path 
     for old in existing[keep:]:
         old.unlink(missing_ok=True)
     return made
+
+
+def _project_tip(project: Project) -> tuple[int, str]:
+    with project.engine.connect() as conn:
+        return audit_chain.tip(conn)
+
+
+def _audit_tip(path: Path, key: str | None) -> tuple[int, str] | None:
+    """The last audit entry of a backup: every change of a record appends one, so an
+    equal tip means nothing was changed since (opening alone changes nothing)."""
+    try:
+        conn = connect_read_only(path, key=key if looks_encrypted(path) else None)
+        try:
+            row = conn.execute(
+                "SELECT seq, hash FROM audit_log WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+        finally:
+            conn.close()
+    except (*db_errors(), sqlite3.Error):
+        return None
+    return (int(row[0]), str(row[1])) if row else (0, "")
 
 
 def describe_backup(path: Path, *, key: str | None) -> BackupInfo:
