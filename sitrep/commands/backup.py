@@ -42,7 +42,9 @@ def register(sub: Any) -> None:
         "an empty PostgreSQL database for a pg_dump backup.",
     )
     restore.add_argument("backup", metavar="BACKUP", help="the backup file")
-    restore.add_argument("target", metavar="TARGET", help="a new .sitrep file or an empty database URL")
+    restore.add_argument(
+        "target", metavar="TARGET", help="a new .sitrep file or an empty database URL"
+    )
     restore.set_defaults(func=cmd_restore)
 
     copy = sub.add_parser(

@@ -182,7 +182,11 @@ def _pg_restore(backup: Path, url: str) -> None:
         engine.dispose()
     libpq, env = _libpq(url)
     tool = _pg_tool("pg_restore")
-    _run([tool, "--exit-on-error", "--no-owner", f"--dbname={libpq}", str(backup)], env, "pg_restore")
+    _run(
+        [tool, "--exit-on-error", "--no-owner", f"--dbname={libpq}", str(backup)],
+        env,
+        "pg_restore",
+    )
 
 
 # --------------------------------------------------------------------------- rolling

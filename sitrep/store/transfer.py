@@ -77,7 +77,9 @@ def _check_target(source: Project, target: str) -> None:
     path = Path(target)
     targets.check_output_target(path, what="copy")
     if path.exists():
-        raise SitrepError(f"{path} already exists; copy into a new file name (nothing was written).")
+        raise SitrepError(
+            f"{path} already exists; copy into a new file name (nothing was written)."
+        )
 
 
 def _rows(src: Connection, table: Table) -> Iterator[list[dict[str, Any]]]:
@@ -134,7 +136,9 @@ def _advance_sequences(conn: Connection) -> None:
         if len(pk) != 1 or not isinstance(pk[0].type, Integer):
             continue
         column = pk[0].name
-        sequence = conn.scalar(text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": column})
+        sequence = conn.scalar(
+            text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": column}
+        )
         if sequence:
             conn.execute(
                 text(

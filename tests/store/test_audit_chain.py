@@ -3,6 +3,7 @@ what someone went around the database to change), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import sqlite3
 from pathlib import Path
@@ -49,7 +50,7 @@ def test_entries_are_chained_and_verify_ok(project_db: Project) -> None:
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
     assert all(e.hash and len(e.hash) == 64 for e in entries)
     assert entries[0].prev_hash == ""
-    assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(entries))
     assert _verify(project_db) == []
 
 
@@ -82,7 +83,9 @@ def _tamper(project: Project, statements: list[str]) -> None:
 def test_verify_names_a_changed_entry(project_db: Project) -> None:
     _insert_and_edit(project_db)
     with project_db.engine.connect() as conn:
-        target = conn.execute(text("SELECT id, seq FROM audit_log WHERE action = 'update' ORDER BY seq LIMIT 1")).one()
+        target = conn.execute(
+            text("SELECT id, seq FROM audit_log WHERE action = 'update' ORDER BY seq LIMIT 1")
+        ).one()
     _tamper(project_db, [f"UPDATE audit_log SET \"user\" = 'nobody' WHERE id = {target.id}"])
     breaks = _verify(project_db)
     assert len(breaks) == 1
@@ -106,7 +109,7 @@ def test_verify_names_an_entry_inserted_outside_the_chain(project_db: Project) -
     with project_db.engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO audit_log (at, \"user\", table_name, record_id, action, changes) "
+                'INSERT INTO audit_log (at, "user", table_name, record_id, action, changes) '
                 "VALUES (CURRENT_TIMESTAMP, 'x', 'incident', '*', 'insert', '{}')"
             )
         )

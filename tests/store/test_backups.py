@@ -87,7 +87,7 @@ def test_a_file_backup_does_not_restore_into_a_server_and_back(tmp_path: Path) -
         restore_backup(dump, str(tmp_path / "x.sitrep"))
     plain = tmp_path / "plain.backup"
     plain.write_bytes(SQLITE_HEADER + b"\x00" * 100)
-    with pytest.raises(SitrepError, match="project file: restore it to a .sitrep"):
+    with pytest.raises(SitrepError, match=r"project file: restore it to a \.sitrep"):
         restore_backup(plain, "postgresql+psycopg://nobody@/nowhere")
 
 
