@@ -51,7 +51,7 @@ def normal_changes(changes: Any) -> Any:
     return json.loads(json.dumps(changes if changes is not None else {}, ensure_ascii=False))
 
 
-def entry_hash(entry: Mapping[str, Any], seq: int, prev_hash: str) -> str:
+def entry_hash(entry: Mapping[Any, Any], seq: int, prev_hash: str) -> str:
     """SHA-256 (hex) of an entry's content, its place in the chain and the previous hash."""
     doc = {
         "seq": seq,

@@ -22,7 +22,6 @@ import glob
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,7 +175,7 @@ def _pg_restore(backup: Path, url: str) -> None:
                 )
     except SitrepError:
         raise
-    except Exception as exc:  # noqa: BLE001 - any connection failure is one sentence
+    except Exception as exc:  # any failure to connect: one sentence
         raise SitrepError(f"Cannot connect to {url}: {exc}.") from exc
     finally:
         engine.dispose()
@@ -290,7 +289,7 @@ def _audit_tip(path: Path, key: str | None) -> tuple[int, str] | None:
             ).fetchone()
         finally:
             conn.close()
-    except (*db_errors(), sqlite3.Error):
+    except db_errors():
         return None
     return (int(row[0]), str(row[1])) if row else (0, "")
 
@@ -307,6 +306,6 @@ def describe_backup(path: Path, *, key: str | None) -> BackupInfo:
             (count,) = conn.execute("SELECT count(*) FROM incident").fetchone()
         finally:
             conn.close()
-    except (*db_errors(), sqlite3.Error):
+    except db_errors():
         count = None
     return BackupInfo(path, made, count)

@@ -69,7 +69,7 @@ def _check_target(source: Project, target: str) -> None:
                     )
         except SitrepError:
             raise
-        except Exception as exc:  # noqa: BLE001 - any connection failure is one sentence
+        except Exception as exc:  # any failure to connect: one sentence
             raise SitrepError(f"Cannot connect to {target}: {exc}.") from exc
         finally:
             engine.dispose()
@@ -140,9 +140,7 @@ def _advance_sequences(conn: Connection) -> None:
             text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": column}
         )
         if sequence:
+            largest = f'SELECT MAX("{column}") FROM "{table.name}"'
             conn.execute(
-                text(
-                    f'SELECT setval(:s, COALESCE((SELECT MAX("{column}") FROM "{table.name}"), 0) + 1, false)'
-                ),
-                {"s": sequence},
+                text(f"SELECT setval(:s, COALESCE(({largest}), 0) + 1, false)"), {"s": sequence}
             )

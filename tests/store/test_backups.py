@@ -115,7 +115,7 @@ def test_cli_backup_and_restore_of_a_team_database(tmp_path: Path) -> None:
 def test_backup_of_a_server_without_pg_dump_says_what_to_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(backups_module.shutil, "which", lambda _name: None)
+    monkeypatch.setattr("shutil.which", lambda _name: None)
     monkeypatch.setattr(backups_module, "PG_BIN_GLOB", str(tmp_path / "none" / "*"))
     with pytest.raises(SitrepError, match="pg_dump is not installed"):
         backups_module._pg_dump("postgresql+psycopg://nobody@/nowhere", tmp_path / "x.dump")

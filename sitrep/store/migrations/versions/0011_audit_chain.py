@@ -73,9 +73,9 @@ def upgrade() -> None:
     op.add_column("audit_log", sa.Column("hash", sa.String(length=64), nullable=True))
     op.create_index("ix_audit_log_seq", "audit_log", ["seq"], unique=True)
     conn = op.get_bind()
-    prev, seq, batch = "", 0, []
-    for row in conn.execute(sa.select(AUDIT).order_by(AUDIT.c.id)).mappings():
-        seq += 1
+    prev, batch = "", []
+    rows = conn.execute(sa.select(AUDIT).order_by(AUDIT.c.id)).mappings()
+    for seq, row in enumerate(rows, start=1):
         digest = entry_hash(row, seq, prev)
         batch.append({"row_id": row["id"], "s": seq, "p": prev, "h": digest})
         prev = digest
