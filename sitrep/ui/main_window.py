@@ -356,6 +356,12 @@ class MainWindow(QMainWindow):
             self.undo_merge,
             tip="Reverse every change the last merge of a colleague's project made",
         )
+        self.restore_backup_action = action(
+            "Restore from &backup…",
+            self.restore_from_backup,
+            tip="Restore one of this project's automatic backups as a new project file",
+        )
+        self.restore_backup_action.setEnabled(self.project.is_file)
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu("&File")
@@ -379,6 +385,7 @@ class MainWindow(QMainWindow):
         ):
             menu.addAction(act)
         menu.addSeparator()
+        menu.addAction(self.restore_backup_action)
         self._add_encryption_actions(menu, self._action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
@@ -543,6 +550,11 @@ class MainWindow(QMainWindow):
             return
         if result is not None:
             self._incidents_changed([])
+
+    def restore_from_backup(self) -> None:
+        from sitrep.ui.backup_dialog import RestoreBackupDialog
+
+        RestoreBackupDialog(self.project, self.prompts, self._report_error, self).exec()
 
     def show_duplicates(self) -> None:
         from sitrep.ui.duplicates_dialog import DuplicatesDialog, ask
