@@ -164,3 +164,27 @@ def test_merges_and_their_undo_keep_the_chain(demo_project: Project, tmp_path: P
     merge_project(demo_project, shared)
     undo_last_merge(demo_project)
     assert _verify(demo_project) == []
+
+
+def test_concurrent_writers_keep_one_chain(project_db: Project) -> None:
+    """Four writers (each its own connection pool, as four people) save at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    location = project_db.location
+
+    def writer(n: int) -> None:
+        mine = open_project(location, user=f"writer{n}")
+        try:
+            for i in range(8):
+                make_incident(mine, title=f"Report {n}.{i}", reference=f"W{n}-{i:02d}")
+        finally:
+            mine.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(writer, range(4)))
+    with project_db.engine.connect() as conn:
+        result = verify(conn)
+        users = {r[0] for r in conn.execute(text('SELECT DISTINCT "user" FROM audit_log'))}
+    assert result.ok, result.breaks
+    assert {f"writer{n}" for n in range(4)} <= users
+    assert result.entries >= 32

@@ -81,3 +81,15 @@ def test_restore_from_backup_makes_a_new_file(
         restored.close()
     with project.session() as s:  # the open project is untouched
         assert len(list(s.scalars(select(Incident.title)))) == 2
+
+
+def test_backups_to_keep_is_set_from_the_file_menu(
+    make_window: Any, project: Project, prompts: ScriptedPrompts, errors: ErrorLog
+) -> None:
+    window = make_window(project)
+    prompts.texts = ["twelve", "12"]
+    window.backups_keep_action.trigger()
+    assert len(errors) == 1 and "backups_keep" in str(errors[0])
+    window.backups_keep_action.trigger()
+    assert project.setting("backups_keep") == "12"
+    assert prompts.asked[-1][0] == "Automatic backups"
