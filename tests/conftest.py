@@ -63,8 +63,9 @@ def no_postgres() -> None:
 
 
 @contextmanager
-def fresh_pg_database() -> Iterator[str]:
-    """A new, empty database on the test server, dropped afterwards."""
+def fresh_pg_database(template: str | None = None) -> Iterator[str]:
+    """A new database on the test server (empty, or a copy of ``template``), dropped
+    afterwards."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
@@ -73,14 +74,28 @@ def fresh_pg_database() -> Iterator[str]:
     assert PG_URL is not None
     name = f"sitrep_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    copy_of = f' TEMPLATE "{template}"' if template else ""
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy_of}'))
     try:
         yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_project_template() -> Iterator[str]:
+    """A new project's database, made once: each test's database is copied from it
+    (``CREATE DATABASE … TEMPLATE``), which is much faster than running every migration."""
+    from sqlalchemy.engine import make_url
+
+    with fresh_pg_database() as url:
+        proj = create_project(url, name="Test project", user="tester")
+        proj.set_setting("reference_prefix", "TST")
+        proj.close()  # a template database must have no connections
+        yield str(make_url(url).database)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -94,9 +109,9 @@ def project_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Proje
         yield proj
         proj.close()
         return
-    with fresh_pg_database() as url:
-        proj = create_project(url, name="Test project", user="tester")
-        proj.set_setting("reference_prefix", "TST")
+    template = request.getfixturevalue("pg_project_template")
+    with fresh_pg_database(template) as url:
+        proj = open_project(url, user="tester")
         try:
             yield proj
         finally:

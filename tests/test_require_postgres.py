@@ -21,5 +21,5 @@ def test_missing_postgres_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_missing_postgres_skips_on_a_laptop(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.setenv("SITREP_REQUIRE_PG", "0")
-    with pytest.raises(pytest.skip.Exception, match="scripts/with-postgres.sh"):
+    with pytest.raises(pytest.skip.Exception, match=r"scripts/with-postgres\.sh"):
         no_postgres()
