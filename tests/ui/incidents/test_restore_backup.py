@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMenu
 from sqlalchemy import select
 
 from sitrep.editing.draft_store import DraftStore
@@ -38,6 +39,7 @@ def test_opening_a_changed_project_in_the_app_backs_it_up(
         assert app.window is not None
         assert app.window.restore_backup_action.isEnabled()
         file_menu = app.window.menuBar().actions()[0].menu()
+        assert isinstance(file_menu, QMenu)
         assert "Restore from &backup…" in [a.text() for a in file_menu.actions()]
     finally:
         if app.window is not None:
