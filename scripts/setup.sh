@@ -19,6 +19,14 @@ missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# PostgreSQL server and client tools (initdb, pg_ctl, pg_dump) for the tests that run the
+# storage, query, import, merge and report suites on both databases (scripts/with-postgres.sh
+# looks in the same places); Debian's package, installed only when no initdb is found.
+has_initdb=""
+for dir in /usr/lib/postgresql/*/bin /usr/local/bin /usr/bin; do
+  if [ -x "$dir/initdb" ]; then has_initdb=1; break; fi
+done
+[ -n "$has_initdb" ] || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   echo "Installing system packages: ${missing[*]}"

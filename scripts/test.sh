@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export QT_QPA_PLATFORM=offscreen
 export QTWEBENGINE_DISABLE_SANDBOX=1   # WebEngine refuses root otherwise; tests/CI only
+export SITREP_REQUIRE_PG="${SITREP_REQUIRE_PG:-1}"  # no PostgreSQL: fail, never skip quietly
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Run a command with a throw-away PostgreSQL server on a local socket, exporting
 # SITREP_TEST_PG_URL. Without PostgreSQL binaries the command runs without it
-# (the PostgreSQL tests then skip, saying why).
+# (the PostgreSQL tests then skip, saying why), unless SITREP_REQUIRE_PG is set (CI:
+# scripts/test.sh), which makes a missing PostgreSQL a failure.
 set -euo pipefail
 PG_BIN=""
 for dir in /usr/lib/postgresql/*/bin /usr/local/bin /usr/bin; do
   if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then PG_BIN="$dir"; break; fi
 done
 if [ -z "$PG_BIN" ]; then
+  if [ -n "${SITREP_REQUIRE_PG:-}" ] && [ "${SITREP_REQUIRE_PG}" != 0 ]; then
+    echo "PostgreSQL not found, but SITREP_REQUIRE_PG is set: install it (scripts/setup.sh)" >&2
+    exit 1
+  fi
   echo "PostgreSQL not found: PostgreSQL tests will be skipped" >&2
   exec "$@"
 fi

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "sitrep.commands.settings",  # settings
     "sitrep.commands.map",  # map
     "sitrep.commands.basemap",  # basemap add|list|remove|move
+    "sitrep.commands.backup",  # audit, backup, restore, copy
     "sitrep.commands.gui",  # gui (the default)
 )
 # Each module imports only argparse-level code at the top; Qt and heavy libraries are
@@ -49,6 +50,10 @@ VERBS = {
     "places",
     "boundaries",
     "basemap",
+    "audit",
+    "backup",
+    "restore",
+    "copy",
 }
 
 

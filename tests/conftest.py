@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,79 @@ def project(tmp_path: Path) -> Iterator[Project]:
     proj.set_setting("reference_prefix", "TST")
     yield proj
     proj.close()
+
+
+PG_URL = os.environ.get("SITREP_TEST_PG_URL")
+
+
+def require_postgres() -> bool:
+    """In CI (``CI=1``, or ``SITREP_REQUIRE_PG=1`` from scripts/test.sh) a missing
+    PostgreSQL server fails the tests that need it instead of skipping them quietly."""
+    return any(os.environ.get(name, "") not in ("", "0") for name in ("CI", "SITREP_REQUIRE_PG"))
+
+
+def no_postgres() -> None:
+    """Skip (or, in CI, fail) a test that needs the server scripts/with-postgres.sh starts."""
+    message = "no PostgreSQL server: run through scripts/with-postgres.sh"
+    if require_postgres():
+        pytest.fail(message + " (required here: CI or SITREP_REQUIRE_PG is set)", pytrace=False)
+    pytest.skip(message)
+
+
+@contextmanager
+def fresh_pg_database(template: str | None = None) -> Iterator[str]:
+    """A new database on the test server (empty, or a copy of ``template``), dropped
+    afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    if not PG_URL:
+        no_postgres()
+    assert PG_URL is not None
+    name = f"sitrep_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    copy_of = f' TEMPLATE "{template}"' if template else ""
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy_of}'))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_project_template() -> Iterator[str]:
+    """A new project's database, made once: each test's database is copied from it
+    (``CREATE DATABASE … TEMPLATE``), which is much faster than running every migration."""
+    from sqlalchemy.engine import make_url
+
+    with fresh_pg_database() as url:
+        proj = create_project(url, name="Test project", user="tester")
+        proj.set_setting("reference_prefix", "TST")
+        proj.close()  # a template database must have no connections
+        yield str(make_url(url).database)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def project_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Project]:
+    """A fresh, empty project on each kind of database: a file, then a PostgreSQL
+    database (skipped without a server, failed in CI). Suites that must give the same
+    answers on both take this instead of ``project``."""
+    if request.param == "sqlite":
+        proj = create_project(tmp_path / "test.sitrep", name="Test project", user="tester")
+        proj.set_setting("reference_prefix", "TST")
+        yield proj
+        proj.close()
+        return
+    template = request.getfixturevalue("pg_project_template")
+    with fresh_pg_database(template) as url:
+        proj = open_project(url, user="tester")
+        try:
+            yield proj
+        finally:
+            proj.close()
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,8 @@ KNOWN = {
     "admin_levels.ISO3": "names of admin levels 1-4 for a country, e.g. division|district|upazila",
     "report_count_withheld": "yes (default) or no: count incidents above a report's "
     "classification in its key figures, without their details",
+    "backups_keep": "rolling backups the app keeps in the backups folder beside the "
+    "project (default 5; 0: none)",
 }
 
 
@@ -54,6 +56,10 @@ def _check(key: str, value: str) -> str:
         raise SitrepError("Give the country as its three-letter code: admin_levels.BGD.")
     if key == "report_count_withheld" and value.strip().lower() not in {"", "yes", "no"}:
         raise SitrepError(f"report_count_withheld is yes or no, not '{value}'.")
+    if key == "backups_keep":
+        from sitrep.store.backups import check_keep
+
+        check_keep(value)
     return value.strip()
 
 

@@ -507,10 +507,18 @@ class ReportFile(Base):
 
 
 class AuditEntry(Base):
-    """Who changed what and when. Written automatically on every flush."""
+    """Who changed what and when. Written automatically on every flush.
+
+    Append-only (the database refuses UPDATE and DELETE) and hash-chained: ``seq``,
+    ``prev_hash`` and ``hash`` are written by :mod:`sitrep.store.audit_chain`, never by
+    hand; entries are appended with :func:`sitrep.store.audit_chain.append`.
+    """
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_record", "record_id"),)
+    __table_args__ = (
+        Index("ix_audit_log_record", "record_id"),
+        Index("ix_audit_log_seq", "seq", unique=True),
+    )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     user: Mapped[str] = mapped_column(String(120), default="")
@@ -518,6 +526,9 @@ class AuditEntry(Base):
     record_id: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(20))
     changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    seq: Mapped[int | None] = mapped_column(default=None)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    hash: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 # --------------------------------------------------------------------------- sharing

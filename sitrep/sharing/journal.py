@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Date, DateTime, Table, Uuid, and_, insert, se
 from sitrep.errors import SitrepError
 from sitrep.model import AuditEntry, Base
 from sitrep.model.base import utcnow
+from sitrep.store import audit_chain
 from sitrep.store.audit import jsonable
 
 AUDIT: Table = AuditEntry.__table__  # type: ignore[assignment]
@@ -154,8 +155,7 @@ class Journal:
 
     def flush(self) -> None:
         if self.entries:
-            ids = self.conn.execute(insert(AUDIT).returning(AUDIT.c.id), self.entries).scalars()
-            self.ids.extend(int(i) for i in ids)
+            self.ids.extend(audit_chain.append(self.conn, self.entries))
             self.entries = []
 
     def span(self) -> tuple[int | None, int | None]:

@@ -1,7 +1,8 @@
 """The audit log: every insert, update and delete of a record, written in the same flush.
 
 Hooked on the project's sessions so that no code path (form, import, merge) can forget
-it. Bulk loads that bypass the ORM write one summary entry themselves.
+it. Bulk loads that bypass the ORM write one summary entry themselves. Every entry is
+appended to the hash chain of :mod:`sitrep.store.audit_chain` in the same transaction.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from sitrep.model import AuditEntry
-from sitrep.model.base import Record, new_uuid
+from sitrep.model.base import Record, new_uuid, utcnow
+from sitrep.store import audit_chain
 
 if TYPE_CHECKING:
     from sitrep.store.project import Project
@@ -43,7 +45,20 @@ def _columns(obj: Record) -> list[str]:
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     user = session.info.get("user", "")
-    entries: list[AuditEntry] = []
+    entries: list[dict[str, Any]] = []
+    for obj in list(session.new):  # an entry added by hand joins the chain like the rest
+        if isinstance(obj, AuditEntry):
+            session.expunge(obj)
+            entries.append(
+                {
+                    "at": obj.at or utcnow(),
+                    "user": obj.user if obj.user is not None else user,
+                    "table_name": obj.table_name,
+                    "record_id": obj.record_id,
+                    "action": obj.action,
+                    "changes": obj.changes or {},
+                }
+            )
     for obj in session.new:
         if isinstance(obj, Record):
             if obj.id is None:  # column defaults apply only at flush; the log needs it now
@@ -71,17 +86,19 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
         if isinstance(obj, Record):
             values = {k: jsonable(getattr(obj, k)) for k in _columns(obj) if k not in _SKIP}
             entries.append(_entry(obj, "delete", values, user))
-    session.add_all(entries)
+    if entries:
+        audit_chain.append(session.connection(), entries)
 
 
-def _entry(obj: Record, action: str, changes: dict[str, Any], user: str) -> AuditEntry:
-    return AuditEntry(
-        user=user,
-        table_name=obj.__tablename__,  # type: ignore[attr-defined]
-        record_id=str(obj.id),
-        action=action,
-        changes=changes,
-    )
+def _entry(obj: Record, action: str, changes: dict[str, Any], user: str) -> dict[str, Any]:
+    return {
+        "at": utcnow(),
+        "user": user,
+        "table_name": obj.__tablename__,  # type: ignore[attr-defined]
+        "record_id": str(obj.id),
+        "action": action,
+        "changes": changes,
+    }
 
 
 def install_audit(project: Project) -> None:
@@ -90,12 +107,16 @@ def install_audit(project: Project) -> None:
 
 def log_bulk(session: Session, table: str, action: str, summary: dict[str, Any]) -> None:
     """One audit entry for a bulk operation that bypassed the ORM (imports)."""
-    session.add(
-        AuditEntry(
-            user=session.info.get("user", ""),
-            table_name=table,
-            record_id="*",
-            action=action,
-            changes=summary,
-        )
+    audit_chain.append(
+        session.connection(),
+        [
+            {
+                "at": utcnow(),
+                "user": session.info.get("user", ""),
+                "table_name": table,
+                "record_id": "*",
+                "action": action,
+                "changes": summary,
+            }
+        ],
     )

@@ -250,17 +250,20 @@ def create_project(
     name: str = "",
     user: str | None = None,
     passphrase: str | None = None,
+    key: str | None = None,
+    seed: bool = True,
 ) -> Project:
     """Create an empty project file (or initialise an empty database).
 
-    With ``passphrase`` the file is encrypted (SQLCipher) from its first byte.
+    With ``passphrase`` (or a ready SQLCipher ``key``) the file is encrypted from its
+    first byte. ``seed=False`` leaves every table empty (no taxonomy, no settings): a
+    copy of another project fills them (:mod:`sitrep.store.transfer`).
     """
     location = str(target)
-    key: str | None = None
     path: Path | None = None
+    if (passphrase is not None or key is not None) and is_database_url(location):
+        raise ProjectError("Only project files can be encrypted, not database servers.")
     if passphrase is not None:
-        if is_database_url(location):
-            raise ProjectError("Only project files can be encrypted, not database servers.")
         key = new_key(passphrase)
     if not is_database_url(location):
         path = Path(location)
@@ -287,6 +290,8 @@ def create_project(
         raise
     project = Project(location, engine, user=user or _default_user(), key=key)
     install_audit(project)
+    if not seed:
+        return project
     with project.session() as s:
         seed_taxonomy(s)
         s.merge(ProjectSetting(key="name", value=name or project.name))

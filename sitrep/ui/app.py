@@ -170,8 +170,23 @@ class SitrepApp(QObject):
         project = opened
         if project.backup_path is not None:
             log.info("upgraded %s; backup at %s", location, project.backup_path)
+        if not create:
+            self._rolling_backup(project)
         self._show_project(project)
         return True
+
+    def _rolling_backup(self, project: Project) -> None:
+        """Keep the newest copies of the project beside it (File > Restore from backup…);
+        a copy that cannot be written never stops the project from opening."""
+        from sitrep.store.backups import rolling_backup
+
+        try:
+            made = rolling_backup(project)
+        except (SitrepError, OSError) as exc:
+            log.warning("no automatic backup of %s: %s", project.location, exc)
+            return
+        if made is not None:
+            log.info("automatic backup of %s at %s", project.location, made)
 
     def _open_asking(
         self, location: str, passphrase: str | None, parent: QWidget | None

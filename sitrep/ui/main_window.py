@@ -389,6 +389,18 @@ class MainWindow(QMainWindow):
             self.undo_merge,
             tip="Reverse every change the last merge of a colleague's project made",
         )
+        self.restore_backup_action = action(
+            "Restore from &backup…",
+            self.restore_from_backup,
+            tip="Restore one of this project's automatic backups as a new project file",
+        )
+        self.restore_backup_action.setEnabled(self.project.is_file)
+        self.backups_keep_action = action(
+            "Automatic backups to &keep…",
+            self.choose_backups_keep,
+            tip="How many automatic backups of this project to keep beside it (0: none)",
+        )
+        self.backups_keep_action.setEnabled(self.project.is_file and not self.project.read_only)
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu("&File")
@@ -412,6 +424,8 @@ class MainWindow(QMainWindow):
         ):
             menu.addAction(act)
         menu.addSeparator()
+        menu.addAction(self.restore_backup_action)
+        menu.addAction(self.backups_keep_action)
         self._add_encryption_actions(menu, self._action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
@@ -619,6 +633,27 @@ class MainWindow(QMainWindow):
             return
         if result is not None:
             self._incidents_changed([])
+
+    def restore_from_backup(self) -> None:
+        from sitrep.ui.backup_dialog import RestoreBackupDialog
+
+        RestoreBackupDialog(self.project, self.prompts, self._report_error, self).exec()
+
+    def choose_backups_keep(self) -> None:
+        from sitrep.store.backups import BACKUPS_KEEP, check_keep, keep_count
+
+        answer = self.prompts.text(
+            self,
+            "Automatic backups",
+            "Backups of this project to keep in the “backups” folder beside it (0: none):",
+            str(keep_count(self.project)),
+        )
+        if answer is None:
+            return
+        try:
+            self.project.set_setting(BACKUPS_KEEP, check_keep(answer))
+        except SitrepError as exc:
+            self.report_error(exc)
 
     def show_duplicates(self) -> None:
         from sitrep.ui.duplicates_dialog import DuplicatesDialog, ask

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from sitrep.editing.draft import ActorDraft, CasualtyDraft, IncidentDraft, SourceDraft
 from sitrep.editing.save import load_draft, save_draft
@@ -17,24 +13,17 @@ from sitrep.model import Incident
 from sitrep.places.search import add_place, search_places
 from sitrep.store import create_project
 from sitrep.store.queries import IncidentFilter, incident_page
+from tests.conftest import fresh_pg_database
 from tests.editing.helpers import make_kachin
 
 pytestmark = pytest.mark.postgres
-PG_URL = os.environ.get("SITREP_TEST_PG_URL")
 
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    if not PG_URL:
-        pytest.skip("no PostgreSQL server: run through scripts/with-postgres.sh")
-    name = f"sitrep_edit_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    """A new, empty database (skipped without a server; a failure in CI)."""
+    with fresh_pg_database() as url:
+        yield url
 
 
 def test_editing_on_postgres(pg_url: str) -> None:

@@ -32,6 +32,12 @@ from tests.interchange.fixtures import (
 from tests.interchange.helpers import actors_of, by_external, incident_count
 
 
+@pytest.fixture
+def project(project_db: Project) -> Project:
+    """Every test here runs on a project file and on PostgreSQL (tests/conftest.py)."""
+    return project_db
+
+
 def test_current_format_maps_every_field(project: Project, tmp_path: Path) -> None:
     result = import_file(project, write_acled(tmp_path / "acled.csv"))
     assert (result.format, result.added, result.updated, result.unchanged) == ("acled", 3, 0, 0)

@@ -18,6 +18,12 @@ from tests.interchange.fixtures import ucdp_row, write_ucdp
 from tests.interchange.helpers import actors_of, by_external, incident_count
 
 
+@pytest.fixture
+def project(project_db: Project) -> Project:
+    """Every test here runs on a project file and on PostgreSQL (tests/conftest.py)."""
+    return project_db
+
+
 def test_ucdp_row_maps_deaths_sides_precision_and_sources(
     project: Project, tmp_path: Path
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from sitrep.model import Incident, Report
@@ -17,6 +18,12 @@ from sitrep.store import Project
 from sitrep.store.incidents import save_incident
 from tests.conftest import make_incident
 from tests.reporting import scenario
+
+
+@pytest.fixture
+def project(project_db: Project) -> Project:
+    """Every test here runs on a project file and on PostgreSQL (tests/conftest.py)."""
+    return project_db
 
 
 def test_key_figures_and_previous_period(kachin: tuple[Project, dict[str, Any]]) -> None:

@@ -17,6 +17,12 @@ from sitrep.reporting.records import (
 from sitrep.store import Project
 
 
+@pytest.fixture
+def project(project_db: Project) -> Project:
+    """Every test here runs on a project file and on PostgreSQL (tests/conftest.py)."""
+    return project_db
+
+
 @pytest.mark.parametrize(
     ("today", "length", "expected"),
     [

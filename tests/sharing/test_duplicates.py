@@ -27,6 +27,12 @@ from tests.conftest import make_incident
 from tests.sharing.test_merge_loss import snapshot
 
 
+@pytest.fixture
+def project(project_db: Project) -> Project:
+    """Every test here runs on a project file and on PostgreSQL (tests/conftest.py)."""
+    return project_db
+
+
 def _twice_entered(project: Project, tmp_path: Path) -> tuple[Incident, Incident, Path]:
     """Ours entered here; theirs entered by a colleague in their copy and merged in."""
     ours = make_incident(

@@ -11,6 +11,12 @@ from sitrep.store.incidents import save_incident
 from tests.conftest import make_incident
 
 
+@pytest.fixture
+def project(project_db: Project) -> Project:
+    """Every test here runs on a project file and on PostgreSQL (tests/conftest.py)."""
+    return project_db
+
+
 def test_every_change_is_audited_with_user(project: Project) -> None:
     inc = make_incident(project, title="Blast at Lone Khin")
     with project.session() as s:

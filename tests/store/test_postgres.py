@@ -7,14 +7,10 @@ skipped, saying why, when no server is configured.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from sitrep.demo import build_demo
 from sitrep.errors import ConflictError, ProjectError
@@ -29,25 +25,16 @@ from sitrep.store.queries import (
     key_figures,
     list_incidents,
 )
+from tests.conftest import fresh_pg_database
 
 pytestmark = pytest.mark.postgres
-
-PG_URL = os.environ.get("SITREP_TEST_PG_URL")
 
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    if not PG_URL:
-        pytest.skip("no PostgreSQL server: run through scripts/with-postgres.sh")
-    name = f"sitrep_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    """A new, empty database (skipped without a server; a failure in CI)."""
+    with fresh_pg_database() as url:
+        yield url
 
 
 def filters(project: Project) -> list[IncidentFilter]:

@@ -26,6 +26,13 @@ from sitrep.store.queries import (
 )
 from tests.conftest import make_area, make_incident
 
+
+@pytest.fixture
+def project(project_db: Project) -> Project:
+    """Every test here runs on a project file and on PostgreSQL (tests/conftest.py)."""
+    return project_db
+
+
 D = dt.date
 
 
