@@ -26,6 +26,9 @@ from sitrep.store.engine import is_database_url, make_engine, project_url
 from sitrep.store.project import Project, create_project
 
 BATCH = 1000
+# caches the copy makes again for itself: the saved map index and the change counter it is
+# checked against (the target's own migration created that counter's row)
+DERIVED_TABLES = frozenset({"map_change", "map_index"})
 # progress(table, rows copied so far)
 Progress = Callable[[str, int], None]
 
@@ -41,6 +44,8 @@ def copy_project(source: Project, target: str, *, progress: Progress | None = No
     try:
         with source.engine.connect() as src, copy.engine.begin() as dst:
             for table in Base.metadata.sorted_tables:
+                if table.name in DERIVED_TABLES:
+                    continue
                 n = 0
                 for rows in _rows(src, table):
                     dst.execute(insert(table), [_utc(table, r, dst) for r in rows])
