@@ -518,6 +518,12 @@ class AuditEntry(Base):
     record_id: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(20))
     changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # the level of what the entry reveals (its incident's sensitivity): on a team database
+    # row-level security shows an entry only to members cleared for it; an entry written
+    # without one is taken as restricted
+    sensitivity: Mapped[str] = mapped_column(
+        String(20), default="restricted", server_default="restricted"
+    )
 
 
 # --------------------------------------------------------------------------- sharing

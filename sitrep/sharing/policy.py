@@ -402,7 +402,10 @@ POLICY: dict[str, TableRule] = {
     ),
     "audit_log": TableRule(
         Rows.NEVER,
-        _all(["id", "at", "user", "table_name", "record_id", "action", "changes"], _OURS),
+        _all(
+            ["id", "at", "user", "table_name", "record_id", "action", "changes", "sensitivity"],
+            _OURS,
+        ),
         why="staff names and the before-values of every change, withheld ones included",
     ),
     "merge_conflict": TableRule(

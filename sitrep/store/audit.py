@@ -14,13 +14,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from sitrep.model import AuditEntry
+from sitrep.model import AuditEntry, Incident, Report
 from sitrep.model.base import Record, new_uuid
+from sitrep.model.enums import Sensitivity
 
 if TYPE_CHECKING:
     from sitrep.store.project import Project
 
 _SKIP = {"updated_at", "version", "created_at"}
+# shared reference data, readable by every member of a team: its entries reveal no incident
+_REFERENCE = {"admin_area", "place", "actor", "custom_region"}
 
 
 def jsonable(value: Any) -> Any:
@@ -50,7 +53,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
                 obj.id = new_uuid()
             obj.updated_by = user
             values = {k: jsonable(getattr(obj, k)) for k in _columns(obj) if k not in _SKIP}
-            entries.append(_entry(obj, "insert", values, user))
+            entries.append(_entry(session, obj, "insert", values, user))
     for obj in session.dirty:
         if isinstance(obj, Record) and session.is_modified(obj, include_collections=False):
             changes: dict[str, Any] = {}
@@ -66,22 +69,67 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
                         changes[key] = [jsonable(old), jsonable(new)]
             if changes:
                 obj.updated_by = user
-                entries.append(_entry(obj, "update", changes, user))
+                entries.append(_entry(session, obj, "update", changes, user))
     for obj in session.deleted:
         if isinstance(obj, Record):
             values = {k: jsonable(getattr(obj, k)) for k in _columns(obj) if k not in _SKIP}
-            entries.append(_entry(obj, "delete", values, user))
+            entries.append(_entry(session, obj, "delete", values, user))
     session.add_all(entries)
 
 
-def _entry(obj: Record, action: str, changes: dict[str, Any], user: str) -> AuditEntry:
+def _entry(
+    session: Session, obj: Record, action: str, changes: dict[str, Any], user: str
+) -> AuditEntry:
     return AuditEntry(
         user=user,
         table_name=obj.__tablename__,  # type: ignore[attr-defined]
         record_id=str(obj.id),
         action=action,
         changes=changes,
+        sensitivity=entry_sensitivity(session, obj),
     )
+
+
+def _level(value: Any) -> Sensitivity:
+    try:
+        return Sensitivity(str(getattr(value, "value", value) or "").strip().lower())
+    except ValueError:
+        return Sensitivity.RESTRICTED  # unknown: the most careful reading
+
+
+def _incident_levels(obj: Incident) -> list[Sensitivity]:
+    """The incident's level, and the one it had before this flush (an entry that lowers
+    it still holds what was written at the higher one)."""
+    hist = inspect(obj).attrs["sensitivity"].history
+    return [_level(v) for v in (obj.sensitivity, *hist.deleted) if v is not None]
+
+
+def entry_sensitivity(session: Session, obj: Record) -> str:
+    """The level of what an audit entry about ``obj`` reveals.
+
+    A team database's row-level security shows an entry only to members cleared for
+    it. An incident's entries take its level (the higher of old and new when it
+    changes), a source's, casualty's or attachment's their incident's, a report's its
+    classification; shared reference data is public; anything else, restricted.
+    """
+    table = obj.__tablename__  # type: ignore[attr-defined]
+    if table in _REFERENCE:
+        return Sensitivity.PUBLIC.value
+    levels: list[Sensitivity] = []
+    if isinstance(obj, Incident):
+        levels = _incident_levels(obj)
+    elif isinstance(obj, Report):
+        levels = [_level(obj.classification)]
+    elif hasattr(obj, "incident_id"):
+        with session.no_autoflush:
+            incident = getattr(obj, "incident", None)
+            if incident is None and obj.incident_id is not None:
+                incident = session.get(Incident, obj.incident_id)
+        if incident is not None:
+            levels = _incident_levels(incident)
+    if not levels:
+        return Sensitivity.RESTRICTED.value
+    return max(levels, key=lambda s: s.rank).value
 
 
 def install_audit(project: Project) -> None:
@@ -89,7 +137,10 @@ def install_audit(project: Project) -> None:
 
 
 def log_bulk(session: Session, table: str, action: str, summary: dict[str, Any]) -> None:
-    """One audit entry for a bulk operation that bypassed the ORM (imports)."""
+    """One audit entry for a bulk operation that bypassed the ORM (imports).
+
+    Its summary says what was done and how many records, never their content: public.
+    """
     session.add(
         AuditEntry(
             user=session.info.get("user", ""),
@@ -97,5 +148,6 @@ def log_bulk(session: Session, table: str, action: str, summary: dict[str, Any])
             record_id="*",
             action=action,
             changes=summary,
+            sensitivity=Sensitivity.PUBLIC.value,
         )
     )
