@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -80,7 +81,9 @@ class Project:
 
     @property
     def name(self) -> str:
-        return Path(self.location).stem if self.is_file else self.location.rsplit("/", 1)[-1]
+        if self.is_file:
+            return Path(self.location).stem
+        return make_url(self.location).database or self.location  # not the ?host=… options
 
     def new_session(self) -> Session:
         session = self._sessions()
