@@ -32,13 +32,14 @@ table a new migration adds gets its policies in the same transaction.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from sitrep.errors import SitrepError
@@ -220,7 +221,7 @@ def _ensure_roles(conn: Connection, database: str) -> dict[str, str]:
         if name not in existing:
             conn.exec_driver_sql(f"CREATE ROLE {_ident(name)} NOLOGIN")
     chain = list(groups.values())
-    for lower, higher in zip(chain, chain[1:], strict=False):
+    for lower, higher in itertools.pairwise(chain):
         conn.exec_driver_sql(f"GRANT {_ident(lower)} TO {_ident(higher)}")
     return groups
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Connection, create_engine, select, text
+from sqlalchemy import BindParameter, Connection, bindparam, create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -47,6 +48,7 @@ from sitrep.store.team import (
 from tests.postgres import as_login, fresh_database
 
 pytestmark = pytest.mark.postgres
+Connect = Callable[[str], Connection]
 
 MARKER = "Zaw-Min-Htet-7f3q"  # a name that must never reach anyone below restricted
 RANK = {s.value: s.rank for s in Sensitivity}
@@ -168,7 +170,7 @@ def team() -> Iterator[Team]:
 
 
 @pytest.fixture
-def as_person(team: Team) -> Iterator[object]:
+def as_person(team: Team) -> Iterator[Connect]:
     """``as_person(kind)``: a connection (in a transaction rolled back at the end)."""
     engines = []
 
@@ -198,15 +200,14 @@ def _expected_visible(team: Team, clearance: str) -> dict[str, int]:
 
 @pytest.mark.parametrize("kind", sorted(PEOPLE))
 def test_each_person_reads_only_incidents_at_or_below_their_clearance(
-    team: Team, as_person: object, kind: str
+    team: Team, as_person: Connect, kind: str
 ) -> None:
     clearance = PEOPLE[kind][1]
-    with as_person(kind) as conn:  # type: ignore[operator]
-        seen = dict(
-            conn.execute(
-                text("SELECT sensitivity, count(*) FROM incident GROUP BY sensitivity")
-            ).all()
-        )
+    with as_person(kind) as conn:
+        rows = conn.execute(
+            text("SELECT sensitivity, count(*) FROM incident GROUP BY sensitivity")
+        ).all()
+    seen = {str(level): int(n) for level, n in rows}
     assert seen == _expected_visible(team, clearance)
     assert all(RANK[level] <= RANK[clearance] for level in seen)
 
@@ -218,9 +219,9 @@ def test_the_demo_has_restricted_and_internal_incidents_to_hide(team: Team) -> N
 
 @pytest.mark.parametrize("kind", ["viewer_partner", "editor_internal"])
 def test_no_table_view_or_function_shows_a_restricted_name_below_clearance(
-    team: Team, as_person: object, kind: str
+    team: Team, as_person: Connect, kind: str
 ) -> None:
-    with as_person(kind) as conn:  # type: ignore[operator]
+    with as_person(kind) as conn:
         tables = conn.scalars(
             text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
         ).all()
@@ -241,9 +242,9 @@ def test_no_table_view_or_function_shows_a_restricted_name_below_clearance(
         assert conn.scalar(text("SELECT sitrep_record_visible(:r)"), {"r": restricted}) is False
 
 
-def test_a_restricted_reviewer_sees_what_the_others_cannot(team: Team, as_person: object) -> None:
+def test_a_restricted_reviewer_sees_what_the_others_cannot(team: Team, as_person: Connect) -> None:
     """The control: the same queries find the planted content for someone cleared."""
-    with as_person("reviewer_restricted") as conn:  # type: ignore[operator]
+    with as_person("reviewer_restricted") as conn:
         for table in ("incident", "source", "attachment", "report", "audit_log", "merge_conflict"):
             found = conn.scalar(
                 text(f'SELECT count(*) FROM "{table}" t WHERE t::text LIKE :m'),
@@ -255,9 +256,11 @@ def test_a_restricted_reviewer_sees_what_the_others_cannot(team: Team, as_person
         assert conn.scalar(text("SELECT sitrep_record_visible(:r)"), {"r": rid}) is True
 
 
-def test_child_rows_and_audit_entries_follow_their_incident(team: Team, as_person: object) -> None:
+def test_child_rows_and_audit_entries_follow_their_incident(
+    team: Team, as_person: Connect
+) -> None:
     levels = ("public", "partner", "internal")
-    with as_person("owner") as conn:  # type: ignore[operator]
+    with as_person("owner") as conn:
         want = {
             "source": _count_via_incident(conn, "source", levels),
             "casualty": _count_via_incident(conn, "casualty", levels),
@@ -274,7 +277,7 @@ def test_child_rows_and_audit_entries_follow_their_incident(team: Team, as_perso
             {"r": str(team.restricted_id)},
         )
     assert restricted_entries, "the owner's edit of the restricted incident was logged"
-    with as_person("editor_internal") as conn:  # type: ignore[operator]
+    with as_person("editor_internal") as conn:
         got = {t: conn.scalar(text(f"SELECT count(*) FROM {t}")) for t in want}
         hidden = conn.scalar(
             text("SELECT count(*) FROM audit_log WHERE record_id = :r"),
@@ -284,9 +287,7 @@ def test_child_rows_and_audit_entries_follow_their_incident(team: Team, as_perso
     assert hidden == 0
 
 
-def _in(name: str) -> object:
-    from sqlalchemy import bindparam
-
+def _in(name: str) -> BindParameter[Any]:
     return bindparam(name, expanding=True)
 
 
@@ -317,17 +318,16 @@ def _functions(conn: Connection) -> list[str]:
 # --------------------------------------------------------------------------- writing
 
 
-def _refused(conn: Connection, sql: str, params: dict[str, object] | None = None) -> str:
+def _refused(conn: Connection, sql: str, params: Mapping[str, Any] | None = None) -> str:
     """Run ``sql`` in a savepoint; return the server's refusal (fails if it was allowed)."""
-    with pytest.raises(DBAPIError) as caught:
-        with conn.begin_nested():
-            conn.execute(text(sql), params or {})
+    with pytest.raises(DBAPIError) as caught, conn.begin_nested():
+        conn.execute(text(sql), params or {})
     return str(caught.value.orig)
 
 
 @pytest.mark.parametrize("kind", ["viewer_partner", "editor_internal", "owner"])
-def test_nobody_changes_or_empties_the_audit_log(as_person: object, kind: str) -> None:
-    with as_person(kind) as conn:  # type: ignore[operator]
+def test_nobody_changes_or_empties_the_audit_log(as_person: Connect, kind: str) -> None:
+    with as_person(kind) as conn:
         for sql in (
             "UPDATE audit_log SET changes = '{}'",
             "DELETE FROM audit_log",
@@ -336,8 +336,8 @@ def test_nobody_changes_or_empties_the_audit_log(as_person: object, kind: str) -
             assert "permission denied" in _refused(conn, sql)
 
 
-def test_writers_append_to_the_audit_log(as_person: object) -> None:
-    with as_person("editor_internal") as conn:  # type: ignore[operator]
+def test_writers_append_to_the_audit_log(as_person: Connect) -> None:
+    with as_person("editor_internal") as conn:
         conn.execute(
             text(
                 'INSERT INTO audit_log (at, "user", table_name, record_id, action, changes,'
@@ -347,8 +347,8 @@ def test_writers_append_to_the_audit_log(as_person: object) -> None:
         conn.rollback()
 
 
-def test_a_viewer_cannot_write_anything(team: Team, as_person: object) -> None:
-    with as_person("viewer_partner") as conn:  # type: ignore[operator]
+def test_a_viewer_cannot_write_anything(team: Team, as_person: Connect) -> None:
+    with as_person("viewer_partner") as conn:
         pid = {"i": team.public_id}
         for sql in (
             "UPDATE incident SET title = 'x' WHERE id = :i",
@@ -364,9 +364,9 @@ def test_a_viewer_cannot_write_anything(team: Team, as_person: object) -> None:
 
 
 def test_an_editor_cannot_lift_an_incident_out_of_reach_or_touch_one_above(
-    team: Team, as_person: object
+    team: Team, as_person: Connect
 ) -> None:
-    with as_person("editor_internal") as conn:  # type: ignore[operator]
+    with as_person("editor_internal") as conn:
         # the control: a change within their clearance goes through
         changed = conn.execute(
             text("UPDATE incident SET title = title || '' WHERE id = :i"),
@@ -411,10 +411,10 @@ def test_an_editor_cannot_lift_an_incident_out_of_reach_or_touch_one_above(
 # --------------------------------------------------------------------------- every table
 
 
-def test_every_table_revealing_incidents_is_guarded(as_person: object) -> None:
+def test_every_table_revealing_incidents_is_guarded(as_person: Connect) -> None:
     """A new table with an incident_id (or in the content list) and no policy fails
     here; so does any table that is neither guarded nor declared reference data."""
-    with as_person("owner") as conn:  # type: ignore[operator]
+    with as_person("owner") as conn:
         rows = conn.execute(
             text(
                 "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,"
@@ -441,8 +441,8 @@ def test_every_table_revealing_incidents_is_guarded(as_person: object) -> None:
             )
 
 
-def test_security_definer_functions_fix_their_search_path(as_person: object) -> None:
-    with as_person("owner") as conn:  # type: ignore[operator]
+def test_security_definer_functions_fix_their_search_path(as_person: Connect) -> None:
+    with as_person("owner") as conn:
         rows = conn.execute(
             text(
                 "SELECT p.proname, p.proconfig FROM pg_proc p JOIN pg_namespace n"
