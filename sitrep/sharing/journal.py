@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Date, DateTime, Table, Uuid, and_, insert, se
 from sitrep.errors import SitrepError
 from sitrep.model import AuditEntry, Base
 from sitrep.model.base import utcnow
-from sitrep.store.audit import jsonable
+from sitrep.store.audit import RowLevels, jsonable
 
 AUDIT: Table = AuditEntry.__table__  # type: ignore[assignment]
 LARGE = {"geometry", "data"}  # not copied into the log (boundaries, attachment bytes)
@@ -85,8 +85,16 @@ class Journal:
         self.conn, self.user, self.batch, self.label = conn, user, batch, label
         self.entries: list[dict[str, Any]] = []
         self.ids: list[int] = []
+        self.levels = RowLevels(conn)
 
-    def _log(self, table: Table, record_id: Any, action: str, changes: dict[str, Any]) -> None:
+    def _log(
+        self,
+        table: Table,
+        record_id: Any,
+        action: str,
+        changes: dict[str, Any],
+        *rows: Mapping[str, Any],
+    ) -> None:
         self.entries.append(
             {
                 "at": utcnow(),
@@ -95,6 +103,7 @@ class Journal:
                 "record_id": str(record_id),
                 "action": action,
                 "changes": {"batch": self.batch, "by": self.label, **changes},
+                "sensitivity": self.levels.of(table.name, *rows),
             }
         )
         if len(self.entries) >= 500:
@@ -111,6 +120,7 @@ class Journal:
                 _record_id(row, key),
                 f"{self.label} insert",
                 {"key": _deep(key), "row": _json_row(row)},
+                row,
             )
 
     def update(
@@ -139,6 +149,8 @@ class Journal:
                 "before": {k: _deep(before.get(k)) for k in changed},
                 "after": {k: _deep(v) for k, v in changed.items()},
             },
+            {**key, **before},
+            {**key, **changed},
         )
 
     def delete(self, table: Table, row: Mapping[str, Any], record_id: Any = None) -> None:
@@ -150,6 +162,7 @@ class Journal:
             record_id,
             f"{self.label} delete",
             {"key": _deep(key), "row": _json_row(row)},
+            row,
         )
 
     def flush(self) -> None:

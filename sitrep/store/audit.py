@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import Connection, event, inspect, select
 from sqlalchemy.orm import Session
 
 from sitrep.model import AuditEntry, Incident, Report
@@ -130,6 +131,48 @@ def entry_sensitivity(session: Session, obj: Record) -> str:
     if not levels:
         return Sensitivity.RESTRICTED.value
     return max(levels, key=lambda s: s.rank).value
+
+
+class RowLevels:
+    """The level of audit entries written for rows by SQL (merges, which bypass the ORM
+    hook): the same rule as :func:`entry_sensitivity`, from row values; incident levels
+    are looked up once each."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.known: dict[str, Sensitivity | None] = {}
+
+    def incident(self, incident_id: Any) -> Sensitivity | None:
+        key = str(incident_id)
+        if key not in self.known:
+            try:
+                ident = incident_id if isinstance(incident_id, uuid.UUID) else uuid.UUID(key)
+            except ValueError:
+                return None
+            value = self.conn.scalar(select(Incident.sensitivity).where(Incident.id == ident))
+            self.known[key] = None if value is None else _level(value)
+        return self.known[key]
+
+    def of(self, table: str, *rows: Mapping[str, Any]) -> str:
+        """The level of an entry about ``rows`` (a row, or its before and after)."""
+        if table in _REFERENCE:
+            return Sensitivity.PUBLIC.value
+        levels: list[Sensitivity | None] = []
+        for row in rows:
+            if table == "incident":
+                if row.get("id") is not None:  # its level may be changing: look again
+                    self.known.pop(str(row["id"]), None)
+                if row.get("sensitivity") is not None:
+                    levels.append(_level(row["sensitivity"]))
+                elif row.get("id") is not None:
+                    levels.append(self.incident(row["id"]))
+            for column in ("incident_id", "from_id", "to_id"):
+                if row.get(column) is not None:
+                    levels.append(self.incident(row[column]))
+        found = [lv for lv in levels if lv is not None]
+        if not found or len(found) < len(levels):  # one unknown: the most careful reading
+            return Sensitivity.RESTRICTED.value
+        return max(found, key=lambda lv: lv.rank).value
 
 
 def install_audit(project: Project) -> None:

@@ -579,3 +579,41 @@ def test_team_commands_report_mistakes_in_one_line(
         line = next(x for x in listing.splitlines() if x.startswith(team.logins[kind]))
         assert line.split()[1:] == [role, clearance]
     assert "mallory" not in listing
+
+
+def test_an_editor_merges_duplicates_within_clearance_and_the_log_keeps_their_level(
+    team: Team, as_person: Connect
+) -> None:
+    from sitrep.sharing.duplicates import merge_incidents
+
+    with as_person("owner") as conn:
+        keep, absorb = conn.execute(
+            text(
+                "SELECT reference FROM incident WHERE sensitivity = 'internal' AND id <> :i "
+                "ORDER BY reference LIMIT 2"
+            ),
+            {"i": team.internal_id},
+        ).scalars()
+    project = open_project(team.url_of("editor_internal"))
+    try:
+        merged = merge_incidents(project, keep, absorb)
+    finally:
+        project.close()
+    assert (merged.kept, merged.absorbed) == (keep, absorb)
+    with as_person("owner") as conn:
+        levels = conn.execute(
+            text(
+                "SELECT DISTINCT sensitivity FROM audit_log WHERE action LIKE 'dedup %' "
+                'AND "user" = :u'
+            ),
+            {"u": team.logins["editor_internal"]},
+        ).scalars()
+        assert set(levels) == {"internal"}
+    with as_person("editor_internal") as conn:
+        assert (
+            conn.scalar(
+                text("SELECT count(*) FROM share_exchange WHERE peer = :p"),
+                {"p": f"{absorb} into {keep}"},
+            )
+            == 1
+        )
