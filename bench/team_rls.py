@@ -9,7 +9,8 @@ owned by a non-superuser role (as on a hosted server), loads ``--size`` incident
 public, 20% partner, 30% internal, 10% restricted), runs ``sitrep team init`` and adds
 an internal editor and a restricted reviewer. The baseline is the server's superuser,
 which row-level security never applies to: what the table owner paid before FORCE.
-Prints median milliseconds per case and the ratio to the baseline.
+Prints median milliseconds per case (the cases take turns, ``--rounds`` times) and the
+ratio to the baseline.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import sys
 import time
 import uuid
@@ -89,7 +91,8 @@ def drop(server: str, database: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=100_000)
-    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--repeats", type=int, default=5, help="queries per case and round")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--url", default=os.environ.get("SITREP_TEST_PG_URL"))
     args = parser.parse_args()
     if not args.url:
@@ -107,20 +110,26 @@ def main() -> None:
             "owner (FORCE, sees all)": owner_url,
             **{k: url_as(args.url, login, database) for k, login in people.items()},
         }
-        medians: dict[str, dict[str, float]] = {}
-        for label, url in cases.items():
-            project = open_project(url, user="bench")
-            try:
+        projects = {label: open_project(url, user="bench") for label, url in cases.items()}
+        rounds: dict[str, list[dict[str, float]]] = {label: [] for label in cases}
+        try:
+            for project in projects.values():
                 time_queries(project, geo, repeats=3)  # warm the caches
-                medians[label] = time_queries(project, geo, repeats=args.repeats)
-            finally:
+            # the cases take turns, so a change in the machine's load hits them all
+            for _ in range(args.rounds):
+                for label, project in projects.items():
+                    rounds[label].append(time_queries(project, geo, repeats=args.repeats))
+        finally:
+            for project in projects.values():
                 project.close()
+        medians = {
+            label: {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+            for label, runs in rounds.items()
+        }
         base = medians["superuser (no RLS)"]
         print(f"filter+aggregates at {args.size:,} incidents, median ms (ratio to no RLS):")
         for label, figures in medians.items():
-            cells = ", ".join(
-                f"{k} {ms:.1f} ({ms / base[k]:.2f}x)" for k, ms in figures.items()
-            )
+            cells = ", ".join(f"{k} {ms:.1f} ({ms / base[k]:.2f}x)" for k, ms in figures.items())
             print(f"  {label:<24} {cells}")
     finally:
         drop(args.url, database)

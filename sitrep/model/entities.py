@@ -228,6 +228,7 @@ class Incident(Record, Base):
             "admin2_id",
             "admin3_id",
             "harm_unrecorded",
+            "sensitivity",  # row-level security on a team database filters by it
         ),
         Index("ix_incident_admin2_date", "admin2_id", "date_start", "event_type"),
         Index("ix_incident_admin3_date", "admin3_id", "date_start", "event_type"),

@@ -205,11 +205,13 @@ def _tables(conn: Connection) -> list[str]:
 
 
 def unlock_for_upgrade(conn: Connection) -> None:
-    """Let the owner's migrations run as on a plain database (FORCE off, audit rights
-    back); :func:`apply_access` puts everything back in the same transaction."""
+    """Let the owner's migrations run as on a plain database (FORCE off, no policies:
+    PostgreSQL refuses to change or drop a column a policy uses; audit rights back).
+    :func:`apply_access` puts everything back in the same transaction."""
     owner = _ident(str(conn.scalar(text("SELECT current_user"))))
     for table in _tables(conn):
         conn.exec_driver_sql(f"ALTER TABLE {_ident(table)} NO FORCE ROW LEVEL SECURITY")
+        _drop_policies(conn, table)
     if "audit_log" in _tables(conn):
         conn.exec_driver_sql(f"GRANT UPDATE, DELETE, TRUNCATE ON audit_log TO {owner}")
 

@@ -617,3 +617,31 @@ def test_an_editor_merges_duplicates_within_clearance_and_the_log_keeps_their_le
             )
             == 1
         )
+
+
+def test_an_older_team_database_is_upgraded_only_by_team_init() -> None:
+    """The app refuses to upgrade a team database (new tables need their policies);
+    ``team init`` upgrades it through migrations that change policed columns."""
+    from alembic import command
+
+    from sitrep.store import schema
+    from sitrep.store.team import unlock_for_upgrade
+
+    with fresh_database("sitrep_upgrade") as url:
+        init_team(url)
+        engine = create_engine(url)
+        with engine.begin() as conn:  # back to the schema before audit levels
+            unlock_for_upgrade(conn)
+            command.downgrade(schema.alembic_config(conn), "0009")
+        with pytest.raises(ProjectError, match="must run 'sitrep team init'"):
+            open_project(url)
+        setup = init_team(url)
+        assert setup.revision == schema.head_revision() and not setup.created
+        with engine.connect() as conn:
+            assert schema.current_revision(conn) == schema.head_revision()
+            policies = conn.scalar(
+                text("SELECT count(*) FROM pg_policies WHERE tablename = 'audit_log'")
+            )
+            assert policies == 2  # read and add: nothing changes or removes an entry
+        engine.dispose()
+        open_project(url).close()

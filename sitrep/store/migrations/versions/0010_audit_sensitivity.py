@@ -1,4 +1,4 @@
-"""audit entries carry the sensitivity of what they reveal
+"""audit entries carry the sensitivity of what they reveal; the covering index, too
 
 Revision ID: 0010
 Revises: 0009
@@ -10,6 +10,10 @@ victims' names and source excerpts before and after. The entry keeps the inciden
 level in its own column so the policy needs no lookup (the record may be deleted since).
 Existing entries get their incident's level now; entries whose record is gone, or that
 cannot be traced to one, are taken as restricted.
+
+The state/region + period index also holds the incident's sensitivity: on a team
+database every query filters by it (row-level security), and without it in the index
+PostgreSQL reads each incident's row instead of the index alone.
 """
 
 from collections.abc import Sequence
@@ -26,6 +30,19 @@ depends_on: str | Sequence[str] | None = None
 LEVELS = ("public", "partner", "internal", "restricted")
 REFERENCE = ("admin_area", "place", "actor", "custom_region")  # readable by every member
 CHILDREN = ("source", "casualty", "attachment")
+COVERING = [
+    "admin1_id",
+    "date_start",
+    "event_type",
+    "killed",
+    "civilians_killed",
+    "injured",
+    "abducted_detained",
+    "killed_claimed",
+    "admin2_id",
+    "admin3_id",
+    "harm_unrecorded",
+]
 
 
 def _level(text: Any) -> str:
@@ -34,6 +51,8 @@ def _level(text: Any) -> str:
 
 
 def upgrade() -> None:
+    op.drop_index("ix_incident_admin1_date", table_name="incident")
+    op.create_index("ix_incident_admin1_date", "incident", [*COVERING, "sensitivity"])
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
@@ -86,5 +105,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_incident_admin1_date", table_name="incident")
+    op.create_index("ix_incident_admin1_date", "incident", COVERING)
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.drop_column("sensitivity")
