@@ -16,6 +16,7 @@ ratio to the baseline.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import random
 import statistics
@@ -28,13 +29,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from bench._synth import Geography, incident_rows, make_geography
 from bench.storage import time_queries
-from sitrep.store import create_project, open_project
+from sitrep.places.regions import AreaRef, Region
+from sitrep.store import Project, create_project, open_project
 from sitrep.store.incidents import bulk_insert_incidents
+from sitrep.store.queries import IncidentFilter, key_figures
 from sitrep.store.team import add_user, init_team
 
 LEVELS = (("public", 40), ("partner", 20), ("internal", 30), ("restricted", 10))
@@ -77,6 +80,35 @@ def build(server: str, n: int) -> tuple[str, str, Geography]:
     return owner_url, database, geo
 
 
+def server_ms(project: Project, geo: Geography, repeats: int = 15) -> float:
+    """Median execution time inside the server (EXPLAIN ANALYZE) of the key-figures
+    statement for the busiest state over a year: the policy's cost without the app's."""
+    state = geo.admin1[-1]
+    region = Region(state.name, (AreaRef(state.id, state.level, state.name),))
+    flt = IncidentFilter(
+        region=region, date_from=dt.date(2023, 1, 1), date_to=dt.date(2023, 12, 31)
+    )
+    seen: list[tuple[str, Any]] = []
+
+    def capture(*args: Any) -> None:
+        seen.append((args[2], args[3]))  # statement, parameters
+
+    event.listen(project.engine, "before_cursor_execute", capture)
+    try:
+        with project.session() as s:
+            key_figures(s, flt)
+    finally:
+        event.remove(project.engine, "before_cursor_execute", capture)
+    statement, params = seen[-1]
+    times = []
+    with project.session() as s:
+        cursor = s.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        for _ in range(repeats):
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, params)
+            times.append(float(cursor.fetchone()[0][0]["Execution Time"]))
+    return statistics.median(times)
+
+
 def drop(server: str, database: str) -> None:
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -112,6 +144,7 @@ def main() -> None:
         }
         projects = {label: open_project(url, user="bench") for label, url in cases.items()}
         rounds: dict[str, list[dict[str, float]]] = {label: [] for label in cases}
+        inside: dict[str, float] = {}
         try:
             for project in projects.values():
                 time_queries(project, geo, repeats=3)  # warm the caches
@@ -119,6 +152,8 @@ def main() -> None:
             for _ in range(args.rounds):
                 for label, project in projects.items():
                     rounds[label].append(time_queries(project, geo, repeats=args.repeats))
+            for label, project in projects.items():
+                inside[label] = server_ms(project, geo)
         finally:
             for project in projects.values():
                 project.close()
@@ -131,6 +166,10 @@ def main() -> None:
         for label, figures in medians.items():
             cells = ", ".join(f"{k} {ms:.1f} ({ms / base[k]:.2f}x)" for k, ms in figures.items())
             print(f"  {label:<24} {cells}")
+        print("key figures of the busiest state over a year, inside the server (EXPLAIN ANALYZE):")
+        for label, ms in inside.items():
+            ratio = ms / inside["superuser (no RLS)"]
+            print(f"  {label:<24} {ms:.2f} ms ({ratio:.2f}x)")
     finally:
         drop(args.url, database)
 
