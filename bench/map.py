@@ -129,15 +129,16 @@ def drop_saved(project: Project) -> None:
 def cold_once(path: Path) -> int:
     """Child process: page ready for ``path`` in a WebEngine started just now."""
     from sitrep.mapping import indexstore
+    from sitrep.ui.app import make_application  # registers the map's URL scheme first
     from sitrep.ui.map_view import MapView
 
-    app = QApplication(sys.argv[:1])
+    app = make_application()
     project = open_project(path)
     with project.session() as s:
         saved = indexstore.load_saved(s) is not None
     shown: list[int] = []
     started = time.perf_counter()
-    view = MapView(project.session)
+    view = MapView(project)
     view.dataShown.connect(shown.append)
     view.resize(1100, 750)
     view.show()
@@ -202,7 +203,7 @@ def measure_ours(project: Project) -> tuple[float, float, dict[str, float]]:
 
     shown: list[int] = []
     started = time.perf_counter()
-    view = MapView(project.session)
+    view = MapView(project)
     view.dataShown.connect(shown.append)
     view.resize(1100, 750)
     view.show()

@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "sitrep.commands.map",  # map
     "sitrep.commands.basemap",  # basemap add|list|remove|move
     "sitrep.commands.backup",  # audit, backup, restore, copy
+    "sitrep.commands.team",  # team init, add-user, list
     "sitrep.commands.gui",  # gui (the default)
 )
 # Each module imports only argparse-level code at the top; Qt and heavy libraries are
@@ -54,6 +55,7 @@ VERBS = {
     "backup",
     "restore",
     "copy",
+    "team",
 }
 
 

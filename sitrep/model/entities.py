@@ -228,6 +228,7 @@ class Incident(Record, Base):
             "admin2_id",
             "admin3_id",
             "harm_unrecorded",
+            "sensitivity",  # row-level security on a team database filters by it
         ),
         Index("ix_incident_admin2_date", "admin2_id", "date_start", "event_type"),
         Index("ix_incident_admin3_date", "admin3_id", "date_start", "event_type"),
@@ -529,6 +530,12 @@ class AuditEntry(Base):
     seq: Mapped[int | None] = mapped_column(default=None)
     prev_hash: Mapped[str | None] = mapped_column(String(64), default=None)
     hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    # the level of what the entry reveals (its incident's sensitivity): on a team database
+    # row-level security shows an entry only to members cleared for it; an entry written
+    # without one is taken as restricted
+    sensitivity: Mapped[str] = mapped_column(
+        String(20), default="restricted", server_default="restricted"
+    )
 
 
 # --------------------------------------------------------------------------- sharing

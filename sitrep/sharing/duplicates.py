@@ -315,7 +315,8 @@ def merge_incidents(project: Project, keep: str, absorb: str) -> DuplicateMerge:
             exchange_id=batch,
             direction=DIRECTION,
             peer=f"{b_ref} into {a_ref}",
-            level="",
+            # the record names both incidents: a team database shows it at their level
+            level=journal.levels.of("incident", ours["incident"], other["incident"]),
             user=project.user,
             bases={},
         )

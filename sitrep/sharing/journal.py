@@ -20,7 +20,7 @@ from sitrep.errors import SitrepError
 from sitrep.model import AuditEntry, Base
 from sitrep.model.base import utcnow
 from sitrep.store import audit_chain
-from sitrep.store.audit import jsonable
+from sitrep.store.audit import RowLevels, jsonable
 
 AUDIT: Table = AuditEntry.__table__  # type: ignore[assignment]
 LARGE = {"geometry", "data"}  # not copied into the log (boundaries, attachment bytes)
@@ -86,8 +86,16 @@ class Journal:
         self.conn, self.user, self.batch, self.label = conn, user, batch, label
         self.entries: list[dict[str, Any]] = []
         self.ids: list[int] = []
+        self.levels = RowLevels(conn)
 
-    def _log(self, table: Table, record_id: Any, action: str, changes: dict[str, Any]) -> None:
+    def _log(
+        self,
+        table: Table,
+        record_id: Any,
+        action: str,
+        changes: dict[str, Any],
+        *rows: Mapping[str, Any],
+    ) -> None:
         self.entries.append(
             {
                 "at": utcnow(),
@@ -96,6 +104,7 @@ class Journal:
                 "record_id": str(record_id),
                 "action": action,
                 "changes": {"batch": self.batch, "by": self.label, **changes},
+                "sensitivity": self.levels.of(table.name, *rows),
             }
         )
         if len(self.entries) >= 500:
@@ -112,6 +121,7 @@ class Journal:
                 _record_id(row, key),
                 f"{self.label} insert",
                 {"key": _deep(key), "row": _json_row(row)},
+                row,
             )
 
     def update(
@@ -140,6 +150,8 @@ class Journal:
                 "before": {k: _deep(before.get(k)) for k in changed},
                 "after": {k: _deep(v) for k, v in changed.items()},
             },
+            {**key, **before},
+            {**key, **changed},
         )
 
     def delete(self, table: Table, row: Mapping[str, Any], record_id: Any = None) -> None:
@@ -151,6 +163,7 @@ class Journal:
             record_id,
             f"{self.label} delete",
             {"key": _deep(key), "row": _json_row(row)},
+            row,
         )
 
     def flush(self) -> None:

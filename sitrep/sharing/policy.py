@@ -405,7 +405,7 @@ POLICY: dict[str, TableRule] = {
         _all(
             [
                 *("id", "at", "user", "table_name", "record_id", "action", "changes"),
-                *("seq", "prev_hash", "hash"),
+                *("seq", "prev_hash", "hash", "sensitivity"),
             ],
             _OURS,
         ),

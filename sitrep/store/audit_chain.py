@@ -23,14 +23,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import Connection, Table, insert, select, text
 
 from sitrep.model import AuditEntry
 
 AUDIT: Table = AuditEntry.__table__  # type: ignore[assignment]
 # pg_advisory_xact_lock key: "SITRAUDT" as a 64-bit integer, ours alone in the database
 ADVISORY_KEY = 0x5349545241554454
-CONTENT = ("at", "user", "table_name", "record_id", "action", "changes")
+CONTENT = ("at", "user", "table_name", "record_id", "action", "changes", "sensitivity")
+# an entry written without a level is read as restricted (the column's default)
+DEFAULT_LEVEL = "restricted"
 
 
 def canonical_at(value: Any) -> str:
@@ -62,6 +64,9 @@ def entry_hash(entry: Mapping[Any, Any], seq: int, prev_hash: str) -> str:
         "record_id": entry["record_id"],
         "action": entry["action"],
         "changes": normal_changes(entry["changes"]),
+        # who may read the entry on a team database: lowering it would show it to more
+        # people, so it is part of what the chain protects
+        "sensitivity": entry.get("sensitivity") or DEFAULT_LEVEL,
     }
     text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -78,7 +83,19 @@ def lock_chain(conn: Connection) -> None:
 
 
 def tip(conn: Connection) -> tuple[int, str]:
-    """The last entry's ``seq`` and ``hash`` (0 and "" for an empty log)."""
+    """The last entry's ``seq`` and ``hash`` (0 and "" for an empty log).
+
+    On a team database row-level security hides entries above the writer's clearance,
+    so the tip is read through ``sitrep_audit_tip()`` (see :mod:`sitrep.store.team`),
+    which sees them all and tells only the last seq and hash.
+    """
+    if conn.dialect.name == "postgresql" and conn.scalar(
+        text("SELECT to_regprocedure('sitrep_audit_tip()') IS NOT NULL")
+    ):
+        last = conn.execute(text("SELECT seq, hash FROM sitrep_audit_tip()")).first()
+        if last is None or last.seq is None:
+            return 0, ""
+        return int(last.seq), str(last.hash)
     row = conn.execute(
         select(AUDIT.c.seq, AUDIT.c.hash)
         .where(AUDIT.c.seq.is_not(None))
@@ -97,11 +114,12 @@ def chain_rows(conn: Connection, entries: Iterable[Mapping[str, Any]]) -> list[d
     seq, prev = tip(conn)
     rows = []
     for entry in entries:
-        row = {k: entry[k] for k in CONTENT}
+        row = {k: entry.get(k) for k in CONTENT}
+        row["sensitivity"] = row["sensitivity"] or DEFAULT_LEVEL
         row["changes"] = normal_changes(row["changes"])
         seq += 1
         row["seq"], row["prev_hash"] = seq, prev
-        row["hash"] = prev = entry_hash(row, seq, row["prev_hash"])
+        row["hash"] = prev = entry_hash(row, seq, prev)
         rows.append(row)
     return rows
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -29,7 +30,7 @@ from sitrep.errors import (
     ProjectError,
 )
 from sitrep.model import ProjectSetting
-from sitrep.store import schema, targets
+from sitrep.store import schema, targets, team
 from sitrep.store.audit import install_audit
 from sitrep.store.changes import install_change_notices
 from sitrep.store.cipher import (
@@ -63,6 +64,8 @@ class Project:
     backup_path: Path | None = None
     read_only: bool = False
     key: str | None = field(default=None, repr=False)  # SQLCipher key; None: not encrypted
+    # on a team database: who is connected, their group and clearance (None otherwise)
+    member: team.Member | None = None
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -80,7 +83,9 @@ class Project:
 
     @property
     def name(self) -> str:
-        return Path(self.location).stem if self.is_file else self.location.rsplit("/", 1)[-1]
+        if self.is_file:
+            return Path(self.location).stem
+        return make_url(self.location).database or self.location  # not the ?host=… options
 
     def new_session(self) -> Session:
         session = self._sessions()
@@ -99,6 +104,11 @@ class Project:
             if self.read_only or "readonly database" in str(exc.orig):
                 raise self.read_only_error() from exc
             raise
+        except DBAPIError as exc:
+            session.rollback()
+            if team.refused(exc):
+                raise self.refused_error() from exc
+            raise
         except StaleDataError as exc:
             session.rollback()
             raise ConflictError(
@@ -112,9 +122,19 @@ class Project:
             session.close()
 
     def read_only_error(self) -> ProjectError:
+        if self.member is not None:
+            return self.refused_error()
         return ProjectError(
             f"{self.location} is read-only: changes cannot be saved (copy it to a folder "
             "you can write to, or ask for write access)."
+        )
+
+    def refused_error(self) -> ProjectError:
+        """The team database refused a change (the person's group or clearance)."""
+        who = self.member.describe() if self.member else "your database role"
+        return ProjectError(
+            f"The team database {self.name} refused the change ({who}): ask an "
+            "administrator for the role or clearance it needs."
         )
 
     def require_writable(self) -> None:
@@ -338,7 +358,13 @@ def open_project(
                 raise NotAProjectError(f"{location} holds no Sitrep project.")
             if engine.dialect.name == "sqlite":
                 conn.exec_driver_sql("PRAGMA journal_mode = WAL")
+            member = team.current_member(conn)
             if revision != schema.head_revision():
+                if member is not None:  # grants and policies must follow the new tables
+                    raise ProjectError(
+                        f"The team database {location} has an older schema ({revision}); "
+                        "an administrator must run 'sitrep team init' on it to upgrade it."
+                    )
                 schema.upgrade(conn)
     except OperationalError as exc:
         engine.dispose()
@@ -346,10 +372,21 @@ def open_project(
     except BaseException:
         engine.dispose()
         raise
-    project = Project(location, engine, user=user or _default_user(), backup_path=backup, key=key)
+    if member is not None and user is None:
+        user = member.login  # the audit log names the person the server knows
+    project = Project(
+        location,
+        engine,
+        user=user or _default_user(),
+        backup_path=backup,
+        key=key,
+        read_only=member is not None and not member.can_write,
+        member=member,
+    )
     install_audit(project)
-    with project.session() as s:
-        seed_taxonomy(s)  # new taxonomy entries of this version reach old projects
+    if not project.read_only:
+        with project.session() as s:
+            seed_taxonomy(s)  # new taxonomy entries of this version reach old projects
     return project
 
 

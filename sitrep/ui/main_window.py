@@ -225,17 +225,43 @@ class MainWindow(QMainWindow):
         self.counter = BackgroundCounter(self.project, self)
         self.counter.counted.connect(self._show_count)
         self.statusBar().addPermanentWidget(self.count_label)
+        self.clearance_label = self._clearance_label()
+        if self.clearance_label is not None:
+            self.statusBar().addPermanentWidget(self.clearance_label)
         self.resize(1400, 860)
 
+    def _clearance_label(self) -> QLabel | None:
+        """On a team database: who is connected, their role and clearance (the server
+        shows them only incidents at or below it)."""
+        member = self.project.member
+        if member is None:
+            return None
+        level = member.clearance.value if member.clearance else "none"
+        label = QLabel(f"{member.login} · {member.role or 'not a member'} · clearance {level}")
+        label.setObjectName("clearanceLabel")
+        label.setToolTip("The team database shows you only incidents at or below your clearance.")
+        return label
+
     def _read_only_banner(self) -> QLabel | None:
-        """A bar across the top while the project cannot be changed (read-only medium)."""
+        """A bar across the top while the project cannot be changed (read-only medium,
+        or a viewer on a team database)."""
         if not self.project.read_only:
             return None
-        banner = QLabel(
-            f"Read-only: {self.project.location} is on a read-only disk or in a folder you "
-            "cannot write to; you can read, search, map and export incidents, but changes "
-            "cannot be saved. Copy it to a folder you can write to in order to edit it."
-        )
+        member = self.project.member
+        if member is not None:
+            text = (
+                f"Read-only: you are a {member.role or 'guest'} on the team database "
+                f"{self.project.name}; you can read, search, map and export incidents, but "
+                "not change them. Ask a team administrator if you need to edit."
+            )
+        else:
+            text = (
+                f"Read-only: {self.project.location} is on a read-only disk or in a folder "
+                "you cannot write to; you can read, search, map and export incidents, but "
+                "changes cannot be saved. Copy it to a folder you can write to in order to "
+                "edit it."
+            )
+        banner = QLabel(text)
         banner.setObjectName("readOnlyBanner")
         banner.setWordWrap(True)
         banner.setStyleSheet(

@@ -1,7 +1,7 @@
 """audit log hash-chained and append-only
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-03 13:30:00
 
 Adds ``seq``, ``prev_hash`` and ``hash`` to the audit log, chains the entries already
@@ -22,7 +22,7 @@ from alembic import op
 from sitrep.store.audit_chain import entry_hash
 
 revision: str = "0011"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -56,6 +56,7 @@ AUDIT = sa.table(
     sa.column("record_id", sa.String()),
     sa.column("action", sa.String()),
     sa.column("changes", sa.JSON()),
+    sa.column("sensitivity", sa.String()),
     sa.column("seq", sa.Integer()),
     sa.column("prev_hash", sa.String()),
     sa.column("hash", sa.String()),
