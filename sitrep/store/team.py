@@ -78,8 +78,12 @@ CONTENT_POLICIES: dict[str, str] = {
     # the chain's tip function (SECURITY DEFINER, run as the owner) must see every entry
     # to append after the last one, whatever the writer's clearance; it returns only the
     # last seq and hash
-    "audit_log": f"{_OWN_LEVEL} OR current_user = (SELECT tableowner FROM pg_catalog.pg_tables"
-    " WHERE schemaname = current_schema() AND tablename = 'audit_log')",
+    "audit_log": f"{_OWN_LEVEL} OR current_user = (SELECT r.rolname FROM pg_catalog.pg_class c"
+    " JOIN pg_catalog.pg_roles r ON r.oid = c.relowner WHERE c.oid = 'audit_log'::regclass)",
+    # the map's saved point index holds every incident's place and date: on a team
+    # database nothing saves it (see sitrep.mapping.indexstore), and only those cleared
+    # for everything could read it if something did
+    "map_index": f"{_CLEARANCE} >= 3",
     "share_exchange": f"sitrep_rank(level) <= {_CLEARANCE}",
     "exchange_base": f"sitrep_record_visible(record_id) OR {_CLEARANCE} >= 3",
     "merge_conflict": f"sitrep_record_visible(record_id) OR {_CLEARANCE} >= 3",

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import BindParameter, Connection, bindparam, create_engine, select, text
+from sqlalchemy import BindParameter, Connection, bindparam, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -36,7 +36,7 @@ from sitrep.model import (
     Source,
 )
 from sitrep.model.enums import Sensitivity
-from sitrep.store import open_project
+from sitrep.store import audit_chain, open_project
 from sitrep.store.queries import IncidentFilter, key_figures
 from sitrep.store.team import (
     CONTENT_POLICIES,
@@ -55,6 +55,7 @@ RANK = {s.value: s.rank for s in Sensitivity}
 # tables that reveal no incident: readable by every member, changed by writers
 REFERENCE_TABLES = {
     "alembic_version",
+    "map_change",  # one counter: how many map-relevant changes, nothing of what they were
     "project_setting",
     "event_type",
     "sub_event_type",
@@ -70,6 +71,8 @@ REVIEWED_FUNCTIONS = {
     "sitrep_rank": "maps a level name to a number; reads no table",
     "sitrep_clearance": "the caller's own clearance rank",
     "sitrep_record_visible": "runs with the caller's rights: row-level security applies",
+    "sitrep_audit_tip": "the audit chain's last seq and hash: no content of any entry",
+    "sitrep_audit_append_only": "trigger: refuses to change or remove entries; returns none",
 }
 
 
@@ -450,8 +453,9 @@ def test_security_definer_functions_fix_their_search_path(as_person: Connect) ->
                 " AND p.prosecdef"
             )
         ).all()
-    assert [r.proname for r in rows] == ["sitrep_clearance"]
-    assert any(c.startswith("search_path=") for c in rows[0].proconfig)
+    assert sorted(r.proname for r in rows) == ["sitrep_audit_tip", "sitrep_clearance"]
+    for row in rows:
+        assert any(c.startswith("search_path=") for c in row.proconfig), row.proname
 
 
 def test_passwords_reach_the_server_hashed(team: Team) -> None:
@@ -520,6 +524,36 @@ def test_an_editors_save_above_clearance_is_one_plain_refusal(team: Team) -> Non
             assert entry.user == team.logins["editor_internal"]
     finally:
         project.close()
+
+
+def test_an_editor_below_restricted_appends_after_an_entry_they_cannot_see(team: Team) -> None:
+    owner = open_project(team.url)
+    try:
+        with owner.session() as s:  # the chain's last entry is now a restricted one
+            inc = s.get(Incident, team.restricted_id)
+            assert inc is not None
+            inc.title = inc.title + " (owner)"
+    finally:
+        owner.close()
+    editor = open_project(team.url_of("editor_internal"))
+    try:
+        with editor.session() as s:
+            hidden = s.scalar(select(func.max(AuditEntry.seq)))
+            inc = s.get(Incident, team.internal_id)
+            assert inc is not None
+            inc.title = inc.title + " (editor)"
+        with editor.session() as s:
+            mine = s.scalar(select(func.max(AuditEntry.seq)))
+        assert hidden is not None and mine is not None and mine > hidden
+    finally:
+        editor.close()
+    owner = open_project(team.url)
+    try:
+        with owner.engine.connect() as conn:
+            result = audit_chain.verify(conn)
+        assert result.ok, [str(b) for b in result.breaks]
+    finally:
+        owner.close()
 
 
 def test_export_by_a_partner_viewer_holds_what_they_may_see_and_agrees_with_figures(
