@@ -1,0 +1,193 @@
+"""Segmentation: which sentences of a report tell of one event, and which of several.
+
+A sentence that reads like something happened (see :func:`types.has_event_words`)
+starts an event unless it continues the one before in the same paragraph (no date
+or place of its own, or the same ones). One sentence naming several days ("on June 3
+and 6"), several places ("in Hpakant, Indawgyi and Bhamo townships") or two one-sided
+acts ("arresting civilians and burning machinery") gives one event for each. A
+sentence without a date takes the date of its paragraph, else the week before the
+report; one without a place takes the last place the text named.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from sitrep.drafting.actors import ActorMention
+from sitrep.drafting.claims import ClaimCue, claim_cue
+from sitrep.drafting.dates import DateFound, find_dates, report_week
+from sitrep.drafting.harm import HarmFound, find_harm
+from sitrep.drafting.knowledge import Knowledge
+from sitrep.drafting.places import PlaceMention, find_places
+from sitrep.drafting.text import Sentence, sentences
+from sitrep.drafting.types import has_event_words, separable_acts
+
+_NOT_YET = re.compile(
+    r"\b(plann(?:ing|ed) to|plans to|will|would|intends? to|threaten(?:ed|s)? to|"
+    r"should prepare|warned that|is expected to|are expected to)\b",
+    re.I,
+)
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)\s*")
+
+
+@dataclass
+class EventText:
+    """One event's sentences and what was read from them."""
+
+    paragraph: int
+    sentences: list[Sentence]
+    date: DateFound
+    date_note: str
+    place: PlaceMention | None
+    place_note: str
+    harm: list[HarmFound] = field(default_factory=list)
+    actors: list[ActorMention] = field(default_factory=list)
+    claims: list[tuple[ClaimCue, str]] = field(default_factory=list)  # cue, sentence text
+    forced_type: str = ""  # a separable act's sub-type
+    forced_span: tuple[int, int] | None = None
+    share_of: int = 1  # figures given for several days together are split between them
+    unverifiable: bool = False
+
+    @property
+    def start(self) -> int:
+        return self.sentences[0].start
+
+    @property
+    def end(self) -> int:
+        return self.sentences[-1].end
+
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+
+def split_events(text: str, report: dt.date, know: Knowledge) -> list[EventText]:
+    events: list[EventText] = []
+    last_place: PlaceMention | None = None
+    para_date: tuple[int, DateFound] | None = None
+    for sentence in sentences(text):
+        rel = sentence.text
+        off = sentence.start
+        dates = find_dates(rel, report, off)
+        actors = know.actors.find(rel, off)
+        masked_rel = [(a.start - off, a.end - off) for a in actors] + [
+            (d.start_char - off, d.end_char - off) for d in dates
+        ]
+        places = find_places(rel, know.places, off, masked_rel)
+        harm = find_harm(rel, off, [(d.start_char, d.end_char) for d in dates])
+        cue = claim_cue(rel, off)
+        own_dates = [d for d in dates if not d.ongoing]
+        previous = events[-1] if events else None
+        same_para = previous is not None and previous.paragraph == sentence.paragraph
+        if not has_event_words(rel) or (_NOT_YET.search(rel) and not harm):
+            if same_para and previous is not None:
+                if harm:
+                    previous.harm.extend(harm)
+                    previous.sentences.append(sentence)
+                if cue is not None:
+                    previous.claims.append((cue, rel))
+                    previous.unverifiable |= cue.unverifiable
+            elif previous is not None and cue is not None and cue.unverifiable:
+                previous.unverifiable = True  # "X could not independently verify that claim."
+                previous.claims.append((cue, rel))
+            if places:
+                last_place = _best_place(places)
+            if own_dates:
+                para_date = (sentence.paragraph, own_dates[0])
+            continue
+        place_list = _listed_places(rel, off, places)
+        acts = separable_acts(rel)
+        continues = (
+            same_para
+            and previous is not None
+            and not own_dates
+            and (not places or _same_place(previous.place, place_list[0]))
+            and len(acts) < 2
+        )
+        if continues and previous is not None:
+            previous.sentences.append(sentence)
+            previous.harm.extend(harm)
+            previous.actors.extend(actors)
+            if cue is not None:
+                previous.claims.append((cue, rel))
+                previous.unverifiable |= cue.unverifiable
+            if places:
+                last_place = place_list[0]
+            continue
+        if own_dates:
+            date_choices = own_dates
+            date_notes = [d.note for d in own_dates]
+            para_date = (sentence.paragraph, own_dates[0])
+        elif para_date is not None and para_date[0] == sentence.paragraph:
+            date_choices = [para_date[1]]
+            date_notes = [f"{para_date[1].note}, from the sentence before"]
+        else:
+            ongoing = next((d for d in dates if d.ongoing), None)
+            date_choices = [report_week(report)]
+            date_notes = [
+                f"{ongoing.note}: still going on; dated the week before the report"
+                if ongoing
+                else "no date in the text: the week before the report"
+            ]
+        if place_list:
+            place_choices: list[PlaceMention | None] = list(place_list)
+            place_note = ""
+        else:
+            place_choices = [last_place]
+            place_note = "no place in the sentence: the place the text named last"
+        days = {d.start for d in date_choices}
+        for d, dnote in zip(date_choices, date_notes, strict=True):
+            for p in place_choices:
+                for act in acts if len(acts) >= 2 else [None]:
+                    event = EventText(
+                        sentence.paragraph, [sentence], d, dnote, p, place_note,
+                        harm=list(harm), actors=list(actors),
+                        share_of=len(days),
+                    )  # fmt: skip
+                    if act is not None:
+                        event.forced_type = act[0]
+                        event.forced_span = (off + act[1], off + act[2])
+                    if cue is not None:
+                        event.claims.append((cue, rel))
+                        event.unverifiable = cue.unverifiable
+                    events.append(event)
+        if place_list:
+            last_place = place_list[0]
+    return events
+
+
+def _best_place(places: list[PlaceMention]) -> PlaceMention:
+    points = [p for p in places if p.location.level is None or p.kind_level == -1]
+    located = [p for p in points if p.located]
+    if located:
+        return located[0]
+    if points:
+        return points[0]
+    return max(places, key=lambda p: (p.location.level or 0, -p.start))
+
+
+def _listed_places(text: str, off: int, places: list[PlaceMention]) -> list[PlaceMention]:
+    """The places an event is at: several when the text lists them ("in A, B and C
+    townships"), else the most precise one."""
+    if not places:
+        return []
+    best = _best_place(places)
+    i = places.index(best)
+    run = [best]
+    for nxt in places[i + 1 :]:
+        gap = text[run[-1].end - off : nxt.start - off]
+        if not _LIST_GAP.fullmatch(gap):
+            break
+        run.append(nxt)
+    if len(run) > 1:
+        kind = run[-1].kind_level
+        return [
+            PlaceMention(p.start, p.end, p.location, p.kind_level or kind, p.near, p.located)
+            for p in run
+        ]
+    return [best]
+
+
+def _same_place(a: PlaceMention | None, b: PlaceMention) -> bool:
+    return a is not None and a.location.name == b.location.name
