@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "sitrep.commands.report",  # report
     "sitrep.commands.settings",  # settings
     "sitrep.commands.map",  # map
+    "sitrep.commands.draft",  # draft
     "sitrep.commands.gui",  # gui (the default)
 )
 # Each module imports only argparse-level code at the top; Qt and heavy libraries are
@@ -47,6 +48,7 @@ VERBS = {
     "map",
     "places",
     "boundaries",
+    "draft",
 }
 
 
