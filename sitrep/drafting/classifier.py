@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from sitrep.model import Incident
@@ -86,10 +86,11 @@ def train(texts: list[str], labels: list[str], alpha: float = 0.2) -> TypeClassi
 
 
 def train_for_project(session: Session) -> TypeClassifier | None:
-    """Train on the project's coded incidents (drafts left out: nobody confirmed them)."""
+    """Train on the project's coded incidents: reviewed ones and imported datasets (drafts
+    typed or drafted here are left out: nobody has confirmed their coding yet)."""
     rows = session.execute(
         select(Incident.title, Incident.narrative, Incident.sub_event_type).where(
-            Incident.review_status != ReviewStatus.DRAFT
+            or_(Incident.review_status != ReviewStatus.DRAFT, Incident.dataset_key.is_not(None))
         )
     ).all()
     texts = [narrative or "" for _, narrative, _ in rows]  # titles may name the type

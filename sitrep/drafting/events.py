@@ -154,7 +154,23 @@ def split_events(text: str, report: dt.date, know: Knowledge) -> list[EventText]
                     events.append(event)
         if place_list:
             last_place = place_list[0]
+    if not events and para_date is not None:
+        return [_whole_text(text, report, know, para_date[1], last_place)]
     return events
+
+
+def _whole_text(
+    text: str, report: dt.date, know: Knowledge, date: DateFound, place: PlaceMention | None
+) -> EventText:
+    """A short text with a date and no words of any known kind of event: one event, for
+    the officer to type."""
+    found = sentences(text)
+    event = EventText(found[0].paragraph, found, date, date.note, place, "")
+    for s in found:
+        dates = find_dates(s.text, report, s.start)
+        event.harm.extend(find_harm(s.text, s.start, [(d.start_char, d.end_char) for d in dates]))
+        event.actors.extend(know.actors.find(s.text, s.start))
+    return event
 
 
 def _best_place(places: list[PlaceMention]) -> PlaceMention:

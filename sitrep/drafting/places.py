@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from pathlib import Path
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -88,6 +89,7 @@ class PlaceIndex:
     area_levels: dict[uuid.UUID, int] = field(default_factory=dict)
     _gazetteer_cache: dict[str, list[Location]] = field(default_factory=dict)
     use_gazetteer: bool = True
+    gazetteer_file: Path | None = None
 
     def add(self, key: str, loc: Location) -> None:
         if key and key not in _STOP:
@@ -105,9 +107,13 @@ class PlaceIndex:
         if key in self._gazetteer_cache:
             return self._gazetteer_cache[key]
         try:
-            from sitrep.places.gazetteer import search_world
+            from sitrep.places.gazetteer import gazetteer_path, search_world
 
-            hits = search_world(key, 3, country_iso=self.country_iso or None)
+            if self.gazetteer_file is None:
+                self.gazetteer_file = gazetteer_path()
+            hits = search_world(
+                key, 3, country_iso=self.country_iso or None, path=self.gazetteer_file
+            )
         except Exception:  # no gazetteer file in this installation: project places only
             hits = []
         found = [

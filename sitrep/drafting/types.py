@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sitrep.model.taxonomy import event_type_of
 
@@ -25,7 +26,7 @@ _RULES: tuple[tuple[str, str, int], ...] = (
     (r"(?<!supported by )(?<!backed by )drones?", "Air/drone strike", 3),
     (r"artillery|shell(?:s|ed|ing)\b|mortars?|rockets?|missiles?", "Shelling/artillery/missile attack", 3),
     (r"land ?mines?|\bIEDs?\b|improvised explosive|roadside bomb|remote[- ]controlled bomb|mine (?:blast|explo)", "Remote explosive/landmine/IED", 4),
-    (r"crude bombs?|cocktail|bomb(?:s)? (?:exploded|went off)|explosions?|blasts?", "Remote explosive/landmine/IED", 2),
+    (r"crude bombs?|cocktail|bomb(?:s|ed|ing)?\b|explo(?:sions?|ded?)|blasts?", "Remote explosive/landmine/IED", 2),
     (r"\brap(?:e|ed|ing)\b|sexual(?:ly)? (?:assault|violence|abuse)", "Sexual violence", 5),
     (r"abduct|kidnap|forcibly disappear|taken away|went missing", "Abduction/forced disappearance", 4),
     (r"arrest|detain|detention|taken into custody|rounded up", "Arrests", 3),
@@ -64,13 +65,14 @@ class TypeGuess:
     note: str
 
 
-def rule_matches(text: str) -> list[tuple[str, int, int, int]]:
+@lru_cache(maxsize=512)
+def rule_matches(text: str) -> tuple[tuple[str, int, int, int], ...]:
     """(sub-event type, weight, start, end) of every rule that matches, in rule order."""
     out = []
     for pattern, sub, weight in _COMPILED:
         for m in pattern.finditer(text):
             out.append((sub, weight, m.start(), m.end()))
-    return out
+    return tuple(out)
 
 
 def guess_by_rules(text: str, offset: int = 0) -> TypeGuess | None:
@@ -100,7 +102,7 @@ def guess_by_rules(text: str, offset: int = 0) -> TypeGuess | None:
 
 def has_event_words(text: str) -> bool:
     """Whether a sentence reads like it reports something that happened."""
-    return any(p.search(text) for p, _, _ in _COMPILED)
+    return bool(rule_matches(text))
 
 
 def separable_acts(text: str) -> list[tuple[str, int, int]]:
