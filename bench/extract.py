@@ -144,12 +144,13 @@ def _score(row: dict[str, str], proposals: list, areas: dict) -> dict[str, bool]
     if not proposals:
         return dict.fromkeys(FIELDS, False) | {"deaths": int(row["fatalities"] or 0) == 0}
     d = proposals[0].draft
-    killed = sum(
-        c.best for p in proposals for c in p.draft.casualties if c.outcome == "killed"
-    )
+    killed = sum(c.best for p in proposals for c in p.draft.casualties if c.outcome == "killed")
     near = False
     if d.lat and d.lon:
-        near = _km((float(d.lat), float(d.lon)), (float(row["latitude"]), float(row["longitude"]))) <= 10
+        near = (
+            _km((float(d.lat), float(d.lon)), (float(row["latitude"]), float(row["longitude"])))
+            <= 10
+        )
     same2 = bool(row.get("admin2")) and _admin2(d.area_id, areas) == area_key(row["admin2"])
     return {
         "date": d.date_start == row["event_date"][:10],
@@ -160,8 +161,14 @@ def _score(row: dict[str, str], proposals: list, areas: dict) -> dict[str, bool]
     }
 
 
-def _baseline(row: dict[str, str], report: dt.date, common_type: str, common_sub: str,
-              top: tuple, areas: dict) -> dict[str, bool]:  # type: ignore[type-arg]
+def _baseline(
+    row: dict[str, str],
+    report: dt.date,
+    common_type: str,
+    common_sub: str,
+    top: tuple,
+    areas: dict,
+) -> dict[str, bool]:  # type: ignore[type-arg]
     first = re.search(r"\d+", re.sub(r"\b\d{1,2} \w+ \d{4}\b", "", row["notes"]))
     number = int(first.group(0)) if first else 0
     lat, lon, admin2, _ = top

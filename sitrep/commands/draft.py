@@ -55,10 +55,9 @@ def cmd_draft(args: argparse.Namespace) -> int:
             proposals = draft_incidents(s, document, args.report_date)
             records = [proposal_record(p) for p in proposals]
         if args.json_out:
+            report = args.report_date or document.report_date
             out = {
-                "report_date": (args.report_date or document.report_date).isoformat()
-                if (args.report_date or document.report_date)
-                else None,
+                "report_date": report.isoformat() if report else None,
                 "incidents": records,
             }
             _write(args.json_out, json.dumps(out, ensure_ascii=False, indent=1) + "\n")

@@ -59,7 +59,9 @@ def claim_cue(text: str, offset: int = 0) -> ClaimCue | None:
     m = CUE.search(text)
     if m is None:
         return None
-    return ClaimCue(offset + m.start(), offset + m.end(), m.group(0), bool(UNVERIFIABLE.search(text)))
+    return ClaimCue(
+        offset + m.start(), offset + m.end(), m.group(0), bool(UNVERIFIABLE.search(text))
+    )
 
 
 def claimant(text: str, known: dict[str, str], actors: ActorIndex) -> str | None:

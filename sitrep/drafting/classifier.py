@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 from sqlalchemy import or_, select
@@ -27,15 +28,51 @@ MIN_PER_TYPE = 5
 MAX_FEATURES = 60_000
 _TOKEN = re.compile(r"[a-z][a-z'-]+")
 _STOPWORDS = frozenset(
-    "the a an of in on at to and or by for from with was were is are be been has have had "
-    "that this it its as their his her they he she which who".split()
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "and",
+        "or",
+        "by",
+        "for",
+        "from",
+        "with",
+        "was",
+        "were",
+        "is",
+        "are",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "that",
+        "this",
+        "it",
+        "its",
+        "as",
+        "their",
+        "his",
+        "her",
+        "they",
+        "he",
+        "she",
+        "which",
+        "who",
+    ]
 )
 
 
 def features(text: str) -> set[str]:
     """Words and neighbouring word pairs of a text, lower-cased, numbers dropped."""
     words = [w for w in _TOKEN.findall(text.lower()) if w not in _STOPWORDS]
-    return {*words, *(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))}
+    return {*words, *(f"{a} {b}" for a, b in pairwise(words))}
 
 
 @dataclass

@@ -28,7 +28,8 @@ def plain_document(text: str, name: str = "") -> SourceDocument:
         m = _DATELINE.match(line)
         if m:
             found = [
-                d for d in find_dates(m.group(1), dt.date.max - dt.timedelta(days=2))
+                d
+                for d in find_dates(m.group(1), dt.date.max - dt.timedelta(days=2))
                 if d.start == d.end and d.start_char == 0 and d.end_char == len(m.group(1))
             ]
             explicit_year = re.search(r"(19|20)\d\d", m.group(1))
@@ -46,7 +47,9 @@ def _spans(spans: list[Span]) -> list[dict[str, Any]]:
 def proposal_record(p: Proposal) -> dict[str, Any]:
     """One proposed incident as the command line writes it (JSON-ready)."""
     d = p.draft
-    killed = sum(c.best for c in d.casualties if c.outcome == Outcome.KILLED and not c.is_party_claim)
+    killed = sum(
+        c.best for c in d.casualties if c.outcome == Outcome.KILLED and not c.is_party_claim
+    )
     claimed = sum(c.best for c in d.casualties if c.outcome == Outcome.KILLED and c.is_party_claim)
     return {
         "title": d.title,
@@ -65,12 +68,17 @@ def proposal_record(p: Proposal) -> dict[str, Any]:
         "killed_claimed": claimed,
         "casualties": [
             {
-                "outcome": c.outcome, "affiliation": c.affiliation, "low": c.low,
-                "best": c.best, "high": c.high, "at_least": c.at_least,
-                "is_party_claim": c.is_party_claim, "note": c.note,
+                "outcome": c.outcome,
+                "affiliation": c.affiliation,
+                "low": c.low,
+                "best": c.best,
+                "high": c.high,
+                "at_least": c.at_least,
+                "is_party_claim": c.is_party_claim,
+                "note": c.note,
             }
             for c in d.casualties
-        ],  # fmt: skip
+        ],
         "actors": [{"name": a.name, "role": a.role} for a in d.actors],
         "verification": d.verification,
         "sources": [

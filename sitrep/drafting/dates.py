@@ -25,7 +25,10 @@ MONTHS["sept"] = 9
 WEEKDAYS = {calendar.day_name[i].lower(): i for i in range(7)}
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 
-_M = r"(?P<m{n}>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_M = (
+    r"(?P<m{n}>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _D = r"(?P<d{n}>[0-3]?\d)(?:st|nd|rd|th)?"
 _Y = r"(?:,?\s+(?P<y{n}>(?:19|20)\d\d))?"
 
@@ -36,9 +39,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "d_m",
         re.compile(
-            r"\b" + _D.format(n=1)
-            + r"(?:\s*(?P<sep>and|&|-|–|to)\s*" + _D.format(n=2) + r")?\s+(?:of\s+)?"
-            + _M.format(n=1) + _Y.format(n=1) + r"\b",
+            r"\b"
+            + _D.format(n=1)
+            + r"(?:\s*(?P<sep>and|&|-|–|to)\s*"
+            + _D.format(n=2)
+            + r")?\s+(?:of\s+)?"
+            + _M.format(n=1)
+            + _Y.format(n=1)
+            + r"\b",
             re.I,
         ),
     ),
@@ -46,8 +54,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "m_d",
         re.compile(
-            r"\b" + _M.format(n=1) + r"\s+" + _D.format(n=1)
-            + r"(?:\s*(?P<sep>and|&|-|–|to)\s*" + _D.format(n=2) + r")?" + _Y.format(n=1)
+            r"\b"
+            + _M.format(n=1)
+            + r"\s+"
+            + _D.format(n=1)
+            + r"(?:\s*(?P<sep>and|&|-|–|to)\s*"
+            + _D.format(n=2)
+            + r")?"
+            + _Y.format(n=1)
             + r"\b(?!\s*(?:km|kilometres|kilometers|miles|people|soldiers|civilians|troops))",
             re.I,
         ),
@@ -65,7 +79,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "month",
         re.compile(
-            r"\b(?P<prep>in|during|since|throughout|from)\s+" + _M.format(n=1) + _Y.format(n=1)
+            r"\b(?P<prep>in|during|since|throughout|from)\s+"
+            + _M.format(n=1)
+            + _Y.format(n=1)
             + r"\b",
             re.I,
         ),
@@ -191,27 +207,44 @@ def _read(kind: str, m: re.Match[str], report: dt.date) -> list[Item]:
         last = calendar.monthrange(year, month)[1]
         part = g["part"].lower()
         first, final = (
-            (1, 10) if "early" in part or "beginning" in part else
-            (11, 20) if part == "mid" else
-            (21, last)
+            (1, 10)
+            if "early" in part or "beginning" in part
+            else (11, 20)
+            if part == "mid"
+            else (21, last)
         )
-        return [(dt.date(year, month, first), dt.date(year, month, final), f"'{m.group(0)}'", False)]
+        return [
+            (dt.date(year, month, first), dt.date(year, month, final), f"'{m.group(0)}'", False)
+        ]
     if kind == "month" and month:
         if g["m1"].lower() == "may" and not g.get("y1") and g["prep"].lower() != "in":
             return []  # "from may": the verb, not the month
         year = int(g["y1"]) if g.get("y1") else _year_for(month, 1, report)
-        last = dt.date(year, month, calendar.monthrange(year, month)[1])
+        month_end = dt.date(year, month, calendar.monthrange(year, month)[1])
         if g["prep"].lower() in {"since", "from"}:
             return [(dt.date(year, month, 1), report, f"'{m.group(0)}'", True)]
-        return [(dt.date(year, month, 1), min(last, report) if last > report else last,
-                 f"'{m.group(0)}'", False)]
+        return [
+            (
+                dt.date(year, month, 1),
+                min(month_end, report),
+                f"'{m.group(0)}'",
+                False,
+            )
+        ]
     if kind == "weekday":
         want = WEEKDAYS[g["wd"].lower()]
         back = (report.weekday() - want) % 7
         if (g.get("pre") or "").lower() == "last" and back == 0:
             back = 7
         day = report - dt.timedelta(days=back)
-        return [(day, day, f"'{m.group(0).strip()}': the {g['wd'].capitalize()} before the report", False)]
+        return [
+            (
+                day,
+                day,
+                f"'{m.group(0).strip()}': the {g['wd'].capitalize()} before the report",
+                False,
+            )
+        ]
     if kind == "relative":
         return [_relative(g, m.group(0), report)]
     return []
@@ -222,10 +255,9 @@ def _days(m: re.Match[str], report: dt.date) -> list[Item]:
     month = MONTHS.get(g["m1"].lower().rstrip("."))
     if not month:
         return []
-    if g["m1"].lower() == "may" and m.re.pattern.startswith(r"\b(?P<m1>") and not g.get("y1"):
-        # "May 20" is a date, but "may 2 people" is not: require a capital M
-        if not g["m1"].startswith("M"):
-            return []
+    # "May 20" is a date, but "may 2 people" is not: require a capital M
+    if g["m1"] == "may" and not g.get("y1"):
+        return []
     d1 = int(g["d1"])
     d2 = int(g["d2"]) if g.get("d2") else None
     year = int(g["y1"]) if g.get("y1") else _year_for(month, d1, report)

@@ -18,9 +18,10 @@ _DRAFT_ID = uuid.UUID(int=0)
 
 
 def likely_duplicates(
-    session: Session, draft: IncidentDraft, thresholds: Thresholds = Thresholds()
+    session: Session, draft: IncidentDraft, thresholds: Thresholds | None = None
 ) -> list[str]:
     """References of incidents near in space and time with the same event type."""
+    thresholds = thresholds or Thresholds()
     if not draft.date_start or not draft.event_type:
         return []
     start = dt.date.fromisoformat(draft.date_start)

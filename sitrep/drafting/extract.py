@@ -99,9 +99,11 @@ def _proposal(
     if d.start_char >= 0:
         proposal.evidence[DATE] = [_span(text, d.start_char, d.end_char)]
         confidence += 0.2
-    proposal.notes[DATE] = f"{event.date_note} → {d.start.isoformat()}" + (
-        f" to {d.end.isoformat()}" if d.end != d.start else ""
-    ) + f" ({d.precision.label})"
+    proposal.notes[DATE] = (
+        f"{event.date_note} → {d.start.isoformat()}"
+        + (f" to {d.end.isoformat()}" if d.end != d.start else "")
+        + f" ({d.precision.label})"
+    )
     # where
     _place(event, draft, proposal, text, know)
     if event.place is not None and not event.place_note:
@@ -127,7 +129,9 @@ def _proposal(
     return proposal
 
 
-def _place(event: EventText, draft: IncidentDraft, proposal: Proposal, text: str, know: Knowledge) -> None:
+def _place(
+    event: EventText, draft: IncidentDraft, proposal: Proposal, text: str, know: Knowledge
+) -> None:
     mention = event.place
     if mention is None:
         proposal.notes[PLACE] = "no place named: choose one"
@@ -140,7 +144,9 @@ def _place(event: EventText, draft: IncidentDraft, proposal: Proposal, text: str
         if point is not None:
             coords = point
     elif mention.kind_level is not None and mention.kind_level >= 1:
-        precision = LocationPrecision.ADMIN2 if mention.kind_level >= 2 else LocationPrecision.ADMIN1
+        precision = (
+            LocationPrecision.ADMIN2 if mention.kind_level >= 2 else LocationPrecision.ADMIN1
+        )
     draft.place_name = loc.name
     draft.place_id = str(loc.place_id) if loc.place_id else None
     if coords.lat is not None and coords.lon is not None:
@@ -159,7 +165,7 @@ def _place(event: EventText, draft: IncidentDraft, proposal: Proposal, text: str
         "admin area": "an admin area of the project",
         "gazetteer": "the shipped gazetteer",
     }[loc.origin]
-    note = f"'{text[mention.start:mention.end]}' is {loc.name}, {where} ({precision.label})"
+    note = f"'{text[mention.start : mention.end]}' is {loc.name}, {where} ({precision.label})"
     proposal.notes[PLACE] = f"{event.place_note}: {note}" if event.place_note else note
 
 
@@ -173,8 +179,14 @@ def _event_type(event: EventText, know: Knowledge, text: str) -> TypeGuess | Non
     body = event.text()
     rule = guess_by_rules(body)
     if rule is not None:
-        rule = TypeGuess(rule.event_type, rule.sub_event_type, rule.score,
-                         rule.start + event.start, rule.end + event.start, rule.note)
+        rule = TypeGuess(
+            rule.event_type,
+            rule.sub_event_type,
+            rule.score,
+            rule.start + event.start,
+            rule.end + event.start,
+            rule.note,
+        )
         rule = _fix_offsets(rule, event, text)
     model = know.classifier
     if model is None:
@@ -182,9 +194,11 @@ def _event_type(event: EventText, know: Knowledge, text: str) -> TypeGuess | Non
     sub, prob = model.predict(body)
     if rule is not None and rule.score >= STRONG:
         return rule
-    if sub not in know.known_subs and sub not in (event_type_of(sub) and [sub] or []):
+    if sub not in know.known_subs and sub not in ((event_type_of(sub) and [sub]) or []):
         return rule
-    start, end = (rule.start, rule.end) if rule is not None and rule.sub_event_type == sub else (0, 0)
+    start, end = (
+        (rule.start, rule.end) if rule is not None and rule.sub_event_type == sub else (0, 0)
+    )
     return TypeGuess(
         event_type_of(sub) or "", sub, prob, start, end,
         f"learnt from the project's {model.trained_on} coded incidents ({prob:.0%} sure)",
@@ -200,7 +214,9 @@ def _fix_offsets(rule: TypeGuess, event: EventText, text: str) -> TypeGuess:
         if pos <= rel < pos + length + 1:
             start = s.start + (rel - pos)
             end = start + (rule.end - rule.start)
-            return TypeGuess(rule.event_type, rule.sub_event_type, rule.score, start, end, rule.note)
+            return TypeGuess(
+                rule.event_type, rule.sub_event_type, rule.score, start, end, rule.note
+            )
         pos += length + 1
     return rule
 
@@ -215,8 +231,9 @@ def _claimant(event: EventText, known: dict[str, str], know: Knowledge) -> str |
     return None
 
 
-def _actors(event: EventText, draft: IncidentDraft, proposal: Proposal, text: str,
-            claim_by: str | None) -> None:
+def _actors(
+    event: EventText, draft: IncidentDraft, proposal: Proposal, text: str, claim_by: str | None
+) -> None:
     seen: dict[str, int] = {}
     spans: dict[str, list[Span]] = {}
     for a in event.actors:
@@ -236,7 +253,9 @@ def _actors(event: EventText, draft: IncidentDraft, proposal: Proposal, text: st
         draft.actors.append(ActorDraft(name=name, role=role.value))
         key = row_key("actors", len(draft.actors) - 1)
         proposal.evidence[key] = spans[name]
-        proposal.notes[key] = f"'{spans[name][0].text}' is {name} ({role.value}, by order of mention)"
+        proposal.notes[key] = (
+            f"'{spans[name][0].text}' is {name} ({role.value}, by order of mention)"
+        )
     if claim_by:
         draft.actors.append(ActorDraft(name=claim_by, role=ActorRole.CLAIMANT.value))
         key = row_key("actors", len(draft.actors) - 1)
@@ -255,8 +274,9 @@ def _side_of(draft: IncidentDraft, state: bool, names: dict[str, int]) -> Affili
     return Affiliation.UNKNOWN
 
 
-def _casualties(event: EventText, draft: IncidentDraft, proposal: Proposal, text: str,
-                claim_by: str | None) -> None:
+def _casualties(
+    event: EventText, draft: IncidentDraft, proposal: Proposal, text: str, claim_by: str | None
+) -> None:
     codes = {a.name: a.inter_code for a in event.actors}
     rows: dict[tuple[str, str, bool], tuple[CasualtyDraft, Span]] = {}
     claim_sentences = [s for _, s in event.claims]
@@ -278,9 +298,9 @@ def _casualties(event: EventText, draft: IncidentDraft, proposal: Proposal, text
             is_party_claim=party, at_least=h.at_least,
             note=(f"{note}, {claim_by or 'a party'}'s claim" if party else note)[:200],
         )  # fmt: skip
-        key = (row.outcome, row.affiliation, party)
-        if key not in rows or rows[key][0].best < row.best:
-            rows[key] = (row, _span(text, h.start, h.end))
+        group = (row.outcome, row.affiliation, party)
+        if group not in rows or rows[group][0].best < row.best:
+            rows[group] = (row, _span(text, h.start, h.end))
     for row, span in rows.values():
         draft.casualties.append(row)
         key = row_key("casualties", len(draft.casualties) - 1)
@@ -288,8 +308,14 @@ def _casualties(event: EventText, draft: IncidentDraft, proposal: Proposal, text
         proposal.notes[key] = row.note
 
 
-def _source(event: EventText, doc: SourceDocument, report: dt.date, draft: IncidentDraft,
-            proposal: Proposal, claim_by: str | None) -> None:
+def _source(
+    event: EventText,
+    doc: SourceDocument,
+    report: dt.date,
+    draft: IncidentDraft,
+    proposal: Proposal,
+    claim_by: str | None,
+) -> None:
     name = doc.title or doc.name or "Pasted report"
     draft.sources.append(
         SourceDraft(

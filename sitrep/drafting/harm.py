@@ -78,7 +78,9 @@ _PRONOUN = re.compile(
     rf"(?P<verb>{_VERB})\b",
     re.I,
 )
-_TOLL = re.compile(rf"\b(?:death toll|fatalities|dead)\s+(?:\w+\s+){{0,3}}?(?:to|of|at|reached)\s+{NUMBER}", re.I)
+_TOLL = re.compile(
+    rf"\b(?:death toll|fatalities|dead)\s+(?:\w+\s+){{0,3}}?(?:to|of|at|reached)\s+{NUMBER}", re.I
+)
 _NO_HARM = re.compile(r"\b(no one|nobody|no casualties|no injuries|no deaths|none)\b", re.I)
 
 
@@ -126,7 +128,9 @@ def read_number(q: str | None, n: str, n2: str | None) -> tuple[int, int, int, b
     return value, value, value, False
 
 
-def find_harm(text: str, offset: int = 0, masked: list[tuple[int, int]] | None = None) -> list[HarmFound]:
+def find_harm(
+    text: str, offset: int = 0, masked: list[tuple[int, int]] | None = None
+) -> list[HarmFound]:
     """Figures of harm in ``text``; ``masked`` ranges (dates) are not read as numbers."""
     masked = masked or []
     found: list[HarmFound] = []
@@ -145,7 +149,11 @@ def find_harm(text: str, offset: int = 0, masked: list[tuple[int, int]] | None =
                 tail = text[m.end("n2") if m.group("n2") else ne :]
                 if not noun and not re.match(r"\s*(?:[,.;)]|$)", tail):
                     continue
-            if pattern is _NUMBER_FIRST and noun and not _plausible_victim(noun, m.group("n"), strict=False):
+            if (
+                pattern is _NUMBER_FIRST
+                and noun
+                and not _plausible_victim(noun, m.group("n"), strict=False)
+            ):
                 continue
             if m.group("n").lower() in {"a", "an"} and not noun:
                 continue

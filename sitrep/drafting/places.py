@@ -10,10 +10,11 @@ areas are also named in the sentence wins, then the one the project uses most.
 from __future__ import annotations
 
 import re
+import sqlite3
 import uuid
-from pathlib import Path
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -36,8 +37,11 @@ _KIND_AFTER = re.compile(
     r"\s*(?:-based\b|\s)?\s*(" + "|".join(sorted(_KIND_WORDS, key=len, reverse=True)) + r")s?\b",
     re.I,
 )
-_NEAR_BEFORE = re.compile(r"\b(near|close to|outside|outskirts of|north of|south of|east of|"
-                          r"west of|km from|kilometres from|kilometers from)\s*$", re.I)
+_NEAR_BEFORE = re.compile(
+    r"\b(near|close to|outside|outskirts of|north of|south of|east of|"
+    r"west of|km from|kilometres from|kilometers from)\s*$",
+    re.I,
+)
 _IN_BEFORE = re.compile(r"\b(in|at|inside|into|around|reached|on)\s+(?:the\s+)?$", re.I)
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w’'.]*")
 _STOP = {
@@ -114,11 +118,17 @@ class PlaceIndex:
             hits = search_world(
                 key, 3, country_iso=self.country_iso or None, path=self.gazetteer_file
             )
-        except Exception:  # no gazetteer file in this installation: project places only
+        except (OSError, sqlite3.Error):  # no gazetteer here: the project's places only
             hits = []
         found = [
-            Location(h.name, h.lat, h.lon, "gazetteer", country_iso=h.country_iso,
-                     weight=h.population // 1000)
+            Location(
+                h.name,
+                h.lat,
+                h.lon,
+                "gazetteer",
+                country_iso=h.country_iso,
+                weight=h.population // 1000,
+            )
             for h in hits
             if fold(h.name) == key
         ]
@@ -149,26 +159,45 @@ def build_place_index(session: Session) -> PlaceIndex:
             lat, lon = (a.min_lat + a.max_lat) / 2, (a.min_lon + a.max_lon) / 2
         elif a.id in centroids:
             lat, lon = centroids[a.id][:2]
-        loc = Location(a.name, lat, lon, "admin area", chain, a.level, area_id=a.id,
-                       country_iso=a.country_iso or "", weight=centroids.get(a.id, (0, 0, 0))[2])
+        loc = Location(
+            a.name,
+            lat,
+            lon,
+            "admin area",
+            chain,
+            a.level,
+            area_id=a.id,
+            country_iso=a.country_iso or "",
+            weight=centroids.get(a.id, (0, 0, 0))[2],
+        )
         for name in {a.name, *(a.aliases or [])}:
             index.add(area_key(name), loc)
             index.add(fold(name), loc)
     for p in session.scalars(select(Place)):
         ids: AreaIds = (p.admin1_id, p.admin2_id, p.admin3_id, p.admin4_id)
-        loc = Location(p.name, p.lat, p.lon, "project place", ids, place_id=p.id,
-                       country_iso=p.country_iso, weight=1000)
+        loc = Location(
+            p.name,
+            p.lat,
+            p.lon,
+            "project place",
+            ids,
+            place_id=p.id,
+            country_iso=p.country_iso,
+            weight=1000,
+        )
         for name in {p.name, *(p.alt_names or [])}:
             index.add(fold(name), loc)
     _add_coded_places(session, index)
-    for key, locs in index.by_key.items():
+    for locs in index.by_key.values():
         # one entry per distinct place; the most used first
         locs.sort(key=lambda x: -x.weight)
     return index
 
 
 def _chain(
-    area_id: uuid.UUID, level: int, parents: dict[uuid.UUID, uuid.UUID | None],
+    area_id: uuid.UUID,
+    level: int,
+    parents: dict[uuid.UUID, uuid.UUID | None],
     levels: dict[uuid.UUID, int],
 ) -> AreaIds:
     ids: list[uuid.UUID | None] = [None, None, None, None]
@@ -219,8 +248,9 @@ def _add_coded_places(session: Session, index: PlaceIndex) -> None:
         counts[(key, ids)] += n
         current = best.get((key, ids))
         if current is None or n > current.weight:
-            best[(key, ids)] = Location(name, lat, lon, "coded incidents", ids,
-                                        country_iso=iso or "", weight=n)
+            best[(key, ids)] = Location(
+                name, lat, lon, "coded incidents", ids, country_iso=iso or "", weight=n
+            )
     grouped: dict[str, list[Location]] = defaultdict(list)
     for (key, ids), loc in best.items():
         loc.weight = counts[(key, ids)]
@@ -232,11 +262,13 @@ def _add_coded_places(session: Session, index: PlaceIndex) -> None:
             index.add(key, loc)
 
 
-def find_places(text: str, index: PlaceIndex, offset: int = 0,
-                masked: list[tuple[int, int]] | None = None) -> list[PlaceMention]:
+def find_places(
+    text: str, index: PlaceIndex, offset: int = 0, masked: list[tuple[int, int]] | None = None
+) -> list[PlaceMention]:
     """Place names in ``text``, each resolved to one location, in order."""
-    words = [m for m in _WORD.finditer(text)
-             if not any(s <= m.start() - 0 < e for s, e in masked or [])]
+    words = [
+        m for m in _WORD.finditer(text) if not any(s <= m.start() - 0 < e for s, e in masked or [])
+    ]
     raw: list[tuple[int, int, list[Location], int | None, bool]] = []
     i = 0
     while i < len(words):
@@ -249,7 +281,7 @@ def find_places(text: str, index: PlaceIndex, offset: int = 0,
             last = words[i + n - 1]
             if not all(words[i + k].group(0)[0].isupper() for k in range(n)):
                 continue
-            gap = text[w.start():last.end()]
+            gap = text[w.start() : last.end()]
             if n > 1 and not re.fullmatch(r"[\w’'.]+(?:(?:\s+|\s*-\s*)[\w’'.]+)*", gap):
                 continue
             key = fold(gap.rstrip("."))
@@ -265,20 +297,24 @@ def find_places(text: str, index: PlaceIndex, offset: int = 0,
         start, end, locs, n = hit
         kind = _KIND_AFTER.match(text, end)
         level = _KIND_WORDS[kind.group(1).lower()] if kind else None
-        before = text[max(0, start - 30):start]
+        before = text[max(0, start - 30) : start]
         near = bool(_NEAR_BEFORE.search(before))
         raw.append((start, end, locs, level, near or bool(_IN_BEFORE.search(before))))
         i += n
-    mentioned = {loc.area_id for _, _, locs, _, _ in raw for loc in locs if loc.area_id}
+    mentioned: set[uuid.UUID | None] = {
+        loc.area_id for _, _, locs, _, _ in raw for loc in locs if loc.area_id
+    }
     out: list[PlaceMention] = []
     for start, end, locs, level, located in raw:
         chosen = max(locs, key=lambda loc: _score(loc, level, mentioned))
-        near = bool(_NEAR_BEFORE.search(text[max(0, start - 30):start]))
+        near = bool(_NEAR_BEFORE.search(text[max(0, start - 30) : start]))
         out.append(PlaceMention(offset + start, offset + end, chosen, level, near, located))
     return out
 
 
-def _score(loc: Location, kind_level: int | None, mentioned: set[uuid.UUID | None]) -> tuple[int, int, int]:
+def _score(
+    loc: Location, kind_level: int | None, mentioned: set[uuid.UUID | None]
+) -> tuple[int, int, int]:
     context = sum(1 for a in loc.area_ids if a is not None and a in mentioned and a != loc.area_id)
     if kind_level is None or kind_level == -1:
         fits = int(loc.level is None)

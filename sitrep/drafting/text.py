@@ -34,15 +34,13 @@ class Sentence:
 def sentences(text: str) -> list[Sentence]:
     """The text's sentences in order, each with its paragraph number."""
     found: list[Sentence] = []
-    paragraph = 0
     pos = 0
-    for para in [*_PARAGRAPH.finditer(text), None]:
+    for paragraph, para in enumerate([*_PARAGRAPH.finditer(text), None]):
         stop = para.start() if para else len(text)
         _split(text, pos, stop, paragraph, found)
         if para is None:
             break
         pos = para.end()
-        paragraph += 1
     return found
 
 

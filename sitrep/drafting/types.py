@@ -7,6 +7,7 @@ weapons before ground fighting: "ground, artillery and drone attacks" is a drone
 Rules of weight 3 or more are specific enough to stand against the learnt classifier.
 """
 
+# ruff: noqa: E501  (the rule table reads best one rule per line)
 from __future__ import annotations
 
 import re

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sitrep.drafting.classifier import train
 from sitrep.drafting.claims import claim_cue
+from sitrep.drafting.classifier import train
 from sitrep.drafting.cli_io import plain_document
 from sitrep.drafting.dates import find_dates
 from sitrep.drafting.harm import find_harm
