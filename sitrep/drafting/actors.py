@@ -61,20 +61,24 @@ class ActorIndex:
     names: dict[str, tuple[str, int]] = field(default_factory=dict)  # folded words → actor
     exact: dict[str, tuple[str, int]] = field(default_factory=dict)  # case-sensitive acronyms
     longest: int = 1
+    firsts: set[str] = field(default_factory=set)  # folded first words of every name
 
     def find(self, text: str, offset: int = 0) -> list[ActorMention]:
         tokens = list(_TOKEN.finditer(text))
+        words = [t.group(0) for t in tokens]
+        folded = [w.casefold() for w in words]
         found: list[ActorMention] = []
         i = 0
         while i < len(tokens):
             hit = None
-            for n in range(min(self.longest, len(tokens) - i), 0, -1):
-                run = tokens[i : i + n]
-                raw = " ".join(t.group(0) for t in run)
-                entry = self.exact.get(raw) or self.names.get(raw.casefold())
-                if entry is not None:
-                    hit = (n, entry, run[0].start(), run[-1].end())
-                    break
+            if folded[i] in self.firsts:
+                for n in range(min(self.longest, len(tokens) - i), 0, -1):
+                    entry = self.exact.get(" ".join(words[i : i + n])) or self.names.get(
+                        " ".join(folded[i : i + n])
+                    )
+                    if entry is not None:
+                        hit = (n, entry, tokens[i].start(), tokens[i + n - 1].end())
+                        break
             if hit is None:
                 i += 1
                 continue
@@ -124,6 +128,7 @@ def build_actor_index(session: Session) -> ActorIndex:
             continue
         table = index.exact if _is_acronym(word) else index.names
         table.setdefault(key, (name, code))
+        index.firsts.add(key.split(" ", 1)[0].casefold())
         index.longest = max(index.longest, min(MAX_WORDS, key.count(" ") + 1))
     return index
 

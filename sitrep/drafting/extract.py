@@ -192,7 +192,11 @@ def _event_type(event: EventText, know: Knowledge, text: str) -> TypeGuess | Non
     if model is None:
         return rule
     sub, prob = model.predict(body)
-    if rule is not None and rule.score >= STRONG:
+    if (
+        rule is not None
+        and rule.score >= STRONG
+        and (prob < model.trust or sub == rule.sub_event_type)
+    ):
         return rule
     if sub not in know.known_subs and sub not in ((event_type_of(sub) and [sub]) or []):
         return rule

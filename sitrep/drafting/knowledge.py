@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sitrep.drafting.actors import ActorIndex, build_actor_index
 from sitrep.drafting.classifier import TypeClassifier, train_for_project
 from sitrep.drafting.places import PlaceIndex, build_place_index
+from sitrep.drafting.types import STRONG, guess_by_rules
 from sitrep.model import Actor, Incident, LocalType, Place
 
 _CACHE: dict[str, tuple[tuple[object, ...], Knowledge]] = {}
@@ -50,12 +51,17 @@ def knowledge_for(session: Session, *, use_gazetteer: bool = True) -> Knowledge:
     built = Knowledge(
         places=places,
         actors=build_actor_index(session),
-        classifier=train_for_project(session),
+        classifier=train_for_project(session, _rule, STRONG),
         local_types={lt.name: lt.sub_event_type for lt in session.scalars(select(LocalType))},
         known_subs=set(known_sub_event_types(session)),
     )
     _CACHE[key] = (stamp, built)
     return built
+
+
+def _rule(text: str) -> tuple[str, float] | None:
+    guess = guess_by_rules(text)
+    return (guess.sub_event_type, guess.score) if guess is not None else None
 
 
 def forget(session: Session) -> None:
