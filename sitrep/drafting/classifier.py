@@ -227,7 +227,7 @@ def calibrate(
 def train_for_project(session: Session, rule: RuleGuess, strong: float) -> TypeClassifier | None:
     """Train on the project's coded incidents: reviewed ones and imported datasets (drafts
     typed or drafted here are left out: nobody has confirmed their coding yet)."""
-    rows = session.execute(
+    latest = session.execute(
         select(Incident.narrative, Incident.sub_event_type)
         .where(
             or_(Incident.review_status != ReviewStatus.DRAFT, Incident.dataset_key.is_not(None))
@@ -235,6 +235,6 @@ def train_for_project(session: Session, rule: RuleGuess, strong: float) -> TypeC
         .order_by(Incident.date_start.desc())
         .limit(MAX_TRAIN)
     ).all()
-    rows.reverse()  # oldest first: the latest are held out for calibration
+    rows = latest[::-1]  # oldest first: the latest are held out for calibration
     texts = [narrative or "" for narrative, _ in rows]  # titles may name the type
     return calibrate(texts, [sub for _, sub in rows], rule, strong)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sitrep.drafting.claims import claim_cue
-from sitrep.drafting.classifier import train
+from sitrep.drafting.classifier import calibrate, train
 from sitrep.drafting.cli_io import plain_document
 from sitrep.drafting.dates import find_dates
 from sitrep.drafting.harm import find_harm
@@ -118,3 +118,21 @@ def test_classifier_learns_only_with_enough_coded_incidents() -> None:
     assert model.predict("mortars shelled a village")[0] == "Shelling/artillery/missile attack"
     assert model.predict("a crowd marched")[0] == "Peaceful protest"
     assert train(texts[:30], labels[:30]) is None
+
+
+def test_classifier_trust_over_keyword_rules_is_learnt_from_the_latest_incidents() -> None:
+    texts = ["soldiers shelled the village with mortars"] * 100 + ["crowd marched"] * 100
+    labels = ["Shelling/artillery/missile attack"] * 100 + ["Peaceful protest"] * 100
+    order = [i // 2 + (i % 2) * 100 for i in range(200)]  # both kinds all along
+    texts, labels = [texts[i] for i in order], [labels[i] for i in order]
+    # a rule that calls everything an arrest is overruled by the model from low confidence
+    model = calibrate(texts, labels, lambda _t: ("Arrests", 5.0), 3.0)
+    assert model is not None and model.trust <= 0.5
+    # a rule that reads what the model cannot (numbers are no feature) keeps its say
+    texts = [f"an event numbered {i % 2}" for i in range(200)]
+    labels = ["Attack" if i % 2 else "Armed clash" for i in range(200)]
+    model = calibrate(
+        texts, labels, lambda t: ("Attack" if t.endswith("1") else "Armed clash", 5.0), 3.0
+    )
+    assert model is not None
+    assert model.trust > max(model.predict(t)[1] for t in texts[:2])
