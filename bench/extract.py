@@ -17,7 +17,9 @@ no publication date). A note scores on each field when the FIRST proposal matche
 Baselines measured in the same run on the same notes: the report date as the date,
 the first number in the note as fatalities, the project's most used place as the
 location, the most frequent (sub-)type of the training part as the type.
-Speed: notes per second through :func:`propose` plus the duplicate check.
+Speed: notes per second through :func:`propose` plus the duplicate check, by the wall
+clock and by the CPU time of this process (the machine's load average is printed with
+them: on a shared machine the wall-clock figure says more about the neighbours).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import argparse
 import csv
 import datetime as dt
 import math
+import os
 import re
 import sys
 import tempfile
@@ -86,9 +89,10 @@ def run(label: str, name: str, cut: str, max_test: int) -> dict[str, object]:
     import_file(project, train_csv)
     import_seconds = time.perf_counter() - t0
     with project.session() as s:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         know = knowledge_for(s)
         learn_seconds = time.perf_counter() - t0
+        learn_cpu = time.process_time() - c0
         areas = {a.id: (a.level, a.name, a.parent_id) for a in s.scalars(select(AdminArea))}
         common_type = Counter(s.scalars(select(Incident.event_type))).most_common(1)[0][0]
         common_sub = Counter(s.scalars(select(Incident.sub_event_type))).most_common(1)[0][0]
@@ -101,7 +105,9 @@ def run(label: str, name: str, cut: str, max_test: int) -> dict[str, object]:
         hits = Counter[str]()
         base = Counter[str]()
         misses: dict[str, list[str]] = {f: [] for f in FIELDS}
+        sizes = Counter[int]()  # proposals per note (each note is one coded event)
         t0 = time.perf_counter()
+        c0 = time.process_time()
         for row in test:
             coded = dt.date.fromisoformat(row["event_date"][:10])
             report = coded + dt.timedelta(days=3)
@@ -109,6 +115,7 @@ def run(label: str, name: str, cut: str, max_test: int) -> dict[str, object]:
             proposals = propose(doc, report, know)
             for p in proposals:
                 p.duplicates = likely_duplicates(s, p.draft)
+            sizes[len(proposals)] += 1
             ok = _score(row, proposals, areas)
             for f, good in ok.items():
                 hits[f] += good
@@ -118,11 +125,13 @@ def run(label: str, name: str, cut: str, max_test: int) -> dict[str, object]:
             for f, good in b.items():
                 base[f] += good
         seconds = time.perf_counter() - t0
+        cpu_seconds = time.process_time() - c0
     project.close()
     n = len(test)
     return {
         "label": label, "n": n, "trained_on": know.classifier.trained_on if know.classifier else 0,
-        "import_s": import_seconds, "learn_s": learn_seconds, "rate": n / seconds,
+        "import_s": import_seconds, "learn_s": learn_seconds, "learn_cpu_s": learn_cpu,
+        "rate": n / seconds, "cpu_rate": n / cpu_seconds, "sizes": sizes,
         "hits": {f: hits[f] / n for f in FIELDS}, "base": {f: base[f] / n for f in FIELDS},
         "misses": misses,
     }  # fmt: skip
@@ -201,13 +210,23 @@ def main() -> int:
                 f"| {r['label']} | {r['n']} | {f} | {r['hits'][f]:.1%} | "  # type: ignore[index]
                 f"{r['base'][f]:.1%} | ≥ {targets[f]}% |"  # type: ignore[index]
             )
-        print(f"| {r['label']} | {r['n']} | notes/s | {r['rate']:.0f} | | ≥ 100 |")
+        print(f"| {r['label']} | {r['n']} | notes/s (wall) | {r['rate']:.0f} | | ≥ 100 |")
+        print(f"| {r['label']} | {r['n']} | notes/s (CPU) | {r['cpu_rate']:.0f} | | ≥ 100 |")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nload average at the end: {load} on {os.cpu_count()} CPUs")
     for r in results:
         print(
             f"\n{r['label']}: classifier trained on {r['trained_on']} coded incidents; "
-            f"import {r['import_s']:.1f} s, learning {r['learn_s']:.1f} s"
+            f"import {r['import_s']:.1f} s, learning {r['learn_s']:.1f} s "
+            f"({r['learn_cpu_s']:.1f} s CPU)"
         )
-        for f, notes in r["misses"].items():  # type: ignore[union-attr]
+        sizes: Counter[int] = r["sizes"]  # type: ignore[assignment]
+        print(
+            f"  proposals per note (each note is one coded event): "
+            f"{sum(k * v for k, v in sizes.items()) / r['n']:.2f} on average; "  # type: ignore[operator]
+            + ", ".join(f"{k}: {v} notes" for k, v in sorted(sizes.items()))
+        )
+        for f, notes in r["misses"].items():  # type: ignore[attr-defined]
             for note in notes:
                 print(f"  miss {f}: {note}")
     return 0

@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from types import SimpleNamespace
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from sitrep.editing.draft import IncidentDraft
@@ -15,6 +15,20 @@ from sitrep.model import Incident
 from sitrep.sharing.duplicates import Thresholds, pair_candidate
 
 _DRAFT_ID = uuid.UUID(int=0)
+# built once: a batch checks every proposal, and building the statement cost more
+# than running it
+_NEARBY = (
+    select(
+        Incident.id, Incident.reference, Incident.title, Incident.date_start, Incident.lat,
+        Incident.lon, Incident.place_name, Incident.sub_event_type,
+    )
+    .where(
+        Incident.date_start >= bindparam("first"),
+        Incident.date_start <= bindparam("last"),
+        Incident.event_type == bindparam("event_type"),
+    )
+    .limit(200)
+)  # fmt: skip
 
 
 def likely_duplicates(
@@ -28,15 +42,9 @@ def likely_duplicates(
     end = dt.date.fromisoformat(draft.date_end) if draft.date_end else start
     window = dt.timedelta(days=thresholds.days)
     rows = session.execute(
-        select(
-            Incident.id, Incident.reference, Incident.title, Incident.date_start, Incident.lat,
-            Incident.lon, Incident.place_name, Incident.sub_event_type,
-        ).where(
-            Incident.date_start >= start - window,
-            Incident.date_start <= end + window,
-            Incident.event_type == draft.event_type,
-        ).limit(200)
-    ).all()  # fmt: skip
+        _NEARBY,
+        {"first": start - window, "last": end + window, "event_type": draft.event_type},
+    ).all()
     mine = SimpleNamespace(
         id=_DRAFT_ID, reference="(draft)", title=draft.title, date_start=start,
         lat=float(draft.lat) if draft.lat else None, lon=float(draft.lon) if draft.lon else None,

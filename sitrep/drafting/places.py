@@ -270,17 +270,19 @@ def find_places(
         m for m in _WORD.finditer(text) if not any(s <= m.start() - 0 < e for s, e in masked or [])
     ]
     raw: list[tuple[int, int, list[Location], int | None, bool]] = []
+    # capitalised[i]: how many capitalised words run from word i on
+    capitalised = [0] * (len(words) + 1)
+    for k in range(len(words) - 1, -1, -1):
+        capitalised[k] = capitalised[k + 1] + 1 if words[k].group(0)[0].isupper() else 0
     i = 0
     while i < len(words):
         w = words[i]
-        if not w.group(0)[0].isupper():
+        if not capitalised[i]:
             i += 1
             continue
         hit = None
-        for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
+        for n in range(min(MAX_WORDS, capitalised[i]), 0, -1):
             last = words[i + n - 1]
-            if not all(words[i + k].group(0)[0].isupper() for k in range(n)):
-                continue
             gap = text[w.start() : last.end()]
             if n > 1 and not re.fullmatch(r"[\w’'.]+(?:(?:\s+|\s*-\s*)[\w’'.]+)*", gap):
                 continue
