@@ -20,13 +20,28 @@ from sitrep.drafting.claims import ClaimCue, claim_cue
 from sitrep.drafting.dates import DateFound, find_dates, report_week
 from sitrep.drafting.harm import HarmFound, find_harm
 from sitrep.drafting.knowledge import Knowledge
-from sitrep.drafting.places import PlaceMention, find_places
+from sitrep.drafting.places import Location, PlaceIndex, PlaceMention, find_places
 from sitrep.drafting.text import Sentence, sentences
 from sitrep.drafting.types import has_event_words, separable_acts
+from sitrep.places.names import fold
 
 _NOT_YET = re.compile(
     r"\b(plann(?:ing|ed) to|plans to|will|would|intends? to|threaten(?:ed|s)? to|"
     r"should prepare|warned that|is expected to|are expected to)\b",
+    re.I,
+)
+# a sentence pointing back at the event before tells more of it, wherever it names
+# ("Several shops in Banglabazar were also looted in the incident.")
+_SAME_EVENT = re.compile(
+    r"\b(?:in|during|after|at|of|from|by) the (?:same )?(?:incident|clash(?:es)?|attack|"
+    r"protest|demonstration|fighting|violence|event|explosion|blast|ambush|raid|gunfight)\b",
+    re.I,
+)
+# words before a date that make it the background of the event, not its day
+_BACKGROUND = re.compile(
+    r"\b(?:during|since|charges?|cases?|killings?|killed|murder(?:ed)?|deaths?|died|"
+    r"succumbed|in connection with|anniversary|sentenced|earlier|previous(?:ly)?|"
+    r"accused|arrested|injured|detained|filed|verdict|trial)\b",
     re.I,
 )
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)\s*")
@@ -77,7 +92,7 @@ def split_events(text: str, report: dt.date, know: Knowledge) -> list[EventText]
         places = find_places(rel, know.places, off, masked_rel)
         harm = find_harm(rel, off, [(d.start_char, d.end_char) for d in dates])
         cue = claim_cue(rel, off)
-        own_dates = [d for d in dates if not d.ongoing]
+        own_dates = _event_dates(rel, off, [d for d in dates if not d.ongoing])
         previous = events[-1] if events else None
         same_para = previous is not None and previous.paragraph == sentence.paragraph
         if not has_event_words(rel) or (_NOT_YET.search(rel) and not harm):
@@ -96,13 +111,14 @@ def split_events(text: str, report: dt.date, know: Knowledge) -> list[EventText]
             if own_dates:
                 para_date = (sentence.paragraph, own_dates[0])
             continue
-        place_list = _listed_places(rel, off, places)
+        place_list = _listed_places(rel, off, places, know.places)
         acts = separable_acts(rel)
+        back = bool(_SAME_EVENT.search(rel))
         continues = (
             same_para
             and previous is not None
-            and not own_dates
-            and (not places or _same_place(previous.place, place_list[0]))
+            and (not own_dates or back)
+            and (not places or back or _same_place(previous.place, place_list[0]))
             and len(acts) < 2
         )
         if continues and previous is not None:
@@ -159,6 +175,25 @@ def split_events(text: str, report: dt.date, know: Knowledge) -> list[EventText]
     return events
 
 
+def _event_dates(text: str, off: int, dates: list[DateFound]) -> list[DateFound]:
+    """The days a sentence's events happened on: its first date with the days listed
+    with it ("on June 3 and 6"), and later dates of the same precision unless they tell
+    the background ("the killing of a student on 16 July", "during the movement in
+    July")."""
+    if not dates:
+        return []
+    first = dates[0]
+    kept = [first]
+    for d in dates[1:]:
+        if d.start_char == first.start_char:
+            kept.append(d)
+            continue
+        before = text[max(0, d.start_char - off - 60) : d.start_char - off]
+        if d.precision == first.precision and not _BACKGROUND.search(before):
+            kept.append(d)
+    return kept
+
+
 def _whole_text(
     text: str, report: dt.date, know: Knowledge, date: DateFound, place: PlaceMention | None
 ) -> EventText:
@@ -183,7 +218,9 @@ def _best_place(places: list[PlaceMention]) -> PlaceMention:
     return max(places, key=lambda p: (p.location.level or 0, -p.start))
 
 
-def _listed_places(text: str, off: int, places: list[PlaceMention]) -> list[PlaceMention]:
+def _listed_places(
+    text: str, off: int, places: list[PlaceMention], index: PlaceIndex
+) -> list[PlaceMention]:
     """The places an event is at: several when the text lists them ("in A, B and C
     townships"), else the most precise one."""
     if not places:
@@ -193,7 +230,7 @@ def _listed_places(text: str, off: int, places: list[PlaceMention]) -> list[Plac
     run = [best]
     for nxt in places[i + 1 :]:
         gap = text[run[-1].end - off : nxt.start - off]
-        if not _LIST_GAP.fullmatch(gap):
+        if not _LIST_GAP.fullmatch(gap) or _within(run[-1].location, nxt.location, index):
             break
         run.append(nxt)
     if len(run) > 1:
@@ -203,6 +240,15 @@ def _listed_places(text: str, off: int, places: list[PlaceMention]) -> list[Plac
             for p in run
         ]
     return [best]
+
+
+def _within(inner: Location, outer: Location, index: PlaceIndex) -> bool:
+    """Whether ``outer`` names an area holding ``inner`` ("Jamalpur, Mymensingh" names
+    the district and its division: one place, not a list of two), even when the name
+    was read as the town of the same name."""
+    areas = [outer] if outer.level is not None else []
+    areas += [loc for loc in index.by_key.get(fold(outer.name), []) if loc.level is not None]
+    return any(area.area_id is not None and area.area_id in inner.area_ids for area in areas)
 
 
 def _same_place(a: PlaceMention | None, b: PlaceMention) -> bool:
