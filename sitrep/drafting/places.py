@@ -290,6 +290,9 @@ def find_places(
             if key in _STOP:
                 continue
             locs = index.lookup(key)
+            if locs and i == 0 and n == 1 and all(x.origin == "gazetteer" for x in locs):
+                continue  # "Many factories…", "Over 200…": a sentence's first word is
+                # capitalised anyway; only the project's own places count there
             if locs:
                 hit = (w.start(), last.end() - (1 if gap.endswith(".") else 0), locs, n)
                 break

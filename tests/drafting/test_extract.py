@@ -199,3 +199,30 @@ def test_seed_report_drafts_cover_the_hand_entered_incidents(tmp_path: Path) -> 
     (row,) = ambush[0].draft.casualties
     assert row.is_party_claim and row.at_least and row.best == 10
     assert ambush[0].draft.date_start == "2025-06-07"
+
+
+def test_a_place_named_with_its_district_and_state_is_one_incident(kachin: Project) -> None:
+    # the village is unknown; the town and its state named after it are one place
+    text = "On 3 July, regime troops shelled Namti village (Myitkyina, Kachin), wounding two."
+    (p,) = _draft(kachin, text)
+    assert p.draft.place_name == "Myitkyina"
+    # a list of places of the same rank is still one incident each
+    text = "On 3 July, regime troops shelled Mogaung, Bhamo and Tanai, wounding two men."
+    assert [p.draft.place_name for p in _draft(kachin, text)] == ["Mogaung", "Bhamo", "Tanai"]
+
+
+def test_a_sentence_about_the_same_clash_and_a_background_date_add_no_incident(
+    kachin: Project,
+) -> None:
+    text = (
+        "On 3 July, KIA fighters clashed with junta troops near Mogaung, demanding "
+        "justice for the killing of a teacher on 16 June. Two houses in Namti were "
+        "also burned in the clash."
+    )
+    (p,) = _draft(kachin, text)
+    assert (p.draft.date_start, p.draft.place_name) == ("2025-07-03", "Mogaung")
+    assert p.draft.sub_event_type == "Armed clash"
+    # a new day and place in the next sentence is still a new incident
+    text = "On 3 July, KIA fighters clashed with junta troops near Mogaung. On 5 July, "
+    text += "junta troops shelled Bhamo."
+    assert [p.draft.place_name for p in _draft(kachin, text)] == ["Mogaung", "Bhamo"]
