@@ -66,6 +66,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"sitrep.store.migrations"}),
     frozenset({"sitrep.interchange"}),
     frozenset({"sitrep.editing", "sitrep.mapping", "sitrep.reporting", "sitrep.demo"}),
+    # drafting proposes incidents and saves accepted ones through editing
+    frozenset({"sitrep.drafting"}),
     frozenset({"sitrep.commands"}),
     frozenset({"sitrep.cli"}),
     frozenset({"sitrep.ui"}),
