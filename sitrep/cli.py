@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "sitrep.commands.basemap",  # basemap add|list|remove|move
     "sitrep.commands.backup",  # audit, backup, restore, copy
     "sitrep.commands.team",  # team init, add-user, list
+    "sitrep.commands.draft",  # draft
     "sitrep.commands.gui",  # gui (the default)
 )
 # Each module imports only argparse-level code at the top; Qt and heavy libraries are
@@ -56,6 +57,7 @@ VERBS = {
     "restore",
     "copy",
     "team",
+    "draft",
 }
 
 

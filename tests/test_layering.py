@@ -66,7 +66,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"sitrep.store.migrations"}),
     frozenset({"sitrep.interchange"}),
     frozenset({"sitrep.editing", "sitrep.mapping", "sitrep.reporting", "sitrep.demo"}),
-    frozenset({"sitrep.drafting"}),  # proposals are form drafts (sitrep.editing)
+    # drafting proposes incidents and saves accepted ones through editing
+    frozenset({"sitrep.drafting"}),
     frozenset({"sitrep.commands"}),
     frozenset({"sitrep.cli"}),
     frozenset({"sitrep.ui"}),

@@ -183,6 +183,18 @@ def _pair(
     )
 
 
+def pair_candidate(
+    a: Any,
+    b: Any,
+    actors: dict[Any, set[Any]],
+    sources: dict[Any, set[str]],
+    thresholds: Thresholds,
+) -> Candidate | None:
+    """The duplicate rule for one pair (rows with id, reference, title, date_start, lat,
+    lon, place_name, sub_event_type): also used to flag drafts from a report."""
+    return _pair(a, b, actors, sources, thresholds)
+
+
 # --------------------------------------------------------------------------- review
 
 
