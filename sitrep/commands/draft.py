@@ -48,7 +48,12 @@ def cmd_draft(args: argparse.Namespace) -> int:
     from sitrep.drafting.cli_io import plain_document, proposal_record
     from sitrep.drafting.extract import draft_incidents
 
-    document = plain_document(_read_text(args.file), "" if args.file == "-" else args.file)
+    if args.file == "-":
+        document = plain_document(sys.stdin.read())
+    else:  # .txt, .docx, .pdf or .eml, each with its own date when it gives one
+        from sitrep.drafting.documents import read_document
+
+        document = read_document(Path(args.file))
     project = open_for_cli(args.project)
     try:
         with project.session() as s:

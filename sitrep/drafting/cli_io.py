@@ -1,43 +1,22 @@
 """Plain text in, JSON records out: what the command line reads and writes.
 
-The document readers for .docx/.pdf/.eml live in :mod:`sitrep.drafting.documents`;
-plain text (a .txt file, standard input, a batch line) needs only
-:func:`plain_document`, which also takes a date written alone on the first line as the
-report's own date.
+Files of every kind are read by :mod:`sitrep.drafting.documents`; standard input and
+batch lines go through :func:`plain_document`, which reads their dateline by the same rule.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Any
 
-from sitrep.drafting.dates import find_dates
+from sitrep.drafting.documents import text_document
 from sitrep.drafting.proposal import Proposal, SourceDocument, Span
 from sitrep.model.enums import Outcome
 
-_DATELINE = re.compile(r"^\s*(?:(?:date|published|dated)\s*:?\s*)?(.{6,40}?)\s*$", re.I)
-
 
 def plain_document(text: str, name: str = "") -> SourceDocument:
-    """A pasted or plain-text report; its date when its first line is one."""
-    doc = SourceDocument(text=text, name=name, kind="text")
-    first = re.match(r"\s*([^\n]*)", text)
-    if first and first.group(1):
-        line = first.group(1)
-        m = _DATELINE.match(line)
-        if m:
-            found = [
-                d
-                for d in find_dates(m.group(1), dt.date.max - dt.timedelta(days=2))
-                if d.start == d.end and d.start_char == 0 and d.end_char == len(m.group(1))
-            ]
-            explicit_year = re.search(r"(19|20)\d\d", m.group(1))
-            if found and explicit_year:
-                start = first.start(1) + m.start(1)
-                doc.report_date = found[0].start
-                doc.report_date_evidence = Span(start, start + len(m.group(1)), m.group(1))
-    return doc
+    """A pasted or plain-text report, with its own date when a dateline gives one (the
+    one rule for every kind of document: :func:`sitrep.drafting.documents.find_dateline`)."""
+    return text_document(text, name)
 
 
 def _spans(spans: list[Span]) -> list[dict[str, Any]]:

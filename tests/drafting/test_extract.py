@@ -226,3 +226,17 @@ def test_a_sentence_about_the_same_clash_and_a_background_date_add_no_incident(
     text = "On 3 July, KIA fighters clashed with junta troops near Mogaung. On 5 July, "
     text += "junta troops shelled Bhamo."
     assert [p.draft.place_name for p in _draft(kachin, text)] == ["Mogaung", "Bhamo"]
+
+
+def test_cli_reads_a_word_report_with_its_own_dateline(kachin: Project, tmp_path: Path) -> None:
+    from tests.drafting.report_files import write_docx
+
+    report = write_docx(
+        tmp_path / "update.docx", ["MYITKYINA, 16 July 2025", *TWO_EVENTS.split("\n")]
+    )
+    out = tmp_path / "out.json"
+    assert main(["draft", str(kachin.location), str(report), "--json", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["report_date"] == "2025-07-16"  # from the document, not --report-date
+    assert [i["date_start"] for i in data["incidents"]] == ["2025-07-14", "2025-07-15"]
+    assert data["incidents"][0]["place_name"] == "Mogaung"

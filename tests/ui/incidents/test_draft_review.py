@@ -457,3 +457,28 @@ def test_selecting_a_proposal_scrolls_to_its_passage(
     assert bar.value() == 0
     review.items[0].state = review.items[1].state = State.REJECTED
     review.close()
+
+
+def test_the_real_extractor_drafts_a_pasted_report_end_to_end(
+    qtbot: Any, project: Project, make_window: Any
+) -> None:
+    window = make_window(project)  # no extractor given: the drafting core's own
+    text = (
+        "MYITKYINA, 16 July 2025\n"
+        "On Monday, regime troops shelled Mogaung, wounding three villagers."
+    )
+    review = open_review(qtbot, window, text, None)  # the dateline gives the date
+    assert review.list.count() == 1
+    assert "Mogaung" in review.list.item(0).text()
+    assert ("Mogaung", COLOURS["place"]) in review.text.highlighted()
+    review.form.title.setFocus()
+    qtbot.keyClick(review.form.title, Qt.Key.Key_Return, CTRL)
+    if review.items[0].state is State.PENDING:  # a warning asks for a second press
+        qtbot.keyClick(review.form.title, Qt.Key.Key_Return, CTRL)
+    assert review.items[0].state is State.ACCEPTED
+    (incident,) = incidents(project)
+    assert incident.place_name == "Mogaung"
+    assert incident.date_start == dt.date(2025, 7, 14)  # the Monday before the dateline
+    assert incident.sub_event_type == "Shelling/artillery/missile attack"
+    assert incident.review_status == ReviewStatus.DRAFT
+    assert [(c.outcome.value, c.best) for c in incident.casualties] == [("injured", 3)]
