@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert, select, text
 
 from sitrep.model import AuditEntry
+from sitrep.store.changes import notify_change
 
 AUDIT: Table = AuditEntry.__table__  # type: ignore[assignment]
 # pg_advisory_xact_lock key: "SITRAUDT" as a 64-bit integer, ours alone in the database
@@ -130,6 +131,7 @@ def append(conn: Connection, entries: Iterable[Mapping[str, Any]]) -> list[int]:
     if not rows:
         return []
     ids = conn.execute(insert(AUDIT).returning(AUDIT.c.id, sort_by_parameter_order=True), rows)
+    notify_change(conn)  # open views elsewhere refresh once this commits
     return [int(i) for i in ids.scalars()]
 
 

@@ -4,7 +4,8 @@ Two mechanisms, one per kind of project:
 
 - **PostgreSQL**: every commit that wrote an audited change (which every change of an
   incident, its rows, an import or a merge is) sends ``NOTIFY sitrep_changes`` from
-  inside its transaction, so it is delivered only if the commit succeeds. The payload
+  inside its transaction (:func:`notify_change`, called where entries join the chain),
+  so it is delivered only if the commit succeeds. The payload
   is the sending process's token, never content, so a listener below some clearance
   learns nothing but "something changed" and ignores its own notices.
   :class:`PgListener` holds its own connection, ``LISTEN``s, and reconnects after a
@@ -22,12 +23,9 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import event, text
-from sqlalchemy.orm import Session
-
-from sitrep.model import AuditEntry
+from sqlalchemy import Connection, text
 
 if TYPE_CHECKING:
     from sitrep.store.project import Project
@@ -36,36 +34,20 @@ log = logging.getLogger(__name__)
 CHANNEL = "sitrep_changes"
 # this process's token: a notice carrying it is our own commit
 PROCESS_TOKEN = uuid.uuid4().hex
-_PENDING = "sitrep_change_notice"
 
 
-def _note_changes(session: Session, _context: Any) -> None:
-    # after_flush still lists the flushed objects as new: the audit entries among them
-    if any(isinstance(obj, AuditEntry) for obj in session.new):
-        session.info[_PENDING] = True
+def notify_change(conn: Connection) -> None:
+    """Tell listeners that this transaction changed the project, when it commits.
 
-
-def _send_notice(session: Session) -> None:
-    if session.info.pop(_PENDING, False):
-        session.execute(
+    Called by :func:`sitrep.store.audit_chain.append`, which every audited write goes
+    through (forms, imports, merges, undo): PostgreSQL delivers the notice only if the
+    transaction commits, once however many entries it wrote. SQLite needs none.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(
             text("SELECT pg_notify(:channel, :token)"),
             {"channel": CHANNEL, "token": PROCESS_TOKEN},
         )
-
-
-def _forget(session: Session, *_args: Any) -> None:
-    session.info.pop(_PENDING, None)
-
-
-def install_change_notices(project: Project) -> None:
-    """On PostgreSQL, make every committed change send a notice (the audit entries a
-    flush wrote say that something changed)."""
-    if project.engine.dialect.name != "postgresql":
-        return
-    sessions = project._sessions
-    event.listen(sessions, "after_flush", _note_changes)
-    event.listen(sessions, "before_commit", _send_notice)
-    event.listen(sessions, "after_rollback", _forget)
 
 
 class DataVersionWatcher:

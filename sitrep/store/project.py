@@ -32,7 +32,6 @@ from sitrep.errors import (
 from sitrep.model import ProjectSetting
 from sitrep.store import schema, targets, team
 from sitrep.store.audit import install_audit
-from sitrep.store.changes import install_change_notices
 from sitrep.store.cipher import (
     db_errors,
     file_header,
@@ -69,7 +68,6 @@ class Project:
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        install_change_notices(self)
         if self.is_file:  # outputs are never written over an open project
             targets.register_open(id(self), self.location)
 
