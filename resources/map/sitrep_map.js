@@ -453,7 +453,8 @@
     S.points.addTo(map);
     S.cells.addTo(map);
     map.createPane("sitrepLabels");
-    map.getPane("sitrepLabels").style.zIndex = 640;  // over markers, under tooltips; no clicks
+    // over tiles and boundaries, under markers: a name never hides a cluster's count
+    map.getPane("sitrepLabels").style.zIndex = 450;
     map.getPane("sitrepLabels").style.pointerEvents = "none";
     S.labels = L.layerGroup().addTo(map);
     overlays["Incidents"] = S.points;
