@@ -14,15 +14,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from sitrep.interchange.dates import MONTHS
 from sitrep.model.enums import DatePrecision
 
-MONTHS = {
+# English names whatever the locale (calendar's names follow LC_TIME)
+WEEKDAYS = {
     name: i
-    for i in range(1, 13)
-    for name in {calendar.month_name[i].lower(), calendar.month_abbr[i].lower()}
+    for i, name in enumerate(
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    )
 }
-MONTHS["sept"] = 9
-WEEKDAYS = {calendar.day_name[i].lower(): i for i in range(7)}
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 
 _M = (

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from sitrep.drafting.proposal import SourceDocument, Span
 from sitrep.errors import SitrepError
+from sitrep.interchange.dates import MONTHS
 from sitrep.interchange.encoding import MARK, decode
 
 KINDS = {".txt": "text", ".text": "text", ".md": "text", ".docx": "docx", ".pdf": "pdf"}
@@ -34,28 +35,7 @@ MAX_BYTES = 50 * 1024 * 1024
 # how far into the text a dateline is looked for
 DATELINE_CHARS = 400
 
-_MONTHS = {
-    name: i
-    for i, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DATE_PATTERNS = [
@@ -103,7 +83,7 @@ def find_dateline(text: str) -> tuple[dt.date, Span] | None:
             if not _stands_as_dateline(text, m.start(), m.end(), first_line_end):
                 continue
             groups = m.groupdict()
-            month = int(groups["mnum"]) if groups.get("mnum") else _MONTHS[m["month"].lower()]
+            month = int(groups["mnum"]) if groups.get("mnum") else MONTHS[m["month"].lower()]
             try:
                 date = dt.date(int(m["year"]), month, int(m["day"]))
             except ValueError:
