@@ -161,24 +161,7 @@ def _restore_file(backup: Path, target: Path, passphrase: str | None, key: str |
 
 
 def _pg_restore(backup: Path, url: str) -> None:
-    from sqlalchemy import inspect
-
-    from sitrep.store.engine import make_engine, project_url
-
-    engine = make_engine(project_url(url))
-    try:
-        with engine.connect() as conn:
-            if inspect(conn).get_table_names():
-                raise SitrepError(
-                    f"{url} is not empty; restore into a new, empty database "
-                    "(nothing was written)."
-                )
-    except SitrepError:
-        raise
-    except Exception as exc:  # any failure to connect: one sentence
-        raise SitrepError(f"Cannot connect to {url}: {exc}.") from exc
-    finally:
-        engine.dispose()
+    targets.check_empty_database(url, "restore")
     libpq, env = _libpq(url)
     tool = _pg_tool("pg_restore")
     _run(

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sitrep.errors import SitrepError
-from sitrep.store.engine import APPLICATION_ID, SQLITE_HEADER
+from sitrep.store.engine import APPLICATION_ID, SQLITE_HEADER, make_engine, project_url
 
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
 PROJECT_SUFFIX = ".sitrep"
@@ -178,3 +178,24 @@ def atomic_write(target: str | Path) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
+
+
+def check_empty_database(url: str, doing: str) -> None:
+    """Refuse to write a project into a database that already holds tables (a team's
+    database is never written over); ``doing`` names the act: "restore", "copy"."""
+    from sqlalchemy import inspect
+
+    engine = make_engine(project_url(url))
+    try:
+        with engine.connect() as conn:
+            if inspect(conn).get_table_names():
+                raise SitrepError(
+                    f"{url} is not empty; {doing} into a new, empty database "
+                    "(nothing was written)."
+                )
+    except SitrepError:
+        raise
+    except Exception as exc:  # any failure to connect: one sentence
+        raise SitrepError(f"Cannot connect to {url}: {exc}.") from exc
+    finally:
+        engine.dispose()

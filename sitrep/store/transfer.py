@@ -17,12 +17,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Integer, Table, insert, inspect, select, text
+from sqlalchemy import Connection, DateTime, Integer, Table, insert, select, text
 
 from sitrep.errors import SitrepError
 from sitrep.model import Base
 from sitrep.store import targets
-from sitrep.store.engine import is_database_url, make_engine, project_url
+from sitrep.store.engine import is_database_url
 from sitrep.store.project import Project, create_project
 
 BATCH = 1000
@@ -64,20 +64,7 @@ def _check_target(source: Project, target: str) -> None:
     if is_database_url(target):
         if target == source.location:
             raise SitrepError("A project cannot be copied onto itself.")
-        engine = make_engine(project_url(target))
-        try:
-            with engine.connect() as conn:
-                if inspect(conn).get_table_names():
-                    raise SitrepError(
-                        f"{target} is not empty; copy into a new, empty database "
-                        "(nothing was written)."
-                    )
-        except SitrepError:
-            raise
-        except Exception as exc:  # any failure to connect: one sentence
-            raise SitrepError(f"Cannot connect to {target}: {exc}.") from exc
-        finally:
-            engine.dispose()
+        targets.check_empty_database(target, "copy")
         return
     path = Path(target)
     targets.check_output_target(path, what="copy")

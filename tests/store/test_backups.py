@@ -259,3 +259,14 @@ def test_copy_of_an_encrypted_file_is_encrypted(tmp_path: Path) -> None:
         assert _titles(again) == ["Checkpoint detentions"]
     finally:
         again.close()
+
+
+@pytest.mark.postgres
+def test_copy_refuses_a_database_that_is_not_empty(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with fresh_pg_database() as url:
+        assert main(["copy", project.location, url]) == 0
+        capsys.readouterr()
+        assert main(["copy", project.location, url]) == 1
+        assert "is not empty; copy into a new, empty database" in capsys.readouterr().err
